@@ -1,0 +1,151 @@
+"""Typed facts that extractors hand to validators.
+
+Every extracted field keeps the raw text it came from and where it was found
+(`Located`), so a report can show the council *why* a rule fired. All classes are
+frozen: facts cross package boundaries and are never edited on the way.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Generic, TypeVar
+
+T = TypeVar("T")
+
+
+class FileKind(StrEnum):
+    """What a file really is, judged from its bytes and its name."""
+
+    PDF = "pdf"
+    DOCX = "docx"
+    SYSTEM = "system"  # operating-system litter (.DS_Store, Thumbs.db, ~$ lock files)
+    OTHER = "other"
+
+
+class ReadProblem(StrEnum):
+    """Why a file could not be read. Values are stable: reports and rules use them."""
+
+    EMPTY = "empty"
+    TRUNCATED = "truncated"
+    CORRUPT = "corrupt"
+    ENCRYPTED = "encrypted"
+    WRONG_CONTENT = "wrong-content"
+    UNSUPPORTED = "unsupported"
+    NO_ACCESS = "no-access"
+    LINK = "link"
+
+
+@dataclass(frozen=True)
+class ReadError:
+    """A file that could not be read, with the technical detail for developers."""
+
+    problem: ReadProblem
+    detail: str
+    actual_kind: str | None = None  # for WRONG_CONTENT: what the bytes really are
+
+
+class Column(StrEnum):
+    """Where a line sits on the page: the header is two columns side by side."""
+
+    LEFT = "left"
+    RIGHT = "right"
+    FULL = "full"
+
+
+class Source(StrEnum):
+    """Which part of the file a fact was read from."""
+
+    PAGE_TEXT = "page-text"
+    SIGNATURE_APPEARANCE = "signature-appearance"
+    DOCX_TABLE = "docx-table"
+    DOCX_BODY = "docx-body"
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line (or one column segment of a line) of a document, in reading order."""
+
+    text: str
+    page: int  # 1-based
+    row: int  # visual row on its page, 0 at the top; segments of one row share it
+    column: Column
+    source: Source
+    field_name: str | None = None  # the signature field whose appearance holds the line
+
+
+@dataclass(frozen=True)
+class Where:
+    """Provenance of an extracted value."""
+
+    source: Source
+    page: int | None
+    field_name: str | None = None  # the signature field, for SIGNATURE_APPEARANCE
+
+
+@dataclass(frozen=True)
+class Located(Generic[T]):
+    """A value together with the raw text it was read from and where."""
+
+    value: T
+    raw: str
+    where: Where
+
+
+@dataclass(frozen=True)
+class IssueDate:
+    """The place-and-date line's date; any part may be blank in a draft."""
+
+    day: int | None
+    month: int | None
+    year: int | None
+
+    def as_date(self) -> dt.date | None:
+        """The calendar date, or None when a part is blank or the date does not exist."""
+        if self.day is None or self.month is None or self.year is None:
+            return None
+        try:
+            return dt.date(self.year, self.month, self.day)
+        except ValueError:
+            return None
+
+
+@dataclass(frozen=True)
+class DocumentHeader:
+    """The Decree 30 header and signature block; None where the document has none."""
+
+    issuer: Located[str] | None = None
+    number: Located[str] | None = None  # as written: "11", "05", "12a"; "" when left blank
+    symbol: Located[str] | None = None  # "KH-UBND"
+    number_year: Located[str] | None = None  # "2018" in "30/2018/QĐ-UBND"
+    type_name: Located[str] | None = None  # the printed type name, "KẾ HOẠCH"
+    doc_type: Located[str] | None = None  # Appendix III abbreviation, "CV" for a công văn
+    place: Located[str] | None = None
+    date: Located[IssueDate] | None = None
+    subject: Located[str] | None = None
+    signer_role: Located[str] | None = None
+    signer_name: Located[str] | None = None
+
+
+@dataclass(frozen=True)
+class SignatureField:
+    """A signature form field as found in the file (verification is separate)."""
+
+    name: str
+    page: int | None
+    signed: bool
+    appearance_text: str
+
+
+@dataclass(frozen=True)
+class DocumentFacts:
+    """Everything read from one evidence file."""
+
+    kind: FileKind
+    size: int
+    sha256: str
+    read_error: ReadError | None = None
+    page_count: int | None = None
+    header: DocumentHeader = field(default_factory=DocumentHeader)
+    signature_fields: tuple[SignatureField, ...] = ()

@@ -1,0 +1,98 @@
+"""`read_document`: one evidence file in, `DocumentFacts` out, never an exception.
+
+Steps: refuse links, skip OS litter, hash the bytes, check that the content is what
+the name says, then hand over to the PDF or Word extractor. Anything an extractor
+cannot read becomes a `ReadError` fact for the `unreadable` rule to judge.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+from extractors import docx as docx_extractor
+from extractors import pdf as pdf_extractor
+from extractors.errors import ReadFailure
+from extractors.header import parse_header
+from extractors.models import DocumentFacts, DocumentHeader, FileKind, ReadError, ReadProblem
+from extractors.sniff import is_system_file, sniff
+
+_EXTENSION_KINDS = {".pdf": "pdf", ".docx": "docx"}
+_HASH_CHUNK = 1024 * 1024
+
+
+def read_document(path: Path) -> DocumentFacts:
+    """Read one evidence file; a file that cannot be read yields facts with `read_error` set."""
+    if path.is_symlink():
+        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.LINK, "symbolic links are not followed"))
+    if path.is_dir():
+        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, "folder cannot be listed"))
+    if is_system_file(path.name):
+        return DocumentFacts(kind=FileKind.SYSTEM, size=_size(path), sha256="")
+    try:
+        size, digest = _hash(path)
+    except PermissionError as error:
+        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, str(error)))
+    except OSError as error:
+        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.CORRUPT, str(error)))
+    expected = _EXTENSION_KINDS.get(path.suffix.lower())
+    kind = FileKind(expected) if expected else FileKind.OTHER
+    if size == 0:
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.EMPTY, "zero bytes"))
+    actual = sniff(path)
+    try:
+        if expected is None:
+            raise ReadFailure(ReadProblem.UNSUPPORTED, f"unsupported file type {path.suffix or '(none)'}", actual)
+        if actual != expected:
+            raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {expected} but holds {actual}", actual)
+        if kind is FileKind.PDF:
+            return _read_pdf(path, size, digest)
+        return _read_docx(path, size, digest)
+    except ReadFailure as failure:
+        return _failed(kind, size, digest, failure)
+    except (RecursionError, MemoryError) as error:
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
+    except Exception as error:  # a damaged file must never stop the batch
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
+
+
+def _read_pdf(path: Path, size: int, digest: str) -> DocumentFacts:
+    reader = pdf_extractor.open_pdf(path)
+    pages = reader.pages
+    lines = pdf_extractor.page_lines(pages[0], 1)
+    if len(pages) > 1:
+        lines += pdf_extractor.page_lines(pages[len(pages) - 1], len(pages))
+    fields = pdf_extractor.signature_fields(reader)
+    header = parse_header(lines, pdf_extractor.appearance_lines(fields))
+    return DocumentFacts(
+        kind=FileKind.PDF, size=size, sha256=digest, page_count=len(pages), header=header,
+        signature_fields=tuple(fields),
+    )
+
+
+def _read_docx(path: Path, size: int, digest: str) -> DocumentFacts:
+    document = docx_extractor.open_docx(path)
+    header = parse_header(docx_extractor.document_lines(document))
+    return DocumentFacts(kind=FileKind.DOCX, size=size, sha256=digest, header=header)
+
+
+def _failed(kind: FileKind, size: int, digest: str, failure: ReadFailure) -> DocumentFacts:
+    error = ReadError(failure.problem, failure.detail, failure.actual_kind)
+    return DocumentFacts(kind=kind, size=size, sha256=digest, read_error=error, header=DocumentHeader())
+
+
+def _hash(path: Path) -> tuple[int, str]:
+    digest = hashlib.sha256()
+    size = 0
+    with path.open("rb") as handle:
+        while chunk := handle.read(_HASH_CHUNK):
+            digest.update(chunk)
+            size += len(chunk)
+    return size, digest.hexdigest()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:
+        return 0

@@ -1,0 +1,47 @@
+"""Text normalisation shared by every extractor and matcher.
+
+PDFs hand out Vietnamese in either Unicode form (NFC or NFD) and write Đ as
+U+0110 or as the look-alike U+00D0 (Icelandic Eth); Word adds non-breaking and
+zero-width spaces. Everything downstream compares NFC text with one Đ.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_LOOKALIKES = str.maketrans(
+    {
+        "\u00d0": "\u0110",  # Ð (Eth) used for Đ by some fonts
+        "\u00f0": "\u0111",  # ð for đ
+        "\u00a0": " ",  # no-break space
+        "\u2007": " ",
+        "\u202f": " ",
+        "\u200b": None,  # zero-width space
+        "\ufeff": None,  # byte-order mark
+        "\u00ad": None,  # soft hyphen
+        "\u2010": "-",
+        "\u2011": "-",
+        "\u2012": "-",
+        "\u2013": "-",
+        "\u2014": "-",
+    }
+)
+
+_SPACES = re.compile(r"[ \t\f\v]+")
+
+
+def normalize(text: str) -> str:
+    """NFC, one Đ, plain spaces and hyphens; line breaks are kept."""
+    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_LOOKALIKES))
+
+
+def squash(text: str) -> str:
+    """`normalize` plus runs of blanks folded to one space and the ends trimmed."""
+    return _SPACES.sub(" ", normalize(text)).strip()
+
+
+def fold(text: str) -> str:
+    """Lower case without diacritics, for fuzzy comparison ("Ủy ban" -> "uy ban")."""
+    decomposed = unicodedata.normalize("NFD", squash(text).replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()

@@ -1,0 +1,68 @@
+"""The `kiemchung` command line: `check` and `rules`. Errors map to exit codes here, and only here."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from pipeline import __version__
+from pipeline.config import FailOn, Layout, load_config
+from pipeline.errors import ExitCode, KiemchungError, UsageError
+from pipeline.run import check
+from validators.docs import rule_doc, rules_markdown, rules_table
+from validators.registry import rule_by_key
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{self.prog}: {message}")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="kiemchung", description="Pre-screen CCHC evidence documents.")
+    parser.add_argument("--version", action="version", version=f"kiemchung {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    run = commands.add_parser("check", help="check a unit folder or a folder of unit folders")
+    run.add_argument("path", type=Path, help="a unit folder, or a folder whose subfolders are units")
+    run.add_argument("--year", type=int, help="the assessment year (period 1 January - 31 December)")
+    run.add_argument("--out", type=Path, default=Path("kiemchung-report"),
+                     help="where reports go (default: ./kiemchung-report); never inside PATH")
+    run.add_argument("--config", type=Path, help="a TOML file with settings (see pipeline/defaults.toml)")
+    run.add_argument("--fail-on", choices=[m.value for m in FailOn],
+                     help="exit 1 when a finding reaches this level (default: never)")
+    run.add_argument("--layout", choices=[m.value for m in Layout], help="how PATH is read (default: auto)")
+
+    rules = commands.add_parser("rules", help="list the rules, or explain one")
+    rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
+    rules.add_argument("--markdown", action="store_true", help="print every rule's documentation as Markdown")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        return _dispatch(_parser().parse_args(argv))
+    except KiemchungError as error:
+        print(f"kiemchung: {error}", file=sys.stderr)
+        return error.exit_code
+
+
+def _dispatch(args: argparse.Namespace) -> int:
+    if args.command == "rules":
+        return _rules(args.rule, args.markdown)
+    config = load_config(args.config, year=args.year, fail_on=args.fail_on, layout=args.layout)
+    result = check(args.path, config, args.out)
+    return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK
+
+
+def _rules(key: str | None, markdown: bool) -> int:
+    if key is None:
+        sys.stdout.write(rules_markdown() if markdown else rules_table())
+        return ExitCode.OK
+    rule = rule_by_key(key)
+    if rule is None:
+        raise UsageError(f"no rule {key!r}; `kiemchung rules` lists them")
+    sys.stdout.write(rule_doc(rule))
+    return ExitCode.OK

@@ -1,0 +1,108 @@
+"""The one typed configuration object, read from `defaults.toml` plus the user's file.
+
+The defaults file is the schema: a user key must exist there and have the same
+type. The command line overrides the file.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import tomllib
+from dataclasses import dataclass
+from enum import StrEnum
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from pipeline.errors import ConfigError, UsageError
+
+
+class Layout(StrEnum):
+    AUTO = "auto"
+    UNIT = "unit"
+    BATCH = "batch"
+
+
+class FailOn(StrEnum):
+    NEVER = "never"
+    ZERO = "zero"
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class Config:
+    year: int
+    period_start: dt.date
+    period_end: dt.date
+    layout: Layout
+    fail_on: FailOn
+
+
+def _defaults() -> dict[str, dict[str, Any]]:
+    text = resources.files("pipeline").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return tomllib.loads(text)
+
+
+def _merge(defaults: dict[str, dict[str, Any]], user: dict[str, Any], origin: str) -> dict[str, dict[str, Any]]:
+    merged = {section: dict(values) for section, values in defaults.items()}
+    for section, values in user.items():
+        if section not in defaults or not isinstance(values, dict):
+            raise ConfigError(f"{origin}: unknown section [{section}] (known: {', '.join(defaults)})")
+        for key, value in values.items():
+            if key not in defaults[section]:
+                raise ConfigError(f"{origin}: unknown key {section}.{key} (known: {', '.join(defaults[section])})")
+            expected = type(defaults[section][key])
+            if type(value) is not expected:
+                raise ConfigError(f"{origin}: {section}.{key} must be {expected.__name__}, got {value!r}")
+            merged[section][key] = value
+    return merged
+
+
+def _choice(enum: type[StrEnum], value: str, key: str) -> Any:
+    try:
+        return enum(value)
+    except ValueError:
+        raise ConfigError(f"{key} must be one of {', '.join(m.value for m in enum)}, got {value!r}") from None
+
+
+def _iso(value: str, key: str) -> dt.date | None:
+    if not value:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise ConfigError(f"{key} must be an ISO date like 2023-01-01, got {value!r}") from None
+
+
+def load_config(
+    path: Path | None = None, *, year: int | None = None, fail_on: str | None = None, layout: str | None = None
+) -> Config:
+    """Defaults, then the user's file, then command-line values."""
+    user: dict[str, Any] = {}
+    if path is not None:
+        try:
+            user = tomllib.loads(path.read_text(encoding="utf-8"))
+        except OSError as error:
+            raise ConfigError(f"cannot read config {path}: {error.strerror}") from error
+        except tomllib.TOMLDecodeError as error:
+            raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    values = _merge(_defaults(), user, str(path))
+    period, run = values["period"], values["run"]
+    chosen_year = year if year is not None else period["year"]
+    start, end = _iso(period["start"], "period.start"), _iso(period["end"], "period.end")
+    if not chosen_year and (start is None or end is None):
+        raise UsageError("give the assessment year with --year (or period.year / start and end in --config)")
+    if chosen_year and not 1990 <= chosen_year <= 2100:
+        raise UsageError(f"--year {chosen_year} is not a plausible assessment year")
+    start = start or dt.date(chosen_year, 1, 1)
+    end = end or dt.date(chosen_year, 12, 31)
+    if end < start:
+        raise ConfigError(f"period.end {end} is before period.start {start}")
+    return Config(
+        year=chosen_year or end.year,
+        period_start=start,
+        period_end=end,
+        layout=_choice(Layout, layout or run["layout"], "run.layout"),
+        fail_on=_choice(FailOn, fail_on or run["fail_on"], "run.fail_on"),
+    )

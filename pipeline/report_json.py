@@ -1,0 +1,130 @@
+"""The machine-readable report of one unit: `report.json`, described by schema/report.schema.json.
+
+Field names here are a public contract. Unknown values are null, never invented;
+dates are ISO 8601.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+from typing import Any
+
+from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
+from extractors.models import DocumentHeader, Located
+from pipeline import __version__
+from validators.model import Finding
+
+SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
+_PROVENANCE_FIELDS = ("issuer", "number", "symbol", "doc_type", "place", "date", "subject", "signer_role",
+                      "signer_name")
+
+
+def unit_report(unit: UnitAssessment) -> dict[str, Any]:
+    """The JSON-ready report of one unit."""
+    findings = [f for item in unit.evidence for f in item.findings] + [f for c in unit.criteria for f in c.findings]
+    return {
+        "unit": unit.unit,
+        "year": unit.year,
+        "period": {"start": unit.period_start.isoformat(), "end": unit.period_end.isoformat()},
+        "tool": {"name": "kiemchung", "version": __version__},
+        "self_assessment": {"path": unit.self_assessment} if unit.self_assessment else None,
+        "summary": {
+            "files": len(unit.evidence),
+            "criteria": len(unit.criteria),
+            "zeroing_files": sum(item.zeroes for item in unit.evidence),
+            "zeroed_criteria": [c.code for c in unit.criteria if c.zeroed],
+            "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+        },
+        "evidence": [_evidence(item) for item in unit.evidence],
+        "criteria": [_criterion(criterion) for criterion in unit.criteria],
+    }
+
+
+def write_report(unit: UnitAssessment, path: Path) -> None:
+    """Write report.json (UTF-8, readable Vietnamese) atomically."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    partial = path.with_suffix(".json.part")
+    partial.write_text(json.dumps(unit_report(unit), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+    partial.replace(path)
+
+
+def _evidence(item: EvidenceItem) -> dict[str, Any]:
+    facts = item.facts
+    error = facts.read_error
+    return {
+        "path": item.path,
+        "sha256": facts.sha256 or None,
+        "size": facts.size,
+        "kind": facts.kind.value,
+        "pages": facts.page_count,
+        "criteria": list(item.criteria),
+        "read_error": {"problem": error.problem.value, "detail": error.detail} if error else None,
+        "document": _document(facts.header),
+        "extracted": _provenance(facts.header),
+        "signatures": [
+            {"field": f.name, "page": f.page, "signed": f.signed, "appearance_text": f.appearance_text or None}
+            for f in facts.signature_fields
+        ],
+        "findings": [_finding(finding) for finding in item.findings],
+        "zeroes": item.zeroes,
+    }
+
+
+def _value(located: Located[str] | None) -> str | None:
+    return located.value if located is not None and located.value else None
+
+
+def _document(header: DocumentHeader) -> dict[str, Any]:
+    date = header.date.value.as_date() if header.date is not None else None
+    return {
+        "number": _value(header.number),
+        "symbol": _value(header.symbol),
+        "type": _value(header.doc_type),
+        "type_name": _value(header.type_name),
+        "date": date.isoformat() if date else None,
+        "issuer": _value(header.issuer),
+        "place": _value(header.place),
+        "subject": _value(header.subject),
+        "signer": _value(header.signer_name),
+        "signer_role": _value(header.signer_role),
+    }
+
+
+def _provenance(header: DocumentHeader) -> dict[str, Any]:
+    """For each field found: the raw text it was read from and where."""
+    result = {}
+    for name in _PROVENANCE_FIELDS:
+        located = getattr(header, name)
+        if located is not None:
+            where = located.where
+            result[name] = {"raw": located.raw, "source": where.source.value, "page": where.page,
+                            "signature_field": where.field_name}
+    return result
+
+
+def _finding(finding: Finding) -> dict[str, Any]:
+    proof = finding.proof
+    return {
+        "rule": finding.rule,
+        "code": finding.code,
+        "severity": finding.severity.value,
+        "zeroes": finding.zeroes,
+        "outcome": finding.outcome.value,
+        "message": finding.message,
+        "proof": {"text": proof.text, "page": proof.page, "source": proof.source} if proof else None,
+    }
+
+
+def _criterion(criterion: CriterionAssessment) -> dict[str, Any]:
+    return {
+        "code": criterion.code,
+        "self_score": criterion.self_score,
+        "max_score": criterion.max_score,
+        "recommended_score": criterion.recommended_score,
+        "zeroed": criterion.zeroed,
+        "evidence": list(criterion.evidence),
+        "zeroed_by": list(criterion.zeroed_by),
+        "findings": [_finding(finding) for finding in criterion.findings],
+    }

@@ -1,0 +1,128 @@
+"""The vocabulary of judging: outcomes, findings, the rule base class and its context.
+
+A check has three real outcomes — passed, failed, indeterminate — plus "not
+applicable" when another rule owns the situation (an unreadable file has no number
+to judge). Indeterminate is never a pass: it becomes a finding of its own.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from abc import ABC, abstractmethod
+from dataclasses import dataclass
+from enum import StrEnum
+from typing import ClassVar
+
+from extractors.models import DocumentFacts, FileKind, Located, Source
+
+
+class Severity(StrEnum):
+    """How serious a finding is; `zeroes` says separately whether it costs the criterion."""
+
+    ERROR = "error"
+    WARNING = "warning"
+    INFO = "info"
+
+
+class Outcome(StrEnum):
+    PASSED = "passed"
+    FAILED = "failed"
+    INDETERMINATE = "indeterminate"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@dataclass(frozen=True)
+class Proof:
+    """The extracted text that triggered a finding, and where it was read."""
+
+    text: str
+    page: int | None = None
+    source: str | None = None
+
+    @classmethod
+    def of(cls, located: Located[object]) -> Proof:
+        where = located.where
+        source = where.source.value
+        if where.source is Source.SIGNATURE_APPEARANCE and where.field_name:
+            source = f"{source}:{where.field_name}"
+        return cls(located.raw, where.page, source)
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What one rule concluded about one subject."""
+
+    outcome: Outcome
+    message: str = ""  # Vietnamese, for the council
+    proof: Proof | None = None
+
+
+PASSED = Verdict(Outcome.PASSED)
+NOT_APPLICABLE = Verdict(Outcome.NOT_APPLICABLE)
+
+
+@dataclass(frozen=True)
+class Finding:
+    """A failed or indeterminate verdict, stamped with its rule's identity."""
+
+    rule: str
+    code: str
+    severity: Severity
+    zeroes: bool
+    outcome: Outcome
+    message: str
+    proof: Proof | None = None
+
+
+@dataclass(frozen=True)
+class RuleContext:
+    """What rules need to know besides the facts: the assessment period and today."""
+
+    period_start: dt.date
+    period_end: dt.date
+    today: dt.date
+
+
+class Rule(ABC):
+    """A coded rule. Subclasses set the identity and write `check`; the docstring is its doc.
+
+    The docstring has three sections, "What it checks", "Why it matters" and
+    "Example"; `kiemchung rules CODE` prints them.
+    """
+
+    code: ClassVar[str]  # stable, never reused: "KC201"
+    name: ClassVar[str]  # kebab-case, the public `rule` value in reports
+    title: ClassVar[str]  # short Vietnamese label for reports
+    severity: ClassVar[Severity]
+    zeroes: ClassVar[bool]  # a failure scores the criterion 0
+    zeroes_when_indeterminate: ClassVar[bool] = False
+
+    def finding(self, verdict: Verdict) -> Finding | None:
+        """The finding a verdict produces, or None for passed and not-applicable."""
+        if verdict.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
+            return None
+        failed = verdict.outcome is Outcome.FAILED
+        return Finding(
+            rule=self.name,
+            code=self.code,
+            severity=self.severity if failed else Severity.WARNING,
+            zeroes=self.zeroes if failed else self.zeroes_when_indeterminate,
+            outcome=verdict.outcome,
+            message=verdict.message,
+            proof=verdict.proof,
+        )
+
+
+class DocumentRule(Rule):
+    """A rule about one evidence file. Content rules skip files that could not be read."""
+
+    needs_content: ClassVar[bool] = True
+
+    def evaluate(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if self.needs_content and (facts.read_error is not None or facts.kind is FileKind.SYSTEM):
+            return NOT_APPLICABLE
+        return self.check(facts, context)
+
+    @abstractmethod
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        """Judge the facts; return PASSED, a failed/indeterminate Verdict, or NOT_APPLICABLE."""

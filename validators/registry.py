@@ -1,0 +1,47 @@
+"""The explicit list of every rule, and the functions that run them.
+
+Adding a rule: write its module in `validators/rules/`, add its instance to
+`RULES`, and add its cases file in `tests/rules/`. Codes are never reused: a
+retired rule's code moves to `RETIRED_CODES`.
+"""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts
+from validators.model import DocumentRule, Finding, Rule, RuleContext
+from validators.rules.date_missing import DateMissing
+from validators.rules.date_out_of_period import DateOutOfPeriod
+from validators.rules.number_missing import NumberMissing
+from validators.rules.number_suffix import NumberSuffix
+from validators.rules.symbol_nonstandard import SymbolNonstandard
+from validators.rules.system_file import SystemFile
+from validators.rules.unreadable import Unreadable
+
+RULES: tuple[Rule, ...] = (
+    Unreadable(),
+    SystemFile(),
+    NumberSuffix(),
+    NumberMissing(),
+    DateMissing(),
+    DateOutOfPeriod(),
+    SymbolNonstandard(),
+)
+
+# code -> the name it had, for codes no longer in use (none yet).
+RETIRED_CODES: dict[str, str] = {}
+
+DOCUMENT_RULES: tuple[DocumentRule, ...] = tuple(rule for rule in RULES if isinstance(rule, DocumentRule))
+
+
+def rule_by_key(key: str) -> Rule | None:
+    """A rule by its code (case-insensitive) or its name."""
+    for rule in RULES:
+        if key.upper() == rule.code or key.lower() == rule.name:
+            return rule
+    return None
+
+
+def validate_document(facts: DocumentFacts, context: RuleContext) -> tuple[Finding, ...]:
+    """Every document rule's finding for one file, in registry order."""
+    findings = (rule.finding(rule.evaluate(facts, context)) for rule in DOCUMENT_RULES)
+    return tuple(finding for finding in findings if finding is not None)

@@ -1,0 +1,45 @@
+"""Rule `date-missing`: the issue date is blank, partial, absent or impossible."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts
+from validators.format import quoted
+from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+
+
+class DateMissing(DocumentRule):
+    """The document has no complete issue date.
+
+    What it checks: that the place-and-date line (`Cao An, ngày 30 tháng 01 năm
+    2023`), or a date stamped in a signature appearance, gives a day, a month and
+    a year that exist.
+
+    Why it matters: a draft leaves the date blank (`ngày    tháng    năm 2024`);
+    without a date nobody can tell whether the document falls in the assessment
+    period, so the council scores it 0.
+
+    Example: `ngày    tháng    năm 2024` fails; `ngày 31 tháng 02 năm 2023` fails
+    (no such day); `ngày 05 tháng 6 năm 2023` passes.
+    """
+
+    code = "KC203"
+    name = "date-missing"
+    title = "Thiếu ngày ban hành"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        located = facts.header.date
+        if located is None:
+            return Verdict(Outcome.FAILED, "Không tìm thấy ngày ban hành (dòng “…, ngày … tháng … năm …”) "
+                           "ở phần đầu văn bản hoặc trong chữ ký số.")
+        date = located.value
+        if date.as_date() is not None:
+            return PASSED
+        blank = [name for name, part in (("ngày", date.day), ("tháng", date.month), ("năm", date.year))
+                 if part is None]
+        if blank:
+            message = f"Ngày ban hành để trống phần {', '.join(blank)}: {quoted(located.raw)}."
+        else:
+            message = f"Ngày ban hành không tồn tại trên lịch: {quoted(located.raw)}."
+        return Verdict(Outcome.FAILED, message, Proof.of(located))

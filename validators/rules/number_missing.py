@@ -1,0 +1,38 @@
+"""Rule `number-missing`: no document number, neither in the header nor stamped."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts
+from validators.format import quoted
+from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+
+
+class NumberMissing(DocumentRule):
+    """The document has no number.
+
+    What it checks: that the header holds `Số: <number>/<symbol>` with a number,
+    or that the number left blank in the body (`Số:     /KH-UBND`) was stamped
+    inside a digital-signature appearance at issuance.
+
+    Why it matters: an issued document always has a number; a blank one is a
+    draft or was never registered, so it cannot be cited as evidence.
+
+    Example: `Số:     /KH-UBND` with no stamped number fails; the same body with a
+    signature stamp showing `Số: 11/KH-UBND` passes.
+    """
+
+    code = "KC202"
+    name = "number-missing"
+    title = "Thiếu số văn bản"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        number = facts.header.number
+        if number is None:
+            return Verdict(Outcome.FAILED, "Không tìm thấy số văn bản (dòng “Số: …/…”) ở phần đầu văn bản "
+                           "và không có số nào được đóng trong chữ ký số.")
+        if not number.value:
+            return Verdict(Outcome.FAILED, f"Số văn bản để trống ({quoted(number.raw)}) và không có số "
+                           "được đóng trong hình chữ ký số.", Proof.of(number))
+        return PASSED

@@ -1,0 +1,49 @@
+"""Rule `number-suffix`: a document number with a letter or sub-number after the digits."""
+
+from __future__ import annotations
+
+import re
+
+from extractors.models import DocumentFacts
+from validators.format import quoted
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+
+_DIGITS = re.compile(r"^\d+$")
+_LEADING_DIGITS = re.compile(r"^(?P<digits>\d+)\s*(?P<suffix>.+)$")
+
+
+class NumberSuffix(DocumentRule):
+    """The header number carries a suffix: "số văn bản a, b".
+
+    What it checks: that the document's own number (in the header or stamped in
+    its signature) is plain Arabic digits — `11`, `05` — and not `12a`, `12 B`,
+    `12.1`, `12bis` or a number written without digits.
+
+    Why it matters: numbers run in sequence per body and year (Decree 30/2020);
+    a letter or sub-number means the document was slotted in out of sequence,
+    usually back-dated to fit the assessment. The council scores it 0.
+
+    Example: `Số: 12a/KH-UBND` fails; `Số: 12/KH-UBND` passes. A body citation
+    "Căn cứ Kế hoạch số 12a/KH-UBND" is not the document's own number.
+    """
+
+    code = "KC201"
+    name = "number-suffix"
+    title = "Số văn bản có chữ/số phụ (số a, b)"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        number = facts.header.number
+        if number is None or not number.value:
+            return NOT_APPLICABLE
+        value = number.value
+        if _DIGITS.match(value):
+            return PASSED
+        match = _LEADING_DIGITS.match(value)
+        if match:
+            message = (f"Số văn bản {quoted(value)} có hậu tố {quoted(match.group('suffix'))} sau số thứ tự "
+                       f"{match.group('digits')} (số chèn ngoài thứ tự, “số a, b”).")
+        else:
+            message = f"Số văn bản {quoted(value)} không phải là số thứ tự bằng chữ số Ả Rập."
+        return Verdict(Outcome.FAILED, message, Proof.of(number))

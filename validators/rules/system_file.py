@@ -1,0 +1,32 @@
+"""Rule `system-file`: operating-system litter in the evidence tree."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, FileKind
+from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+
+
+class SystemFile(DocumentRule):
+    """A file the operating system left behind, not a document.
+
+    What it checks: whether the file is OS or Office litter — `.DS_Store`,
+    `Thumbs.db`, `desktop.ini`, `~$…` lock files, `._…` resource forks.
+
+    Why it matters: such files are copied along with folders and are never meant as
+    evidence; they are listed so every file is accounted for, but they neither
+    support nor zero any criterion.
+
+    Example: `1.1/.DS_Store` from a folder zipped on a Mac.
+    """
+
+    code = "KC102"
+    name = "system-file"
+    title = "Tệp hệ thống, bỏ qua"
+    severity = Severity.INFO
+    zeroes = False
+    needs_content = False
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if facts.kind is not FileKind.SYSTEM:
+            return PASSED
+        return Verdict(Outcome.FAILED, "Tệp hệ thống do máy tính tự tạo, không phải tài liệu kiểm chứng; đã bỏ qua.")

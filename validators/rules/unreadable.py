@@ -1,0 +1,64 @@
+"""Rule `unreadable`: the file cannot be read at all."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, FileKind, ReadProblem
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+
+_KIND_NAMES = {
+    "pdf": "PDF",
+    "docx": "Word (.docx)",
+    "xlsx": "Excel (.xlsx)",
+    "zip": "tệp nén ZIP",
+    "ole": "Word/Excel đời cũ (.doc/.xls)",
+    "image": "ảnh",
+    "unknown": "không xác định",
+}
+
+_MESSAGES = {
+    ReadProblem.EMPTY: "Tệp rỗng (0 byte), không có nội dung.",
+    ReadProblem.TRUNCATED: "Tệp bị cắt cụt (tải lên không hết), không đọc được đến cuối tệp.",
+    ReadProblem.CORRUPT: "Tệp bị hỏng, không đọc được nội dung.",
+    ReadProblem.ENCRYPTED: "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra.",
+    ReadProblem.NO_ACCESS: "Không có quyền đọc tệp.",
+    ReadProblem.LINK: "Đây là liên kết (shortcut/symlink), không phải tệp tài liệu; không được mở theo.",
+}
+
+
+class Unreadable(DocumentRule):
+    """The file cannot be read.
+
+    What it checks: that the evidence file opens as what its name says — not empty,
+    truncated, corrupt, password-protected, of another content than its extension
+    (a Word file renamed .pdf), or of a type that is not an evidence document.
+
+    Why it matters: the council cannot check what it cannot open; an unreadable
+    file proves nothing, so the criterion it supports scores 0.
+
+    Example: `1.1/Kế hoạch 11.pdf` of 0 bytes; `2.3/Báo cáo.pdf` that is really a
+    .docx; `3.1/Quyết định.doc` (legacy Word format).
+    """
+
+    code = "KC101"
+    name = "unreadable"
+    title = "Tệp không đọc được"
+    severity = Severity.ERROR
+    zeroes = True
+    needs_content = False
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        error = facts.read_error
+        if facts.kind is FileKind.SYSTEM:
+            return NOT_APPLICABLE
+        if error is None:
+            return PASSED
+        if error.problem is ReadProblem.WRONG_CONTENT:
+            actual = _KIND_NAMES.get(error.actual_kind or "unknown", error.actual_kind or "")
+            message = f"Tên tệp có đuôi .{facts.kind.value} nhưng nội dung là {actual}; không đọc được như tài liệu."
+        elif error.problem is ReadProblem.UNSUPPORTED:
+            actual = _KIND_NAMES.get(error.actual_kind or "unknown", "không xác định")
+            message = (f"Định dạng tệp không được nhận làm tài liệu kiểm chứng (nội dung: {actual}); "
+                       "cần văn bản điện tử PDF có ký số.")
+        else:
+            message = _MESSAGES[error.problem]
+        return Verdict(Outcome.FAILED, message, Proof(error.detail, None, error.problem.value))
