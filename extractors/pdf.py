@@ -20,6 +20,9 @@ from extractors.models import Column, ReadProblem, SignatureField, Source, TextL
 from extractors.text import normalize
 
 _COLUMN_GAP = re.compile(r"\s{3,}")
+# "Số:      /KH-UBND" and "ngày      tháng      năm 2024": blanks left for the clerk, not columns.
+_BLANK_BEFORE = re.compile(r"(\bSố\s*:?|\bngày|\btháng)$")
+_BLANK_AFTER = re.compile(r"^(/|tháng\b|năm\b)")
 
 
 def open_pdf(path: Path) -> PdfReader:
@@ -71,12 +74,18 @@ def layout_lines(text: str, page_number: int, source: Source, field_name: str | 
 
 
 def _segments(row: str) -> list[tuple[int, int, str]]:
-    segments = []
+    """Runs of text between wide gaps; a gap that is a blank form field is not a column break."""
+    segments: list[tuple[int, int, str]] = []
     position = 0
     for piece in _COLUMN_GAP.split(row):
         start = row.index(piece, position) if piece else position
         position = start + len(piece)
-        if piece.strip():
+        if not piece.strip():
+            continue
+        if segments and _BLANK_BEFORE.search(segments[-1][2]) and _BLANK_AFTER.match(piece.strip()):
+            first, _, text = segments.pop()
+            segments.append((first, position, f"{text} {piece.strip()}"))
+        else:
             segments.append((start, position, piece.strip()))
     return segments
 

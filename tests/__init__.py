@@ -1,0 +1,1 @@
+"""kiemchung tests."""

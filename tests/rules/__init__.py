@@ -1,0 +1,1 @@
+"""Table-driven rule cases: one YAML file per rule, run by test_rule_cases.py."""

@@ -1,0 +1,67 @@
+"""Every rule module is registered, documented, and has passing and failing cases."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from pathlib import Path
+
+import yaml
+
+import validators.rules
+from pipeline.cli import main
+from validators.docs import SECTIONS, rule_doc, rules_markdown
+from validators.model import Rule
+from validators.registry import RETIRED_CODES, RULES
+
+CASES = Path(__file__).parent / "rules"
+DOCS = Path(__file__).parent.parent / "docs" / "rules.md"
+
+
+def test_every_rule_module_is_registered() -> None:
+    registered = {type(rule) for rule in RULES}
+    for module_info in pkgutil.iter_modules(validators.rules.__path__):
+        module = importlib.import_module(f"validators.rules.{module_info.name}")
+        classes = [c for _, c in inspect.getmembers(module, inspect.isclass)
+                   if issubclass(c, Rule) and c.__module__ == module.__name__]
+        assert len(classes) == 1, f"{module_info.name} must define exactly one rule"
+        assert classes[0] in registered, f"{classes[0].__name__} is not in RULES"
+
+
+def test_codes_and_names_are_unique_and_never_reused() -> None:
+    codes = [rule.code for rule in RULES]
+    names = [rule.name for rule in RULES]
+    assert len(set(codes)) == len(codes) and len(set(names)) == len(names)
+    assert not set(codes) & set(RETIRED_CODES)
+    for rule in RULES:
+        assert rule.code.startswith("KC") and rule.code[2:].isdigit()
+        assert rule.name == rule.name.lower() and " " not in rule.name
+
+
+def test_every_rule_is_documented() -> None:
+    for rule in RULES:
+        doc = inspect.getdoc(type(rule)) or ""
+        for section in SECTIONS:
+            assert f"{section}:" in doc, f"{rule.name} lacks '{section}'"
+        assert rule.title and not rule.title.isascii(), f"{rule.name} needs a Vietnamese title"
+        assert rule.code in rule_doc(rule)
+
+
+def test_every_rule_has_failing_and_passing_cases() -> None:
+    for rule in RULES:
+        path = CASES / f"{rule.name}.yaml"
+        assert path.exists(), f"missing {path.name}"
+        expectations = {case["expect"] for case in yaml.safe_load(path.read_text(encoding="utf-8"))["cases"]}
+        assert {"passed", "failed"} <= expectations, f"{path.name} needs both passing and failing cases"
+
+
+def test_committed_rule_docs_are_current() -> None:
+    assert DOCS.read_text(encoding="utf-8") == rules_markdown(), "run: kiemchung rules --markdown > docs/rules.md"
+
+
+def test_rules_command_explains_one_rule(capsys: object) -> None:
+    assert main(["rules", "number-suffix"]) == 0
+    out = capsys.readouterr().out  # type: ignore[attr-defined]
+    assert "KC201" in out and "Why it matters" in out
+    assert main(["rules", "KC999"]) == 2
