@@ -138,6 +138,79 @@ class SignatureField:
     appearance_text: str
 
 
+class SignerKind(StrEnum):
+    """Whose signature it is, judged from the certificate subject."""
+
+    PERSON = "person"  # CN is a person's name; UID usually CCCD:/CMND:
+    ORGANIZATION = "organization"  # CN is the body's name; UID usually MST:/MNS:
+    UNKNOWN = "unknown"
+
+
+class Integrity(StrEnum):
+    """Whether the signed bytes and the signature value check out."""
+
+    INTACT = "intact"
+    DIGEST_MISMATCH = "digest-mismatch"  # the signed bytes were changed
+    BAD_SIGNATURE = "bad-signature"  # the signature value does not verify
+    UNKNOWN = "unknown"  # could not be evaluated (malformed, unsupported); never a pass
+
+
+class Trust(StrEnum):
+    """Whether the signer's certificate chains to a configured root at signing time."""
+
+    TRUSTED = "trusted"
+    UNTRUSTED = "untrusted"  # no path to a root, or the chain was invalid at signing time
+    NO_ROOTS = "no-roots"  # nothing to check against: no trust roots configured
+    UNKNOWN = "unknown"
+
+
+@dataclass(frozen=True)
+class SignerSubject:
+    """The signer certificate's subject, with the Vietnamese UID prefixes kept (MST:, CCCD:)."""
+
+    common_name: str | None
+    organization: str | None
+    organizational_unit: str | None = None
+    locality: str | None = None
+    state: str | None = None
+    country: str | None = None
+    uids: tuple[str, ...] = ()
+    rfc4514: str = ""
+
+
+@dataclass(frozen=True)
+class SignatureFacts:
+    """One embedded PDF signature as verified offline by pyHanko."""
+
+    field_name: str
+    page: int | None
+    subject: SignerSubject | None
+    signer_kind: SignerKind
+    issuer: str | None  # the certificate issuer's RFC 4514 name
+    signing_time: dt.datetime | None  # claimed by the signer (CMS signingTime / PDF /M)
+    timestamp_time: dt.datetime | None  # from a signature timestamp token, when there is one
+    hash_algorithm: str | None
+    subfilter: str | None  # /adbe.pkcs7.detached, /ETSI.CAdES.detached, …
+    integrity: Integrity
+    coverage: str | None  # "entire-file", "entire-revision", "contiguous-block-from-start", …
+    modification_level: str | None  # what changed after this signature: "none", "lta-updates", "form-filling",
+    # "annotations", "other"
+    trust: Trust
+    trust_detail: str  # why, in English, for developers and the report's detail column
+    revocation: str  # "not-checked" unless CRLs were supplied
+    error: str | None = None  # what pyHanko could not do, if anything
+
+
+@dataclass(frozen=True)
+class PageImaging:
+    """How a page is made: how much of it one image covers, and its visible and invisible text."""
+
+    page: int
+    largest_image_coverage: float  # 0..1 of the page area
+    visible_chars: int
+    invisible_chars: int  # text render mode 3: the OCR layer of a scan
+
+
 @dataclass(frozen=True)
 class DocumentFacts:
     """Everything read from one evidence file."""
@@ -149,3 +222,5 @@ class DocumentFacts:
     page_count: int | None = None
     header: DocumentHeader = field(default_factory=DocumentHeader)
     signature_fields: tuple[SignatureField, ...] = ()
+    signatures: tuple[SignatureFacts, ...] = ()
+    imaging: tuple[PageImaging, ...] = ()  # the first pages, for scan detection
