@@ -15,8 +15,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 from extractors.doctypes import CONG_VAN, type_for_abbreviation, type_for_title
-from extractors.models import Column, DocumentHeader, IssueDate, Located, Source, TextLine, Where
-from extractors.text import fold, squash
+from extractors.models import Column, DocumentHeader, IssueDate, Located, TextLine, Where
+from extractors.text import squash
 
 # "Số: 11/KH-UBND", "Số:11/KH-UBND", "Số 11/KH-UBND", "Số: 30/2018/QĐ-UBND", "Số:    /KH-UBND"
 NUMBER_LINE = re.compile(

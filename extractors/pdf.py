@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from pypdf import PageObject, PdfReader
-from pypdf import PasswordType
+from pypdf import PageObject, PasswordType, PdfReader
 from pypdf.errors import FileNotDecryptedError, PdfReadError
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
@@ -121,7 +120,7 @@ def _field_of(widget: DictionaryObject) -> DictionaryObject:
 
 
 def _field_name(field: DictionaryObject) -> str:
-    names = []
+    names: list[str] = []
     node: DictionaryObject | None = field
     while isinstance(node, DictionaryObject) and len(names) < 32:
         if "/T" in node:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from criteria_map import criterion_code
@@ -63,10 +64,10 @@ def _looks_like_unit(path: Path) -> bool:
 
 def _unit(root: Path) -> UnitFolder:
     files: list[Path] = []
-    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=lambda e: _unlisted(e, files)):
+    for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=partial(_unlisted, files=files)):
         base = Path(folder)
-        files += [base / name for name in dirnames if (base / name).is_symlink()]
-        files += [base / name for name in filenames]
+        files.extend(base / name for name in dirnames if (base / name).is_symlink())
+        files.extend(base / name for name in filenames)
     table = _self_assessment([f for f in files if f.parent == root and not f.is_symlink()])
     evidence = sorted((f for f in files if f != table), key=lambda f: nfc(f.relative_to(root).as_posix()))
     return UnitFolder(nfc(root.name), root, table, tuple(evidence))

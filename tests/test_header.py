@@ -152,7 +152,8 @@ trực tuyến toàn trình
 
 
 def test_legal_normative_number_with_year() -> None:
-    header = parse_header(plain_lines("ỦY BAN NHÂN DÂN\nHUYỆN AN PHÚ\nSố: 05/2023/QĐ-UBND\nQUYẾT ĐỊNH\nBan hành quy chế"))
+    text = "ỦY BAN NHÂN DÂN\nHUYỆN AN PHÚ\nSố: 05/2023/QĐ-UBND\nQUYẾT ĐỊNH\nBan hành quy chế"
+    header = parse_header(plain_lines(text))
     assert header.number is not None and header.number.value == "05"
     assert header.number_year is not None and header.number_year.value == "2023"
     assert header.symbol is not None and header.symbol.value == "QĐ-UBND"

@@ -11,7 +11,7 @@ import datetime as dt
 from abc import ABC, abstractmethod
 from dataclasses import dataclass
 from enum import StrEnum
-from typing import ClassVar
+from typing import Any, ClassVar
 
 from extractors.models import DocumentFacts, FileKind, Located, Source
 
@@ -40,7 +40,7 @@ class Proof:
     source: str | None = None
 
     @classmethod
-    def of(cls, located: Located[object]) -> Proof:
+    def of(cls, located: Located[Any]) -> Proof:
         where = located.where
         source = where.source.value
         if where.source is Source.SIGNATURE_APPEARANCE and where.field_name:

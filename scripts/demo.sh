@@ -1,0 +1,7 @@
+#!/usr/bin/env bash
+# Install kiemchung and check the bundled sample batch; reports go to ./kiemchung-report/<unit>/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh
+.venv/bin/kiemchung check samples/batch --year 2023 --out kiemchung-report "$@"
+echo "Reports: $(pwd)/kiemchung-report/<unit>/report.json"
