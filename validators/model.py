@@ -76,11 +76,14 @@ class Finding:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What rules need to know besides the facts: the assessment period and today."""
+    """What rules need to know besides the facts: the period, today, and the council's settings."""
 
     period_start: dt.date
     period_end: dt.date
     today: dt.date
+    unsigned_exempt_issuers: tuple[str, ...] = ()  # issuer name fragments, compared without diacritics
+    max_days_to_sign: int = 30
+    signer_match_threshold: int = 80  # 0-100 similarity of issuer and certificate subject
 
 
 class Rule(ABC):

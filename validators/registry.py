@@ -13,9 +13,17 @@ from validators.rules.date_missing import DateMissing
 from validators.rules.date_out_of_period import DateOutOfPeriod
 from validators.rules.number_missing import NumberMissing
 from validators.rules.number_suffix import NumberSuffix
+from validators.rules.organization_signature_missing import OrganizationSignatureMissing
+from validators.rules.scanned_paper import ScannedPaper
+from validators.rules.signature_invalid import SignatureInvalid
+from validators.rules.signature_modified import SignatureModified
+from validators.rules.signature_untrusted import SignatureUntrusted
+from validators.rules.signed_long_after_issue import SignedLongAfterIssue
+from validators.rules.signer_mismatch import SignerMismatch
 from validators.rules.symbol_nonstandard import SymbolNonstandard
 from validators.rules.system_file import SystemFile
 from validators.rules.unreadable import Unreadable
+from validators.rules.unsigned import Unsigned
 
 RULES: tuple[Rule, ...] = (
     Unreadable(),
@@ -25,6 +33,14 @@ RULES: tuple[Rule, ...] = (
     DateMissing(),
     DateOutOfPeriod(),
     SymbolNonstandard(),
+    Unsigned(),
+    SignatureInvalid(),
+    SignatureModified(),
+    SignatureUntrusted(),
+    OrganizationSignatureMissing(),
+    SignerMismatch(),
+    SignedLongAfterIssue(),
+    ScannedPaper(),
 )
 
 # code -> the name it had, for codes no longer in use (none yet).

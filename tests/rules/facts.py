@@ -9,11 +9,18 @@ from extractors.models import (
     DocumentFacts,
     DocumentHeader,
     FileKind,
+    Integrity,
     IssueDate,
     Located,
+    PageImaging,
     ReadError,
     ReadProblem,
+    SignatureFacts,
+    SignatureField,
+    SignerKind,
+    SignerSubject,
     Source,
+    Trust,
     Where,
 )
 from validators.model import RuleContext
@@ -36,6 +43,37 @@ def _date(value: Any) -> IssueDate:
     return IssueDate(value.get("day"), value.get("month"), value.get("year"))
 
 
+def _when(value: Any) -> dt.datetime | None:
+    if value is None:
+        return None
+    moment = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+    return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
+
+
+def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
+    """A verified signature; by default an intact, trusted person's signature."""
+    subject = SignerSubject(spec.get("cn"), spec.get("o"), uids=tuple(spec.get("uids", ())),
+                            rfc4514=f"CN={spec.get('cn')}")
+    return SignatureFacts(
+        field_name=spec.get("field", f"Signature{index + 1}"),
+        page=1,
+        subject=subject if spec.get("cn") or spec.get("o") else None,
+        signer_kind=SignerKind(spec.get("kind", "person")),
+        issuer="CN=KIEMCHUNG TEST CA",
+        signing_time=_when(spec.get("signing_time", "2023-01-30T09:00:00")),
+        timestamp_time=_when(spec.get("timestamp_time")),
+        hash_algorithm="sha256",
+        subfilter="/ETSI.CAdES.detached",
+        integrity=Integrity(spec.get("integrity", "intact")),
+        coverage=spec.get("coverage", "entire-file"),
+        modification_level=spec.get("modification_level", "none"),
+        trust=Trust(spec.get("trust", "trusted")),
+        trust_detail=spec.get("trust_detail", "test"),
+        revocation="not-checked",
+        error=spec.get("error"),
+    )
+
+
 def facts_from_case(case: dict[str, Any]) -> DocumentFacts:
     """`document:` keys are header fields; `<field>_raw` and `<field>_source` override provenance."""
     doc = case.get("document", {}) or {}
@@ -56,6 +94,12 @@ def facts_from_case(case: dict[str, Any]) -> DocumentFacts:
         read_error=error,
         page_count=doc.get("pages", 1),
         header=DocumentHeader(**fields),
+        signature_fields=tuple(SignatureField(f["name"], 1, bool(f.get("signed", False)), "")
+                               for f in doc.get("signature_fields", ())),
+        signatures=tuple(_signature(i, spec) for i, spec in enumerate(doc.get("signatures", ()))),
+        package_signatures=int(doc.get("package_signatures", 0)),
+        imaging=tuple(PageImaging(i + 1, float(p.get("coverage", 0.0)), int(p.get("visible", 2000)),
+                                  int(p.get("invisible", 0))) for i, p in enumerate(doc.get("imaging", ()))),
     )
 
 
@@ -66,4 +110,9 @@ def context_from_case(case: dict[str, Any]) -> RuleContext:
     start = spec.get("period_start", dt.date(year, 1, 1))
     end = spec.get("period_end", dt.date(year, 12, 31))
     today = spec.get("today", dt.date(year + 1, 3, 1))
-    return RuleContext(start, end, today)
+    return RuleContext(
+        start, end, today,
+        unsigned_exempt_issuers=tuple(spec.get("unsigned_exempt_issuers", ())),
+        max_days_to_sign=int(spec.get("max_days_to_sign", 30)),
+        signer_match_threshold=int(spec.get("signer_match_threshold", 80)),
+    )

@@ -1,0 +1,42 @@
+"""Rule `organization-signature-missing`: signed by a person only."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, SignerKind
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import who
+
+
+class OrganizationSignatureMissing(DocumentRule):
+    """No organisation signature beside the person's.
+
+    What it checks: that among the signatures there is one whose certificate is
+    the organisation's (CN is the body's name, UID usually `MST:`/`MNS:`), as
+    well as the competent person's.
+
+    Why it matters: Decree 30 (art. 5) makes an electronic document valid when
+    signed by the competent person and by the organisation, whose signature
+    carries the seal image. A document signed only by a person was not issued.
+
+    Example: a plan signed by "Nguyễn Văn An" only warns; signed by him and then
+    by "Ủy ban nhân dân xã Cao An" it passes.
+    """
+
+    code = "KC305"
+    name = "organization-signature-missing"
+    title = "Thiếu chữ ký số của cơ quan"
+    severity = Severity.WARNING
+    zeroes = False
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if not facts.signatures:
+            return NOT_APPLICABLE
+        kinds = {signature.signer_kind for signature in facts.signatures}
+        if SignerKind.ORGANIZATION in kinds:
+            return PASSED
+        people = ", ".join(who(s) for s in facts.signatures)
+        proof = Proof(people, facts.signatures[0].page, "signatures")
+        if kinds == {SignerKind.UNKNOWN}:
+            return Verdict(Outcome.INDETERMINATE, f"Không xác định được chữ ký nào là của cơ quan ({people}).", proof)
+        return Verdict(Outcome.FAILED, f"Văn bản chỉ có chữ ký số cá nhân ({people}), thiếu chữ ký số của cơ quan "
+                       "ban hành.", proof)

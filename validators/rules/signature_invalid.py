@@ -1,0 +1,49 @@
+"""Rule `signature-invalid`: a signature whose digest or value does not verify."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, Integrity
+from validators.format import quoted
+from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import who
+
+
+class SignatureInvalid(DocumentRule):
+    """A digital signature is broken.
+
+    What it checks: for every embedded signature, that the digest of the signed
+    bytes matches the one in the signature and that the signature value verifies
+    with the signer's public key. A signature that cannot be evaluated at all
+    (malformed, unsupported, a file pyHanko cannot parse) is indeterminate, and
+    that zeroes too: "could not verify" is never "valid".
+
+    Why it matters: a broken signature means the file is not the one that was
+    signed — it was altered, or the signature was forged or damaged.
+
+    Example: one byte of the page text changed after signing gives a digest
+    mismatch; a signature with an empty /Contents cannot be evaluated.
+    """
+
+    code = "KC302"
+    name = "signature-invalid"
+    title = "Chữ ký số không hợp lệ"
+    severity = Severity.ERROR
+    zeroes = True
+    zeroes_when_indeterminate = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        for signature in facts.signatures:
+            proof = Proof(signature.error or signature.integrity.value, signature.page, f"signature:{signature.field_name}")
+            if signature.integrity is Integrity.DIGEST_MISMATCH:
+                return Verdict(Outcome.FAILED, f"Chữ ký số của {who(signature)} không còn khớp với nội dung tệp "
+                               "(tệp đã bị thay đổi sau khi ký).", proof)
+            if signature.integrity is Integrity.BAD_SIGNATURE:
+                return Verdict(Outcome.FAILED, f"Giá trị chữ ký số của {who(signature)} không xác thực được "
+                               "bằng chứng thư của người ký.", proof)
+        unknown = [s for s in facts.signatures if s.integrity is Integrity.UNKNOWN]
+        if unknown:
+            first = unknown[0]
+            return Verdict(Outcome.INDETERMINATE, f"Không kiểm tra được chữ ký số {quoted(first.field_name)}: "
+                           "chữ ký bị lỗi hoặc tệp hỏng cấu trúc; không thể coi là hợp lệ.",
+                           Proof(first.error or "unknown", first.page, f"signature:{first.field_name}"))
+        return PASSED

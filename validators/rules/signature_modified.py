@@ -1,0 +1,56 @@
+"""Rule `signature-modified`: the document was changed after it was signed."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, Integrity
+from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import who
+
+# What may be appended after a signature: nothing, a later signature, a timestamp or validation data.
+ALLOWED_AFTER_SIGNING = frozenset({"none", "lta-updates", "form-filling"})
+_CHANGE_NAMES = {"annotations": "thêm chú thích/lớp phủ lên trang", "other": "sửa nội dung, trang hoặc cấu trúc"}
+
+
+class SignatureModified(DocumentRule):
+    """The document was edited after signing.
+
+    What it checks: what was appended to the PDF after each signature
+    (incremental updates), as classified by pyHanko's difference analysis. A
+    later signature, a timestamp or validation data are allowed; new content, an
+    overlay annotation or a changed page are not. A signature whose coverage of
+    the file is unclear, or whose later changes cannot be classified, is
+    indeterminate and zeroes.
+
+    Why it matters: an incremental update can show a different number, date or
+    text while the original signature still verifies — the classic "incremental
+    saving" and "shadow" attacks. What the council sees must be what was signed.
+
+    Example: a signed plan whose number was overwritten by a text box added
+    afterwards fails; a plan signed by the chairman and then by the People's
+    Committee passes.
+    """
+
+    code = "KC303"
+    name = "signature-modified"
+    title = "Văn bản bị sửa sau khi ký số"
+    severity = Severity.ERROR
+    zeroes = True
+    zeroes_when_indeterminate = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        intact = [s for s in facts.signatures if s.integrity is Integrity.INTACT]
+        for signature in intact:
+            level = signature.modification_level
+            if level is not None and level not in ALLOWED_AFTER_SIGNING:
+                change = _CHANGE_NAMES.get(level, level)
+                return Verdict(Outcome.FAILED, f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
+                               Proof(f"modification level: {level}", signature.page,
+                                     f"signature:{signature.field_name}"))
+        for signature in intact:
+            if signature.coverage in (None, "unclear") or (
+                    signature.modification_level is None and signature.coverage != "entire-file"):
+                return Verdict(Outcome.INDETERMINATE, f"Không xác định được phần tệp được chữ ký của {who(signature)} "
+                               "bảo vệ hoặc các thay đổi sau khi ký.",
+                               Proof(f"coverage: {signature.coverage}", signature.page,
+                                     f"signature:{signature.field_name}"))
+        return PASSED

@@ -1,0 +1,45 @@
+"""Rule `signed-long-after-issue`: signed long after the date the document bears."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts
+from validators.format import vn_date
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import signing_moment, who
+
+
+class SignedLongAfterIssue(DocumentRule):
+    """The first signature is much later than the issue date.
+
+    What it checks: the days between the issue date in the header and the first
+    signature's time (its timestamp, else its claimed time); more than
+    `signatures.max_days_to_sign` (default 30) warns.
+
+    Why it matters: a document is signed when it is issued. One dated in January
+    but signed in June was most likely written in June and back-dated to look
+    timely for the assessment.
+
+    Example: dated 10/01/2023, signed 15/06/2023 warns; dated 30/01/2023, signed
+    the same day passes.
+    """
+
+    code = "KC307"
+    name = "signed-long-after-issue"
+    title = "Ký số muộn so với ngày ban hành"
+    severity = Severity.WARNING
+    zeroes = False
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        located = facts.header.date
+        issued = located.value.as_date() if located is not None else None
+        moments = [(m, s) for s in facts.signatures if (m := signing_moment(s)) is not None]
+        if issued is None or not moments:
+            return NOT_APPLICABLE
+        first, signature = min(moments, key=lambda pair: pair[0])
+        days = (first.date() - issued).days
+        if days <= context.max_days_to_sign:
+            return PASSED
+        return Verdict(Outcome.FAILED, f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên ({who(signature)}) "
+                       f"ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
+                       Proof(f"{located.raw if located else ''} / signed {first.isoformat()}", signature.page,
+                             f"signature:{signature.field_name}"))

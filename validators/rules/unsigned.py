@@ -1,0 +1,46 @@
+"""Rule `unsigned`: the document carries no digital signature."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, FileKind
+from extractors.text import fold
+from validators.format import quoted
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+
+
+class Unsigned(DocumentRule):
+    """The document is not digitally signed.
+
+    What it checks: that a PDF holds at least one embedded digital signature
+    (ký số), and that a Word file carries a package signature. An empty
+    signature box does not count. Issuers the council exempts because they have
+    no digital signature (config `signatures.unsigned_exempt_issuers`) pass.
+
+    Why it matters: the council accepts only electronic documents signed
+    digitally by the competent person and the organisation (Decree 30, art. 5);
+    an unsigned file scores the criterion 0.
+
+    Example: a PDF exported from Word and uploaded without signing fails; the
+    same PDF signed by the chairman and the People's Committee passes.
+    """
+
+    code = "KC301"
+    name = "unsigned"
+    title = "Không có chữ ký số"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        issuer = facts.header.issuer
+        if issuer is not None and any(fold(pattern) in fold(issuer.value) for pattern in
+                                      context.unsigned_exempt_issuers if pattern.strip()):
+            return NOT_APPLICABLE
+        if facts.signatures or facts.package_signatures:
+            return PASSED
+        if facts.kind is FileKind.DOCX:
+            return Verdict(Outcome.FAILED, "Tệp Word không có chữ ký số; cần nộp bản PDF đã ký số.")
+        empty_fields = [field.name for field in facts.signature_fields if not field.signed]
+        if empty_fields:
+            return Verdict(Outcome.FAILED, f"Văn bản có ô chữ ký {quoted(empty_fields[0])} nhưng chưa được ký số.",
+                           Proof(", ".join(empty_fields), None, "signature-field"))
+        return Verdict(Outcome.FAILED, "Văn bản không có chữ ký số (không phải văn bản điện tử được ký số).")

@@ -1,0 +1,33 @@
+"""Shared reading of signature facts for the signature rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from extractors.models import DocumentFacts, SignatureFacts
+from validators.format import vn_date
+
+
+def signed(facts: DocumentFacts) -> tuple[SignatureFacts, ...]:
+    """The signatures that exist, in signing order (first revision first)."""
+    return facts.signatures
+
+
+def signing_moment(signature: SignatureFacts) -> dt.datetime | None:
+    """When a signature was made: its timestamp if it has one, else the time it claims."""
+    return signature.timestamp_time or signature.signing_time
+
+
+def who(signature: SignatureFacts) -> str:
+    """The signer as the council reads it: CN, and the organisation when different."""
+    subject = signature.subject
+    if subject is None:
+        return f"chữ ký “{signature.field_name}”"
+    name = subject.common_name or subject.rfc4514 or signature.field_name
+    if subject.organization and subject.organization != name:
+        return f"{name} ({subject.organization})"
+    return name
+
+
+def when(moment: dt.datetime | None) -> str:
+    return vn_date(moment.date()) if moment is not None else "không rõ thời điểm"
