@@ -223,4 +223,5 @@ class DocumentFacts:
     header: DocumentHeader = field(default_factory=DocumentHeader)
     signature_fields: tuple[SignatureField, ...] = ()
     signatures: tuple[SignatureFacts, ...] = ()
+    package_signatures: int = 0  # XML signatures inside a Word package (not verified)
     imaging: tuple[PageImaging, ...] = ()  # the first pages, for scan detection
