@@ -34,6 +34,8 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--fail-on", choices=[m.value for m in FailOn],
                      help="exit 1 when a finding reaches this level (default: never)")
     run.add_argument("--layout", choices=[m.value for m in Layout], help="how PATH is read (default: auto)")
+    run.add_argument("--trust-root", type=Path, action="append", default=[], metavar="FILE",
+                     help="a trusted root certificate (PEM/DER) or a folder of them; repeatable")
 
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
@@ -52,7 +54,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return _rules(args.rule, args.markdown)
-    config = load_config(args.config, year=args.year, fail_on=args.fail_on, layout=args.layout)
+    config = load_config(args.config, year=args.year, fail_on=args.fail_on, layout=args.layout,
+                         trust_roots=tuple(args.trust_root))
     result = check(args.path, config, args.out)
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK
 

@@ -37,6 +37,10 @@ class Config:
     period_end: dt.date
     layout: Layout
     fail_on: FailOn
+    trust_roots: tuple[Path, ...] = ()
+    unsigned_exempt_issuers: tuple[str, ...] = ()
+    max_days_to_sign: int = 30
+    signer_match_threshold: int = 80
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -76,9 +80,14 @@ def _iso(value: str, key: str) -> dt.date | None:
 
 
 def load_config(
-    path: Path | None = None, *, year: int | None = None, fail_on: str | None = None, layout: str | None = None
+    path: Path | None = None,
+    *,
+    year: int | None = None,
+    fail_on: str | None = None,
+    layout: str | None = None,
+    trust_roots: tuple[Path, ...] = (),
 ) -> Config:
-    """Defaults, then the user's file, then command-line values."""
+    """Defaults, then the user's file, then command-line values (trust roots add up)."""
     user: dict[str, Any] = {}
     if path is not None:
         try:
@@ -88,7 +97,7 @@ def load_config(
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: invalid TOML: {error}") from error
     values = _merge(_defaults(), user, str(path))
-    period, run = values["period"], values["run"]
+    period, run, signatures = values["period"], values["run"], values["signatures"]
     chosen_year = year if year is not None else period["year"]
     start, end = _iso(period["start"], "period.start"), _iso(period["end"], "period.end")
     if not chosen_year and (start is None or end is None):
@@ -105,4 +114,25 @@ def load_config(
         period_end=end,
         layout=_choice(Layout, layout or run["layout"], "run.layout"),
         fail_on=_choice(FailOn, fail_on or run["fail_on"], "run.fail_on"),
+        trust_roots=_paths(signatures["trust_roots"], path) + tuple(trust_roots),
+        unsigned_exempt_issuers=tuple(_strings(signatures["unsigned_exempt_issuers"], "unsigned_exempt_issuers")),
+        max_days_to_sign=_at_least(signatures["max_days_to_sign"], 0, "signatures.max_days_to_sign"),
+        signer_match_threshold=_at_least(signatures["signer_match_threshold"], 0, "signatures.signer_match_threshold"),
     )
+
+
+def _strings(values: list[Any], key: str) -> list[str]:
+    if not all(isinstance(value, str) for value in values):
+        raise ConfigError(f"signatures.{key} must be a list of strings")
+    return values
+
+
+def _paths(values: list[Any], config_file: Path | None) -> tuple[Path, ...]:
+    base = config_file.parent if config_file is not None else Path.cwd()
+    return tuple(base / value for value in _strings(values, "trust_roots"))
+
+
+def _at_least(value: int, minimum: int, key: str) -> int:
+    if value < minimum:
+        raise ConfigError(f"{key} must be at least {minimum}, got {value}")
+    return value

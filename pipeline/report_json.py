@@ -6,13 +6,14 @@ dates are ISO 8601.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
-from extractors.models import DocumentHeader, Located
+from extractors.models import DocumentFacts, DocumentHeader, Located, SignatureFacts
 from pipeline import __version__
 from validators.model import Finding
 
@@ -63,13 +64,53 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
         "read_error": {"problem": error.problem.value, "detail": error.detail} if error else None,
         "document": _document(facts.header),
         "extracted": _provenance(facts.header),
-        "signatures": [
-            {"field": f.name, "page": f.page, "signed": f.signed, "appearance_text": f.appearance_text or None}
-            for f in facts.signature_fields
-        ],
+        "signatures": _signatures(facts),
         "findings": [_finding(finding) for finding in item.findings],
         "zeroes": item.zeroes,
     }
+
+
+def _signatures(facts: DocumentFacts) -> list[dict[str, Any]]:
+    """Verified signatures with the text their stamps show, then any empty signature boxes."""
+    appearances = {f.name: f.appearance_text or None for f in facts.signature_fields}
+    rows = [_signature(sig, appearances.get(sig.field_name)) for sig in facts.signatures]
+    verified = {sig.field_name for sig in facts.signatures}
+    rows += [_signature(None, f.appearance_text or None, f.name, f.page) for f in facts.signature_fields
+             if f.name not in verified]
+    return rows
+
+
+def _signature(sig: SignatureFacts | None, appearance: str | None, field: str = "", page: int | None = None
+               ) -> dict[str, Any]:
+    subject = sig.subject if sig is not None else None
+    return {
+        "field": sig.field_name if sig else field,
+        "page": sig.page if sig else page,
+        "signed": sig is not None,
+        "signer": None if subject is None else {
+            "cn": subject.common_name, "o": subject.organization, "ou": subject.organizational_unit,
+            "l": subject.locality, "st": subject.state, "c": subject.country, "uids": list(subject.uids),
+            "rfc4514": subject.rfc4514,
+        },
+        "signer_kind": sig.signer_kind.value if sig else None,
+        "issuer": sig.issuer if sig else None,
+        "signing_time": _time(sig.signing_time if sig else None),
+        "timestamp_time": _time(sig.timestamp_time if sig else None),
+        "hash_algorithm": sig.hash_algorithm if sig else None,
+        "subfilter": sig.subfilter if sig else None,
+        "integrity": sig.integrity.value if sig else None,
+        "coverage": sig.coverage if sig else None,
+        "modification_level": sig.modification_level if sig else None,
+        "trust": sig.trust.value if sig else None,
+        "trust_detail": sig.trust_detail if sig else None,
+        "revocation": sig.revocation if sig else None,
+        "error": sig.error if sig else None,
+        "appearance_text": appearance,
+    }
+
+
+def _time(moment: dt.datetime | None) -> str | None:
+    return moment.isoformat() if moment is not None else None
 
 
 def _value(located: Located[str] | None) -> str | None:

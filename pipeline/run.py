@@ -41,7 +41,14 @@ def check(path: Path, config: Config, out_dir: Path, echo: Callable[[str], None]
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
     units = discover(path, config.layout)
-    context = RuleContext(config.period_start, config.period_end, today=dt.date.today())
+    context = RuleContext(
+        config.period_start,
+        config.period_end,
+        today=dt.date.today(),
+        unsigned_exempt_issuers=config.unsigned_exempt_issuers,
+        max_days_to_sign=config.max_days_to_sign,
+        signer_match_threshold=config.signer_match_threshold,
+    )
     results = []
     for unit in units:
         assessment = _assess(unit, config, context)
