@@ -10,19 +10,28 @@ from __future__ import annotations
 import hashlib
 from pathlib import Path
 
+from asn1crypto.x509 import Certificate
+
 from extractors import docx as docx_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
 from extractors.header import parse_header
+from extractors.imaging import page_imaging
 from extractors.models import DocumentFacts, DocumentHeader, FileKind, ReadError, ReadProblem
+from extractors.signatures import TrustRootError, load_trust_roots, verify_signatures
 from extractors.sniff import is_system_file, sniff
 
 _EXTENSION_KINDS = {".pdf": "pdf", ".docx": "docx"}
 _HASH_CHUNK = 1024 * 1024
 
 
-def read_document(path: Path) -> DocumentFacts:
-    """Read one evidence file; a file that cannot be read yields facts with `read_error` set."""
+def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> DocumentFacts:
+    """Read one evidence file; a file that cannot be read yields facts with `read_error` set.
+
+    `trust_roots` (certificate files or folders) are what PDF signatures are verified against;
+    a bad root raises `TrustRootError`, a configuration error rather than a fact about the file.
+    """
+    roots = load_trust_roots(trust_roots)  # cached: checks every file's version, parses changed ones
     if path.is_symlink():
         return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.LINK, "symbolic links are not followed"))
     if path.is_dir():
@@ -46,17 +55,19 @@ def read_document(path: Path) -> DocumentFacts:
         if actual != expected:
             raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {expected} but holds {actual}", actual)
         if kind is FileKind.PDF:
-            return _read_pdf(path, size, digest)
+            return _read_pdf(path, size, digest, roots)
         return _read_docx(path, size, digest)
     except ReadFailure as failure:
         return _failed(kind, size, digest, failure)
+    except TrustRootError:
+        raise
     except (RecursionError, MemoryError) as error:
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
     except Exception as error:  # a damaged file must never stop the batch
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
 
 
-def _read_pdf(path: Path, size: int, digest: str) -> DocumentFacts:
+def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate]) -> DocumentFacts:
     reader = pdf_extractor.open_pdf(path)
     pages = reader.pages
     lines = pdf_extractor.page_lines(pages[0], 1)
@@ -64,9 +75,12 @@ def _read_pdf(path: Path, size: int, digest: str) -> DocumentFacts:
         lines += pdf_extractor.page_lines(pages[len(pages) - 1], len(pages))
     fields = pdf_extractor.signature_fields(reader)
     header = parse_header(lines, pdf_extractor.appearance_lines(fields))
+    # pyHanko only finds signatures through the AcroForm: without one (and no widget) there is none.
+    has_form = fields or "/AcroForm" in reader.root_object
+    signatures = verify_signatures(path, roots, known_fields=fields) if has_form else ()
     return DocumentFacts(
         kind=FileKind.PDF, size=size, sha256=digest, page_count=len(pages), header=header,
-        signature_fields=tuple(fields),
+        signature_fields=tuple(fields), signatures=signatures, imaging=page_imaging(reader),
     )
 
 

@@ -1,0 +1,813 @@
+"""Verify every signature embedded in a PDF with pyHanko, offline, and report it as `SignatureFacts`.
+
+What is checked, per signature: the signed bytes and the signature value (integrity), how much of
+the file the signature covers and what was appended after it (pyHanko's difference analysis), and
+whether the signer's certificate chains to one of the user's trust roots *at signing time*: the
+time of a signature timestamp when there is one, else the time the signer claims. Certificates
+expire after a few years; a document signed while its certificate was valid stays valid.
+
+Nothing is fetched: `allow_fetching=False`, no CRL or OCSP, revocation is reported "not-checked".
+pyHanko raises on damaged files; every failure becomes a fact with `Integrity.UNKNOWN` and
+`error` set, never an exception and never a pass. The one exception is `TrustRootError`: a bad
+trust-root file is the user's configuration error, not a property of the document.
+
+pyHanko 0.38 notes: the synchronous `validate_pdf_signature` wraps each call in its own
+`asyncio.run`; we call `async_validate_pdf_signature` for all signatures of a file inside one
+event loop instead. Its default key-usage policy demands nonRepudiation, which rejects the
+many Vietnamese organisation certificates that carry digitalSignature only, so we pass our own.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import binascii
+import datetime as dt
+import functools
+import io
+import logging
+import re
+import unicodedata
+from collections.abc import Awaitable, Coroutine, Iterable, Sequence
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Any, TypeAlias, TypeVar
+
+from asn1crypto import core as asn1_core
+from asn1crypto import pem, x509
+from asn1crypto import tsp as asn1_tsp
+from cryptography import x509 as crypto_x509
+from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.misc import PDF_WHITESPACE
+from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.validation import (
+    EmbeddedPdfSignature,
+    async_validate_pdf_signature,
+    async_validate_pdf_timestamp,
+)
+from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+from pyhanko.sign.validation.settings import KeyUsageConstraints
+from pyhanko.sign.validation.status import ModificationInfo, SignatureStatus
+from pyhanko_certvalidator import ValidationContext
+from pypdf import PdfReader
+
+from extractors.models import Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
+from extractors.pdf import signature_fields
+
+T = TypeVar("T")
+TrustRoot: TypeAlias = Path | x509.Certificate
+
+_ROOT_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
+_PEM_CERTIFICATE_TYPES = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
+# Naive PDF dates (/M without a zone) come from Vietnamese signing tools running on local time.
+_VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
+# Signing certificates of Vietnamese bodies often assert digitalSignature only (persons' usually
+# add nonRepudiation); either one is a signing key. pyHanko's default is nonRepudiation alone.
+_SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
+_REVOCATION = "not-checked"
+
+
+class TrustRootError(ValueError):
+    """A configured trust root is missing, unreadable or not a certificate."""
+
+
+def _silence_pyhanko_logging() -> None:
+    """pyHanko logs every validation problem with a traceback; our facts carry them instead.
+
+    Raising the loggers' level (rather than filtering records) also saves building the records.
+    A NullHandler keeps Python's last-resort stderr handler away even if a level is lowered again.
+    """
+    for name in ("pyhanko", "pyhanko_certvalidator"):
+        logger = logging.getLogger(name)
+        logger.setLevel(logging.CRITICAL + 1)
+        if not any(isinstance(handler, logging.NullHandler) for handler in logger.handlers):
+            logger.addHandler(logging.NullHandler())
+
+
+_silence_pyhanko_logging()
+
+
+_HEX_STRING_FIRST_CHUNK = 256  # most hex strings are short (IDs, names); /Contents grows the chunks
+_HEX_STRING_MAX_CHUNK = 64 * 1024
+_NOT_HEX_BODY = re.compile(rb"[^0-9A-Fa-f" + re.escape(PDF_WHITESPACE) + rb"]")
+_HEX_WHITESPACE = re.compile(rb"[" + re.escape(PDF_WHITESPACE) + rb"]")
+
+
+def _read_hex_string_fast(stream: Any) -> Any:
+    """Drop-in for pyHanko's `read_hex_string_from_stream`, which reads one byte per loop turn.
+
+    A signature's /Contents is a hex string of 15-60 thousand digits (signing tools reserve
+    room for chains and timestamps), and reading it cost ~1 ms per thousand digits: more than
+    the whole cryptographic check. This reads in chunks; anything unusual (a comment, a bad
+    digit, the end of the stream) is handed back to pyHanko's own reader from the start, so
+    results and errors are exactly pyHanko's.
+    """
+    origin = stream.tell()
+    stream.read(1)  # the opening "<"
+    pieces: list[bytes] = []
+    chunk = _HEX_STRING_FIRST_CHUNK
+    while True:
+        piece = stream.read(chunk)
+        chunk = min(chunk * 4, _HEX_STRING_MAX_CHUNK)
+        stop = _NOT_HEX_BODY.search(piece) if piece else None
+        if stop is None:
+            if not piece:
+                stream.seek(origin)
+                return _pyhanko_read_hex_string(stream)
+            pieces.append(piece)
+            continue
+        if piece[stop.start() : stop.start() + 1] != b">":
+            stream.seek(origin)
+            return _pyhanko_read_hex_string(stream)
+        pieces.append(piece[: stop.start()])
+        stream.seek(stop.start() + 1 - len(piece), io.SEEK_CUR)
+        break
+    digits = _HEX_WHITESPACE.sub(b"", b"".join(pieces))
+    if len(digits) % 2:
+        digits += b"0"
+    return generic.pdf_string(binascii.unhexlify(digits))
+
+
+# pyHanko's object parser looks the function up as a module global: replacing it there is enough.
+# `__wrapped__` keeps pyHanko's original reachable when this module is imported again (reload).
+_pyhanko_read_hex_string = getattr(generic.read_hex_string_from_stream, "__wrapped__",
+                                   generic.read_hex_string_from_stream)
+_read_hex_string_fast.__wrapped__ = _pyhanko_read_hex_string  # type: ignore[attr-defined]
+generic.read_hex_string_from_stream = _read_hex_string_fast
+
+
+# --- trust roots ---------------------------------------------------------------------------------
+
+
+def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
+    """Certificates from PEM files (several per file allowed), DER files, and folders of them.
+
+    A folder contributes every .pem/.crt/.cer/.der file directly inside it. Files are parsed once
+    per content version (cached by path, size and modification time), so batches pay once.
+    Raises `TrustRootError` for a missing path, an unreadable file, a file that holds no
+    certificate, or a folder without certificate files.
+    """
+    certificates: list[x509.Certificate] = []
+    seen: set[bytes] = set()
+    for path in paths:
+        for file in _root_files(Path(path)):
+            for certificate in _certificates_in(*_file_version(file)):
+                fingerprint = certificate.sha256
+                if fingerprint not in seen:
+                    seen.add(fingerprint)
+                    certificates.append(certificate)
+    return certificates
+
+
+def _root_files(path: Path) -> list[Path]:
+    if path.is_dir():
+        try:
+            files = sorted(child for child in path.iterdir()
+                           if child.is_file() and child.suffix.lower() in _ROOT_SUFFIXES)
+        except OSError as error:
+            raise TrustRootError(f"trust root folder {path} cannot be listed: {error}") from error
+        if not files:
+            raise TrustRootError(f"trust root folder {path} holds no .pem/.crt/.cer/.der file")
+        return files
+    if not path.is_file():
+        raise TrustRootError(f"trust root {path} does not exist")
+    return [path]
+
+
+def _file_version(path: Path) -> tuple[str, int, int]:
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise TrustRootError(f"trust root {path} cannot be read: {error}") from error
+    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+@functools.lru_cache(maxsize=256)
+def _certificates_in(path: str, mtime_ns: int, size: int) -> tuple[x509.Certificate, ...]:
+    """Parse one trust-root file; the cache key includes its version so edits are picked up."""
+    try:
+        data = Path(path).read_bytes()
+    except OSError as error:
+        raise TrustRootError(f"trust root {path} cannot be read: {error}") from error
+    try:
+        if pem.detect(data):
+            ders = [der for kind, _, der in pem.unarmor(data, multiple=True) if kind in _PEM_CERTIFICATE_TYPES]
+        else:
+            ders = [data]
+        certificates = tuple(x509.Certificate.load(der, strict=True) for der in ders)
+        for certificate in certificates:
+            _ = certificate.native  # asn1crypto parses lazily: force it so a bad file fails here
+    except (ValueError, TypeError, OSError) as error:
+        raise TrustRootError(f"trust root {path} is not a PEM or DER certificate: {error}") from error
+    if not certificates:
+        raise TrustRootError(f"trust root {path} holds no certificate")
+    return certificates
+
+
+def _resolve_roots(trust_roots: Sequence[TrustRoot]) -> tuple[x509.Certificate, ...] | None:
+    """The root certificates to validate against; None when none are configured."""
+    if not trust_roots:
+        return None
+    given = [root for root in trust_roots if isinstance(root, x509.Certificate)]
+    paths = [Path(root) for root in trust_roots if not isinstance(root, x509.Certificate)]  # str works too
+    return tuple(given + (load_trust_roots(paths) if paths else []))
+
+
+# --- verification ----------------------------------------------------------------------------------
+
+
+def verify_signatures(
+    path: Path,
+    trust_roots: Sequence[TrustRoot] = (),
+    *,
+    known_fields: Sequence[SignatureField] | None = None,
+) -> tuple[SignatureFacts, ...]:
+    """Verify every signature in the PDF at `path`, offline, in signing order.
+
+    `trust_roots` are paths (files or folders, see `load_trust_roots`) and/or certificates already
+    loaded; with none, trust is `NO_ROOTS` but integrity and modifications are still checked.
+    `known_fields` are the signature fields pypdf found, used to name the signatures when pyHanko
+    cannot open the file at all (read with pypdf here when not given).
+    Raises only `TrustRootError`.
+    """
+    roots = _resolve_roots(trust_roots)
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        return _unverifiable(path, b"", known_fields, f"cannot read the file: {error}")
+    try:
+        reader = PdfFileReader(io.BytesIO(data), strict=False)
+        if reader.encrypt_dict is not None:
+            reader.decrypt("")  # an owner-password-only file opens with the empty user password
+        entries = list(enumerate_sig_fields(reader, filled_status=True))
+    except Exception as error:  # pyHanko is strict about structure; the file is damaged for it
+        return _unverifiable(path, data, known_fields, f"pyHanko cannot open the file: {_describe(error)}")
+    # Signed widgets pypdf sees on the pages but the AcroForm does not list: pyHanko cannot reach them.
+    listed = {name for name, _, _ in entries}
+    unlisted = tuple(
+        _unknown(field.name, field.page, None, "signature field is not listed in the AcroForm; not verified")
+        for field in known_fields or ()
+        if field.signed and field.name not in listed
+    )
+    if not entries:
+        return unlisted
+    try:
+        return _run(_verify_all(reader, entries, roots)) + unlisted
+    except Exception as error:  # a failure outside any one signature (event loop, page tree)
+        return _unverifiable(path, data, known_fields, f"verification failed: {_describe(error)}")
+
+
+def _run(coroutine: Coroutine[Any, Any, T]) -> T:
+    """Run a coroutine to completion from synchronous code, even under a running event loop."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return asyncio.run(coroutine)
+    # An async caller: asyncio.run refuses to nest, so use a private loop in a worker thread.
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(asyncio.run, coroutine).result()
+
+
+@dataclass
+class _Pending:
+    """One filled signature field, opened by pyHanko or not."""
+
+    order: tuple[int, int]  # (signed revision, field order): signing order, broken ones last
+    name: str
+    field: Any  # the field dictionary; None when unreadable
+    embedded: EmbeddedPdfSignature | None
+    open_error: str | None
+
+
+async def _verify_all(
+    reader: PdfFileReader, entries: list[tuple[str, Any, Any]], roots: tuple[x509.Certificate, ...] | None
+) -> tuple[SignatureFacts, ...]:
+    pages = _PageIndex(reader)
+    pending: list[_Pending] = []
+    for index, (name, _value, field_ref) in enumerate(entries):
+        field: Any = None  # stays None when the field itself cannot be read
+        try:
+            field = field_ref.get_object()
+            embedded = EmbeddedPdfSignature(reader, field, name)
+            pending.append(_Pending((embedded.signed_revision, index), name, field, embedded, None))
+        except Exception as error:  # no /ByteRange, unparsable CMS, …: this signature only
+            pending.append(_Pending((1 << 30, index), name, field, None, _describe(error)))
+    pending.sort(key=lambda item: item.order)
+    facts: list[SignatureFacts] = []
+    for item in pending:
+        page = pages.page_of(item.field)
+        if item.embedded is None:
+            facts.append(_unknown(item.name, page, _subfilter_of(item.field), item.open_error or "unreadable"))
+        else:
+            facts.append(await _verify_one(item.embedded, page, roots))
+    return tuple(facts)
+
+
+async def _verify_one(
+    embedded: EmbeddedPdfSignature, page: int | None, roots: tuple[x509.Certificate, ...] | None
+) -> SignatureFacts:
+    subfilter = _subfilter_of(embedded.sig_field)
+    is_document_timestamp = embedded.sig_object_type == "/DocTimeStamp"
+    certificate = _attempt(lambda: embedded.signer_cert)
+    claimed = None if is_document_timestamp else _aware(_attempt(lambda: embedded.self_reported_timestamp))
+    stamped = _attempt(lambda: _timestamp_time(embedded, is_document_timestamp))
+    moment, moment_source = _judging_moment(stamped, claimed)
+    if is_document_timestamp:
+        moment_source = "document timestamp"
+    notes: list[str] = []
+
+    status = await _validate(embedded, roots, moment, is_document_timestamp, skip_diff=False, notes=notes)
+    if status is None:
+        return _unknown(embedded.field_name, page, subfilter, "; ".join(notes), certificate=certificate,
+                        claimed=claimed, stamped=stamped, hash_algorithm=_attempt(lambda: embedded.md_algorithm))
+    trust_status = status
+    if stamped is not None and claimed is not None and not is_document_timestamp and not _timestamp_ok(status):
+        # A timestamp token that does not verify proves no time: judge at the claimed time instead.
+        moment, moment_source = claimed, "claimed signing time; the signature timestamp does not verify"
+        retry = await _validate(embedded, roots, moment, False, skip_diff=True, notes=[])
+        trust_status = retry or status
+    trust, trust_detail = _judge_trust(trust_status, roots, certificate, moment, moment_source)
+    subject = _subject(certificate) if certificate is not None else None
+    # A document timestamp (/ETSI.RFC3161) is the TSA's, never the person's or the body's signature.
+    kind = _signer_kind(subject) if subject is not None and not is_document_timestamp else SignerKind.UNKNOWN
+    return SignatureFacts(
+        field_name=embedded.field_name,
+        page=page,
+        subject=subject,
+        signer_kind=kind,
+        issuer=_rfc4514(certificate, issuer=True) if certificate is not None else None,
+        signing_time=claimed,
+        timestamp_time=stamped,
+        hash_algorithm=embedded.md_algorithm,
+        subfilter=subfilter,
+        integrity=_integrity(status),
+        coverage=_kebab(status.coverage) if isinstance(status, ModificationInfo) else None,
+        modification_level=_kebab(status.modification_level) if isinstance(status, ModificationInfo) else None,
+        trust=trust,
+        trust_detail=trust_detail,
+        revocation=_REVOCATION,
+        error="; ".join(notes) or None,
+    )
+
+
+async def _validate(
+    embedded: EmbeddedPdfSignature,
+    roots: tuple[x509.Certificate, ...] | None,
+    moment: dt.datetime | None,
+    is_document_timestamp: bool,
+    *,
+    skip_diff: bool,
+    notes: list[str],
+) -> SignatureStatus | None:
+    """Validate; when that raises, once more without the difference analysis, which trips on
+    odd revisions more often than anything else, so integrity and trust are still reported."""
+    first_error: Exception | None = None
+    for attempt_skip_diff in (skip_diff,) if skip_diff else (False, True):
+        context = _validation_context(roots, moment)
+        try:
+            status = await _validate_with(embedded, context, is_document_timestamp, attempt_skip_diff)
+        except Exception as error:  # pyHanko raises on malformed signatures and odd revisions
+            first_error = first_error or error
+            continue
+        finally:
+            await context.aclose()  # type: ignore[no-untyped-call]  # releases nothing offline; hygiene
+        if first_error is not None:
+            notes.append(f"difference analysis failed: {_describe(first_error)}")
+        return status
+    notes.append(f"pyHanko could not validate the signature: {_describe(first_error or RuntimeError())}")
+    return None
+
+
+def _validate_with(
+    embedded: EmbeddedPdfSignature, context: ValidationContext, is_document_timestamp: bool, skip_diff: bool
+) -> Awaitable[SignatureStatus]:
+    if is_document_timestamp:
+        return async_validate_pdf_timestamp(embedded, validation_context=context, skip_diff=skip_diff)
+    return async_validate_pdf_signature(
+        embedded, signer_validation_context=context, key_usage_settings=_SIGNING_KEY_USAGE, skip_diff=skip_diff
+    )
+
+
+def _validation_context(roots: tuple[x509.Certificate, ...] | None, moment: dt.datetime | None) -> ValidationContext:
+    """Point-in-time validation at `moment`, offline.
+
+    An explicit (possibly empty) root list: None would make certvalidator fall back to the
+    operating system's TLS roots. "soft-fail" lets a chain without revocation data pass, which
+    is all we can do without fetching.
+    """
+    return ValidationContext(
+        trust_roots=list(roots or ()),
+        allow_fetching=False,
+        moment=moment,
+        revocation_mode="soft-fail",
+    )
+
+
+def _judging_moment(stamped: dt.datetime | None, claimed: dt.datetime | None) -> tuple[dt.datetime | None, str]:
+    if stamped is not None:
+        return stamped, "signature timestamp"
+    if claimed is not None:
+        return claimed, "claimed signing time"
+    return None, "validation time: the signature states no signing time"
+
+
+def _timestamp_time(embedded: EmbeddedPdfSignature, is_document_timestamp: bool) -> dt.datetime | None:
+    """genTime of the signature timestamp token (or of the document timestamp itself)."""
+    if is_document_timestamp:
+        return _aware(_gen_time(embedded.signed_data))
+    for token in extract_tst_data_iter(embedded.signer_info, signed=False):
+        return _aware(_gen_time(token))
+    return None
+
+
+def _gen_time(signed_data: Any) -> dt.datetime | None:
+    content = signed_data["encap_content_info"]["content"]
+    info = content.parsed if isinstance(content, asn1_core.ParsableOctetString) else None
+    if isinstance(info, asn1_tsp.TSTInfo):
+        value = info["gen_time"].native
+        return value if isinstance(value, dt.datetime) else None
+    return None
+
+
+def _timestamp_ok(status: SignatureStatus) -> bool:
+    validity = getattr(status, "timestamp_validity", None)
+    return validity is not None and bool(validity.intact) and bool(validity.valid)
+
+
+def _integrity(status: SignatureStatus) -> Integrity:
+    if not status.intact:
+        return Integrity.DIGEST_MISMATCH
+    if not status.valid:
+        return Integrity.BAD_SIGNATURE
+    return Integrity.INTACT
+
+
+def _judge_trust(
+    status: SignatureStatus,
+    roots: tuple[x509.Certificate, ...] | None,
+    certificate: x509.Certificate | None,
+    moment: dt.datetime | None,
+    moment_source: str,
+) -> tuple[Trust, str]:
+    if roots is None:
+        return Trust.NO_ROOTS, "no trust roots configured"
+    if not status.valid:
+        return Trust.UNKNOWN, "chain not evaluated: the signature value does not verify"
+    when = moment.isoformat() if moment is not None else "validation time"
+    # The chain is judged on its own; whether the signed bytes changed is the integrity fact.
+    if status.validation_path is not None and status.trust_problem_indic is None:
+        return Trust.TRUSTED, f"chain valid at {when} ({moment_source})"
+    if status.trust_problem_indic is None:
+        return Trust.UNTRUSTED, f"no path to a configured root ({moment_source} {when})"
+    return Trust.UNTRUSTED, f"{_trust_problem(status, roots, certificate, moment)} ({moment_source} {when})"
+
+
+def _trust_problem(
+    status: SignatureStatus,
+    roots: tuple[x509.Certificate, ...],
+    certificate: x509.Certificate | None,
+    moment: dt.datetime | None,
+) -> str:
+    """Why the chain failed, in words: our own checks first, pyHanko's AdES indication last."""
+    if certificate is not None and certificate.self_signed != "no" and all(
+        root.sha256 != certificate.sha256 for root in roots
+    ):
+        return "self-signed certificate that is not a configured root"
+    if certificate is not None and moment is not None:
+        not_before = certificate.not_valid_before
+        not_after = certificate.not_valid_after
+        if moment > not_after:
+            return f"certificate expired before signing (valid until {not_after.isoformat()})"
+        if moment < not_before:
+            return f"certificate not yet valid at signing (valid from {not_before.isoformat()})"
+    indication = status.trust_problem_indic
+    name = getattr(indication, "name", str(indication))
+    return _TRUST_PROBLEMS.get(name, f"chain invalid at signing time ({name})")
+
+
+_TRUST_PROBLEMS = {
+    "NO_CERTIFICATE_CHAIN_FOUND": "no path to a configured root",
+    "CHAIN_CONSTRAINTS_FAILURE": "certificate not allowed for signing (key usage or constraints)",
+    "OUT_OF_BOUNDS_NO_POE": "certificate outside its validity period at signing",
+    "CRYPTO_CONSTRAINTS_FAILURE": "weak or disallowed algorithm in the chain",
+    "CRYPTO_CONSTRAINTS_FAILURE_NO_POE": "weak or disallowed algorithm in the chain",
+    "REVOKED_NO_POE": "certificate revoked",
+    "REVOKED_CA_NO_POE": "a CA certificate in the chain is revoked",
+    "CERTIFICATE_CHAIN_GENERAL_FAILURE": "chain invalid at signing time",
+}
+
+
+# --- signer identity -------------------------------------------------------------------------------
+
+
+_SUBJECT_FIELDS = {
+    "common_name": "common_name",
+    "organization_name": "organization",
+    "organizational_unit_name": "organizational_unit",
+    "locality_name": "locality",
+    "state_or_province_name": "state",
+    "country_name": "country",
+}
+
+
+def _subject(certificate: x509.Certificate) -> SignerSubject:
+    firsts: dict[str, str] = {}
+    uids: list[str] = []
+    try:
+        for rdn in certificate.subject.chosen:
+            for attribute in rdn:
+                kind = attribute["type"].native
+                value = str(attribute["value"].native).strip()
+                if kind == "user_id":
+                    uids.append(value)
+                elif kind in _SUBJECT_FIELDS:
+                    firsts.setdefault(_SUBJECT_FIELDS[kind], value)
+    except Exception:  # a malformed name keeps what was read before the damage
+        pass
+    return SignerSubject(
+        common_name=firsts.get("common_name"),
+        organization=firsts.get("organization"),
+        organizational_unit=firsts.get("organizational_unit"),
+        locality=firsts.get("locality"),
+        state=firsts.get("state"),
+        country=firsts.get("country"),
+        uids=tuple(uids),
+        rfc4514=_rfc4514(certificate, issuer=False) or "",
+    )
+
+
+def _rfc4514(certificate: x509.Certificate, *, issuer: bool) -> str | None:
+    try:
+        loaded = crypto_x509.load_der_x509_certificate(certificate.dump())
+        return (loaded.issuer if issuer else loaded.subject).rfc4514_string()
+    except Exception:  # cryptography is stricter than asn1crypto: fall back to a readable form
+        try:
+            name = certificate.issuer if issuer else certificate.subject
+            return str(name.human_friendly)
+        except Exception:
+            return None
+
+
+_ORGANIZATION_UID = re.compile(r"^\s*(MST|MNS)\s*[:=]", re.IGNORECASE)
+_PERSON_UID = re.compile(r"^\s*(CCCD|CMND|CMT)\s*[:=]", re.IGNORECASE)
+# How names of bodies begin, lower case with diacritics ("ủy", not "uỷ": see `_lower`).
+_BODY_PREFIXES = (
+    "ủy ban nhân dân", "ubnd", "hđnd", "hội đồng nhân dân", "sở ", "phòng ", "văn phòng", "trường ",
+    "ban ", "chi cục", "cục ", "tổng cục", "trung tâm", "bộ ", "công an", "đảng ủy", "huyện ủy", "tỉnh ủy",
+    "thành ủy", "thị ủy", "mặt trận", "bệnh viện", "trạm y tế", "kho bạc", "bảo hiểm xã hội", "ngân hàng",
+    "công ty", "tòa án", "viện kiểm sát", "viện ", "hội ", "đoàn thanh niên", "liên đoàn", "chi nhánh",
+    "thanh tra", "bộ chỉ huy", "ban chỉ huy",
+)
+_BODY_WORDS = ("ủy ban", "nhân dân", "ubnd")
+# Certificates often carry CNs without diacritics ("UBND XA CAO AN", "SO NOI VU TINH THAI BINH").
+# Without diacritics some prefixes are also surnames: Bồ, Viên, Bàn, Trương, Hồ… so they are left out.
+_AMBIGUOUS_WITHOUT_DIACRITICS = frozenset({"bo ", "vien ", "ban ", "truong ", "hoi "})
+_SURNAMES = frozenset((
+    "nguyen", "tran", "le", "pham", "hoang", "huynh", "phan", "vu", "vo", "dang", "bui", "do", "ho", "ngo",
+    "duong", "ly", "dao", "dinh", "truong", "luong", "mai", "trinh", "doan", "cao", "lam", "ha", "ta", "chau",
+    "to", "thai", "vuong", "hua", "kieu", "quach", "la", "lai", "tang", "van", "chu", "trieu", "khuc", "giang",
+    "nong", "lo", "luc", "ong", "than", "tu", "mac", "ton", "au", "lu", "diep", "kim", "khong", "thach", "quan",
+    "tong", "ung", "ban", "bo", "vien",
+))
+
+
+def _signer_kind(subject: SignerSubject) -> SignerKind:
+    """Best judgement from the subject: whose signature this is.
+
+    The CN says most (Decree 30: the person's name, or the body's name): a CN naming a body or
+    equal to O wins; then a personal UID (CCCD/CMND/CMT); then a CN shaped like a Vietnamese
+    personal name; then a body's UID (MST/MNS), which staff certificates of a body also carry.
+    """
+    common_name = subject.common_name or ""
+    if common_name and (_looks_like_body(common_name) or _same_name(common_name, subject.organization)):
+        return SignerKind.ORGANIZATION
+    if any(_PERSON_UID.match(uid) for uid in subject.uids):
+        return SignerKind.PERSON
+    if common_name and _looks_like_person(common_name):
+        return SignerKind.PERSON
+    if any(_ORGANIZATION_UID.match(uid) for uid in subject.uids):
+        return SignerKind.ORGANIZATION
+    return SignerKind.UNKNOWN
+
+
+def _lower(text: str) -> str:
+    """NFC, lower case, single-spaced, one spelling of "ủy" and of "Đ" (U+00D0 is a look-alike)."""
+    text = unicodedata.normalize("NFC", text.replace("\u00d0", "Đ")).casefold()
+    return " ".join(text.replace("uỷ", "ủy").replace("hoà", "hòa").replace("toà", "tòa").split())
+
+
+def _without_marks(text: str) -> str:
+    """Lower-case text without diacritics, spacing kept: "ủy ban " → "uy ban "."""
+    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
+    return "".join(char for char in decomposed if not unicodedata.combining(char))
+
+
+def _fold(text: str) -> str:
+    """`_lower` without diacritics: "Ủy ban Nhân dân" → "uy ban nhan dan"."""
+    return _without_marks(_lower(text))
+
+
+# …but they still begin bodies' names when the next word says so.
+_UNAMBIGUOUS_WITHOUT_DIACRITICS = (
+    "truong thpt", "truong thcs", "truong tieu hoc", "truong mam non", "truong mau giao", "truong dai hoc",
+    "truong cao dang", "truong trung hoc", "truong trung cap", "truong chinh tri", "ban quan ly", "ban chi dao",
+    "ban dan van", "ban tuyen giao", "hoi dong", "hoi lien hiep", "hoi nong dan", "hoi cuu chien binh",
+    "vien nghien cuu", "bo tu phap", "bo noi vu", "bo tai chinh",
+)
+_FOLDED_BODY_PREFIXES = tuple(
+    folded for folded in map(_without_marks, _BODY_PREFIXES) if folded not in _AMBIGUOUS_WITHOUT_DIACRITICS
+) + _UNAMBIGUOUS_WITHOUT_DIACRITICS
+_FOLDED_BODY_WORDS = tuple(map(_without_marks, _BODY_WORDS))
+
+
+def _looks_like_body(common_name: str) -> bool:
+    if common_name.isascii():
+        text, prefixes, words = _fold(common_name), _FOLDED_BODY_PREFIXES, _FOLDED_BODY_WORDS
+    else:
+        text, prefixes, words = _lower(common_name), _BODY_PREFIXES, _BODY_WORDS
+    padded = f" {text} "
+    return (text + " ").startswith(prefixes) or any(f" {word} " in padded for word in words)
+
+
+def _same_name(common_name: str, organization: str | None) -> bool:
+    return organization is not None and _lower(common_name) == _lower(organization)
+
+
+def _looks_like_person(common_name: str) -> bool:
+    words = common_name.split()
+    if not 2 <= len(words) <= 6 or not all(word.isalpha() and word[0].isupper() for word in words):
+        return False
+    folded = _fold(common_name).split()
+    return folded[0] in _SURNAMES or any(word in ("van", "thi") for word in folded[1:-1])
+
+
+# --- pages, names, fallbacks ------------------------------------------------------------------------
+
+
+class _PageIndex:
+    """Page numbers (1-based) of widgets, from the page tree read once on first use."""
+
+    def __init__(self, reader: PdfFileReader) -> None:
+        self._reader = reader
+        self._pages: list[Any] | None = None
+        self._by_reference: dict[Any, int] = {}
+
+    def page_of(self, field: generic.DictionaryObject) -> int | None:
+        try:
+            widget_ref, widget = _widget_of(field)
+            self._load()
+            target = widget.raw_get("/P") if "/P" in widget else None
+            if isinstance(target, generic.IndirectObject) and target.reference in self._by_reference:
+                return self._by_reference[target.reference]
+            if widget_ref is not None:  # no /P: find the page whose /Annots lists the widget
+                for number, page in enumerate(self._pages or (), start=1):
+                    annotations = _entry(page, "/Annots")
+                    if isinstance(annotations, generic.ArrayObject) and any(
+                        isinstance(entry, generic.IndirectObject) and entry.reference == widget_ref
+                        for entry in annotations
+                    ):
+                        return number
+        except Exception:  # a broken page tree only costs the page number
+            return None
+        return None
+
+    def _load(self) -> None:
+        if self._pages is not None:
+            return
+        pages: list[Any] = []
+        seen: set[Any] = set()
+
+        def walk(node_ref: Any, depth: int) -> None:
+            if depth > 64 or not isinstance(node_ref, generic.IndirectObject) or node_ref.reference in seen:
+                return
+            seen.add(node_ref.reference)
+            node = _deref(node_ref)
+            if not isinstance(node, generic.DictionaryObject):
+                return
+            if node.get("/Type") == "/Pages" or "/Kids" in node:
+                kids = _entry(node, "/Kids")
+                for kid in kids if isinstance(kids, generic.ArrayObject) else ():
+                    walk(kid, depth + 1)
+            else:
+                self._by_reference[node_ref.reference] = len(pages) + 1
+                pages.append(node)
+
+        walk(self._reader.root.raw_get("/Pages"), 0)
+        self._pages = pages
+
+
+def _widget_of(field: generic.DictionaryObject) -> tuple[Any, generic.DictionaryObject]:
+    """The field's first widget annotation and its reference (None when merged into the field)."""
+    kids = _entry(field, "/Kids")
+    if isinstance(kids, generic.ArrayObject) and len(kids) > 0:
+        first = kids.raw_get(0)
+        widget = first.get_object()
+        if isinstance(widget, generic.DictionaryObject):
+            return (first.reference if isinstance(first, generic.IndirectObject) else None), widget
+    # Objects read from a file know their own reference; a merged field is its own widget.
+    container = getattr(field, "container_ref", None)
+    return (container if isinstance(container, generic.Reference) else None), field
+
+
+def _deref(value: Any) -> Any:
+    return value.get_object()
+
+
+def _entry(dictionary: generic.DictionaryObject, key: str) -> Any:
+    """`dictionary[key]` resolved (pyHanko's `.get` would return the bare reference), or None."""
+    try:
+        return dictionary[key]
+    except KeyError:
+        return None
+
+
+def _subfilter_of(field: generic.DictionaryObject) -> str | None:
+    try:
+        value = field["/V"].get("/SubFilter")
+        return str(value) if value is not None else None
+    except Exception:  # a damaged /V: the subfilter is simply unknown
+        return None
+
+
+def _unknown(
+    name: str,
+    page: int | None,
+    subfilter: str | None,
+    error: str,
+    *,
+    certificate: x509.Certificate | None = None,
+    claimed: dt.datetime | None = None,
+    stamped: dt.datetime | None = None,
+    hash_algorithm: str | None = None,
+) -> SignatureFacts:
+    """A signature that could not be evaluated: everything unknown, never valid."""
+    subject = _attempt(lambda: _subject(certificate)) if certificate is not None else None
+    return SignatureFacts(
+        field_name=name,
+        page=page,
+        subject=subject,
+        signer_kind=_signer_kind(subject) if subject is not None else SignerKind.UNKNOWN,
+        issuer=_rfc4514(certificate, issuer=True) if certificate is not None else None,
+        signing_time=claimed,
+        timestamp_time=stamped,
+        hash_algorithm=hash_algorithm,
+        subfilter=subfilter,
+        integrity=Integrity.UNKNOWN,
+        coverage=None,
+        modification_level=None,
+        trust=Trust.UNKNOWN,
+        trust_detail="not evaluated: the signature could not be validated",
+        revocation=_REVOCATION,
+        error=error,
+    )
+
+
+_BYTE_RANGE = re.compile(rb"/ByteRange\s*\[")
+
+
+def _unverifiable(
+    path: Path, data: bytes, known_fields: Sequence[SignatureField] | None, error: str
+) -> tuple[SignatureFacts, ...]:
+    """Facts for a file pyHanko cannot open: one unknown signature per signed field we can see."""
+    fields = list(known_fields) if known_fields is not None else _pypdf_fields(path)
+    signed = [field for field in fields if field.signed]
+    if signed:
+        return tuple(_unknown(field.name, field.page, None, error) for field in signed)
+    # Not even pypdf sees a field, yet signature dictionaries are there: name them by position.
+    count = len(_BYTE_RANGE.findall(data))
+    return tuple(_unknown(f"(signature {index})", None, None, error) for index in range(1, count + 1))
+
+
+def _pypdf_fields(path: Path) -> list[SignatureField]:
+    try:
+        return signature_fields(PdfReader(path, strict=False))
+    except Exception:  # pypdf cannot read it either
+        return []
+
+
+def _attempt(read: Any) -> Any:
+    """Value of `read()`, or None when the damaged structure behind it raises."""
+    try:
+        return read()
+    except Exception:
+        return None
+
+
+def _aware(value: dt.datetime | None) -> dt.datetime | None:
+    if value is None or not isinstance(value, dt.datetime):
+        return None
+    return value if value.tzinfo is not None else value.replace(tzinfo=_VIETNAM_TIME)
+
+
+def _kebab(value: Enum | None) -> str | None:
+    return value.name.lower().replace("_", "-") if value is not None else None
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+__all__ = ["TrustRoot", "TrustRootError", "load_trust_roots", "verify_signatures"]
