@@ -10,9 +10,10 @@ from pathlib import Path
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit, criteria_for_path
 from extractors import read_document
 from extractors.models import FileKind
+from extractors.signatures import TrustRootError, load_trust_roots
 from pipeline.config import Config, FailOn
 from pipeline.discovery import UnitFolder, discover
-from pipeline.errors import OutputError, UsageError
+from pipeline.errors import ConfigError, OutputError, UsageError
 from pipeline.report_json import write_report
 from validators import RuleContext, Severity, validate_document
 
@@ -40,6 +41,10 @@ def check(path: Path, config: Config, out_dir: Path, echo: Callable[[str], None]
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
+    try:
+        load_trust_roots(config.trust_roots)  # a bad root file stops the run before any file is read
+    except TrustRootError as error:
+        raise ConfigError(f"trust root: {error}") from error
     units = discover(path, config.layout)
     context = RuleContext(
         config.period_start,
@@ -66,7 +71,7 @@ def _assess(unit: UnitFolder, config: Config, context: RuleContext) -> UnitAsses
     items = []
     for file in unit.files:
         relative = unit.relative(file)
-        facts = read_document(file)
+        facts = read_document(file, trust_roots=config.trust_roots)
         # OS litter sits in criterion folders but supports nothing.
         criteria = () if facts.kind is FileKind.SYSTEM else criteria_for_path(relative.split("/")[:-1])
         items.append(EvidenceItem(relative, facts, validate_document(facts, context), criteria))

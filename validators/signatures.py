@@ -7,10 +7,12 @@ import datetime as dt
 from extractors.models import DocumentFacts, SignatureFacts
 from validators.format import vn_date
 
+DOCUMENT_TIMESTAMP = "/ETSI.RFC3161"
+
 
 def signed(facts: DocumentFacts) -> tuple[SignatureFacts, ...]:
-    """The signatures that exist, in signing order (first revision first)."""
-    return facts.signatures
+    """The signatures made by a signer, in signing order; document timestamps are nobody's signature."""
+    return tuple(s for s in facts.signatures if s.subfilter != DOCUMENT_TIMESTAMP)
 
 
 def signing_moment(signature: SignatureFacts) -> dt.datetime | None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts, SignerKind
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import who
+from validators.signatures import signed, who
 
 
 class OrganizationSignatureMissing(DocumentRule):
@@ -29,13 +29,13 @@ class OrganizationSignatureMissing(DocumentRule):
     zeroes = False
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
-        if not facts.signatures:
+        if not signed(facts):
             return NOT_APPLICABLE
-        kinds = {signature.signer_kind for signature in facts.signatures}
+        kinds = {signature.signer_kind for signature in signed(facts)}
         if SignerKind.ORGANIZATION in kinds:
             return PASSED
-        people = ", ".join(who(s) for s in facts.signatures)
-        proof = Proof(people, facts.signatures[0].page, "signatures")
+        people = ", ".join(who(s) for s in signed(facts))
+        proof = Proof(people, signed(facts)[0].page, "signatures")
         if kinds == {SignerKind.UNKNOWN}:
             return Verdict(Outcome.INDETERMINATE, f"Không xác định được chữ ký nào là của cơ quan ({people}).", proof)
         return Verdict(Outcome.FAILED, f"Văn bản chỉ có chữ ký số cá nhân ({people}), thiếu chữ ký số của cơ quan "

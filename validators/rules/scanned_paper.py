@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import signed
 
 # A page is a scan when one image covers most of it and it shows almost no real text.
 IMAGE_COVERAGE = 0.8
@@ -42,7 +43,7 @@ class ScannedPaper(DocumentRule):
             return PASSED
         ocr = any(p.invisible_chars > 0 for p in scans)
         layer = " (chỉ có lớp chữ nhận dạng OCR ẩn)" if ocr else ""
-        if facts.signatures:
+        if signed(facts):
             kind = f"bản giấy được scan rồi ký số sau (bản số hóa){layer}"
         else:
             kind = f"bản giấy được scan, không có chữ ký số{layer}"

@@ -33,7 +33,8 @@ class SignatureInvalid(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         for signature in facts.signatures:
-            proof = Proof(signature.error or signature.integrity.value, signature.page, f"signature:{signature.field_name}")
+            proof = Proof(signature.error or signature.integrity.value, signature.page,
+                          f"signature:{signature.field_name}")
             if signature.integrity is Integrity.DIGEST_MISMATCH:
                 return Verdict(Outcome.FAILED, f"Chữ ký số của {who(signature)} không còn khớp với nội dung tệp "
                                "(tệp đã bị thay đổi sau khi ký).", proof)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors.models import DocumentFacts
 from validators.format import vn_date
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import signing_moment, who
+from validators.signatures import signed, signing_moment, who
 
 
 class SignedLongAfterIssue(DocumentRule):
@@ -32,14 +32,14 @@ class SignedLongAfterIssue(DocumentRule):
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         located = facts.header.date
         issued = located.value.as_date() if located is not None else None
-        moments = [(m, s) for s in facts.signatures if (m := signing_moment(s)) is not None]
+        moments = [(m, s) for s in signed(facts) if (m := signing_moment(s)) is not None]
         if issued is None or not moments:
             return NOT_APPLICABLE
         first, signature = min(moments, key=lambda pair: pair[0])
         days = (first.date() - issued).days
         if days <= context.max_days_to_sign:
             return PASSED
-        return Verdict(Outcome.FAILED, f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên ({who(signature)}) "
-                       f"ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
+        return Verdict(Outcome.FAILED, f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên "
+                       f"({who(signature)}) ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
                        Proof(f"{located.raw if located else ''} / signed {first.isoformat()}", signature.page,
                              f"signature:{signature.field_name}"))

@@ -10,7 +10,7 @@ from extractors.models import DocumentFacts
 from extractors.text import fold
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import who
+from validators.signatures import signed, who
 
 # Abbreviations certificates and headers use for the same words.
 _EXPANSIONS = (
@@ -23,15 +23,16 @@ _EXPANSIONS = (
 
 # Words every body's name shares; left in, they make "UBND xã Cao An" look like "UBND xã Tân Lập".
 _GENERIC_WORDS = frozenset(
-    "uy ban nhan dan hoi dong xa phuong thi tran huyen quan thanh pho tinh so phong van cua".split()
+    {"uy", "ban", "nhan", "dan", "hoi", "dong", "xa", "phuong", "thi", "tran", "huyen", "quan", "thanh", "pho",
+     "tinh", "so", "phong", "van", "cua"}
 )
 
 
 def comparable(name: str) -> str:
     """The distinctive part of a body's name: folded, abbreviations spelled out, generic words dropped."""
     text = fold(name)
-    for pattern, words in _EXPANSIONS:
-        text = pattern.sub(words, text)
+    for pattern, spelled_out in _EXPANSIONS:
+        text = pattern.sub(spelled_out, text)
     words = re.sub(r"[^\w\s]", " ", text).split()
     distinctive = [word for word in words if word not in _GENERIC_WORDS]
     return " ".join(distinctive or words)
@@ -61,7 +62,7 @@ class SignerMismatch(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         issuer = facts.header.issuer
-        subjects = [s.subject for s in facts.signatures if s.subject is not None]
+        subjects = [s.subject for s in signed(facts) if s.subject is not None]
         if issuer is None or not subjects:
             return NOT_APPLICABLE
         wanted = comparable(issuer.value)
@@ -72,6 +73,6 @@ class SignerMismatch(DocumentRule):
                     best = max(best, fuzz.token_set_ratio(wanted, comparable(name)))
         if best >= context.signer_match_threshold:
             return PASSED
-        signers = ", ".join(who(s) for s in facts.signatures)
+        signers = ", ".join(who(s) for s in signed(facts))
         return Verdict(Outcome.FAILED, f"Cơ quan ban hành {quoted(issuer.value)} không khớp với người/cơ quan ký số "
                        f"({signers}); độ tương đồng cao nhất {best:.0f}/100.", Proof.of(issuer))

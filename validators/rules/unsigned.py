@@ -6,6 +6,7 @@ from extractors.models import DocumentFacts, FileKind
 from extractors.text import fold
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import signed
 
 
 class Unsigned(DocumentRule):
@@ -35,7 +36,7 @@ class Unsigned(DocumentRule):
         if issuer is not None and any(fold(pattern) in fold(issuer.value) for pattern in
                                       context.unsigned_exempt_issuers if pattern.strip()):
             return NOT_APPLICABLE
-        if facts.signatures or facts.package_signatures:
+        if signed(facts) or facts.package_signatures:
             return PASSED
         if facts.kind is FileKind.DOCX:
             return Verdict(Outcome.FAILED, "Tệp Word không có chữ ký số; cần nộp bản PDF đã ký số.")
