@@ -24,13 +24,23 @@ _BLANK_BEFORE = re.compile(r"(\bSố\s*:?|\bngày|\btháng)$")
 _BLANK_AFTER = re.compile(r"^(/|tháng\b|năm\b)")
 
 
+_TAIL_BYTES = 2048  # where a complete PDF's last "%%EOF" sits
+
+
 def open_pdf(path: Path) -> PdfReader:
-    """Open a PDF leniently; decrypt one that only has an owner password."""
+    """Open a PDF leniently; decrypt one that only has an owner password.
+
+    A file without "%%EOF" at its end was cut short in transfer: pypdf could recover part of it,
+    but what the council would see is not the whole document, so it is refused as truncated.
+    """
+    with path.open("rb") as handle:
+        handle.seek(max(0, path.stat().st_size - _TAIL_BYTES))
+        if b"%%EOF" not in handle.read():
+            raise ReadFailure(ReadProblem.TRUNCATED, "no %%EOF marker at the end of the file")
     try:
         reader = PdfReader(path, strict=False)
     except PdfReadError as error:
-        problem = ReadProblem.TRUNCATED if "EOF" in str(error) else ReadProblem.CORRUPT
-        raise ReadFailure(problem, str(error)) from error
+        raise ReadFailure(ReadProblem.CORRUPT, str(error)) from error
     if reader.is_encrypted:
         try:
             opened = reader.decrypt("")

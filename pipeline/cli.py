@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -44,6 +45,8 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    # pypdf logs every oddity it recovers from; what matters reaches the report as findings.
+    logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     try:
         return _dispatch(_parser().parse_args(argv))
     except KiemchungError as error:

@@ -1,0 +1,143 @@
+"""`read_document` on real files: generated PDFs and Word files, and every unreadable kind."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pytest
+
+from extractors import read_document
+from extractors.models import FileKind, ReadProblem, Source
+from samples import broken
+from samples.documents import BlankDate, DocSpec, write_docx, write_pdf
+
+PLAN = DocSpec(
+    date=dt.date(2023, 1, 30),
+    type_name="KẾ HOẠCH",
+    subject="Cải thiện, nâng cao chỉ số Cải cách hành chính năm 2023",
+    body=("Căn cứ Kế hoạch số 12a/KH-UBND ngày 05/01/2023 của UBND huyện về cải cách hành chính;",
+          "UBND xã Cao An ban hành Kế hoạch cải thiện Chỉ số CCHC năm 2023 như sau:"),
+    number="15",
+)
+
+
+@pytest.fixture(scope="module")
+def pdf(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("pdf") / "Kế hoạch 15.pdf"
+    write_pdf(PLAN, path)
+    return path
+
+
+@pytest.mark.parametrize("order", ["rows", "left-first", "right-first"])
+def test_pdf_header_whatever_the_drawing_order(tmp_path: Path, order: str) -> None:
+    path = tmp_path / "plan.pdf"
+    write_pdf(PLAN, path, column_order=order)  # type: ignore[arg-type]
+    header = read_document(path).header
+    assert header.number is not None and header.number.value == "15"  # not the cited 12a
+    assert header.symbol is not None and header.symbol.value == "KH-UBND"
+    assert header.doc_type is not None and header.doc_type.value == "KH"
+    assert header.date is not None and header.date.value.as_date() == dt.date(2023, 1, 30)
+    assert header.issuer is not None and header.issuer.value == "ỦY BAN NHÂN DÂN XÃ CAO AN"
+    assert header.place is not None and header.place.value == "Cao An"
+    assert header.subject is not None and header.subject.value == PLAN.subject
+    assert header.signer_name is not None and header.signer_name.value == "Nguyễn Văn An"
+
+
+def test_pdf_facts(pdf: Path) -> None:
+    facts = read_document(pdf)
+    assert facts.kind is FileKind.PDF and facts.read_error is None
+    assert facts.page_count == 1 and len(facts.sha256) == 64 and facts.size == pdf.stat().st_size
+    assert facts.signatures == () and facts.imaging and facts.imaging[0].visible_chars > 200
+
+
+def test_docx_header_table(tmp_path: Path) -> None:
+    path = tmp_path / "plan.docx"
+    write_docx(PLAN, path)
+    facts = read_document(path)
+    assert facts.kind is FileKind.DOCX and facts.read_error is None
+    header = facts.header
+    assert header.number is not None and header.number.value == "15"
+    assert header.number.where.source is Source.DOCX_TABLE
+    assert header.date is not None and header.date.value.as_date() == dt.date(2023, 1, 30)
+    assert header.issuer is not None and header.issuer.value == "ỦY BAN NHÂN DÂN XÃ CAO AN"
+    assert header.type_name is not None and header.type_name.value == "KẾ HOẠCH"
+    assert header.subject is not None and header.subject.value == PLAN.subject
+    assert header.signer_name is not None and header.signer_name.value == "Nguyễn Văn An"
+
+
+def test_blank_number_and_date_in_a_draft(tmp_path: Path) -> None:
+    from dataclasses import replace
+
+    path = tmp_path / "draft.pdf"
+    write_pdf(replace(PLAN, number="", date=BlankDate(year=2024)), path)
+    header = read_document(path).header
+    assert header.number is not None and header.number.value == ""
+    assert header.date is not None and header.date.value.year == 2024 and header.date.value.as_date() is None
+
+
+def _unreadable(tmp_path: Path, pdf: Path, kind: str) -> Path:
+    docx_path = tmp_path / "source.docx"
+    write_docx(PLAN, docx_path)
+    target = {
+        "empty": tmp_path / "empty.pdf",
+        "truncated": tmp_path / "truncated.pdf",
+        "random": tmp_path / "random.pdf",
+        "docx-as-pdf": tmp_path / "word.pdf",
+        "pdf-as-docx": tmp_path / "pdf.docx",
+        "encrypted": tmp_path / "locked.pdf",
+        "legacy-doc": tmp_path / "old.doc",
+        "image": tmp_path / "photo.jpg",
+    }[kind]
+    if kind == "empty":
+        broken.write_zero_byte(target)
+    elif kind == "truncated":
+        broken.write_truncated(pdf, target)
+    elif kind == "random":
+        broken.write_random_bytes(target)
+    elif kind == "docx-as-pdf":
+        broken.write_misnamed_copy(docx_path, target)
+    elif kind == "pdf-as-docx":
+        broken.write_misnamed_copy(pdf, target)
+    elif kind == "encrypted":
+        broken.write_encrypted_pdf(pdf, target, user_password="mat-khau", owner_password="chu")
+    elif kind == "legacy-doc":
+        broken.write_legacy_doc(target)
+    else:
+        target.write_bytes(b"\xff\xd8\xff\xe0" + b"\x00" * 64)
+    return target
+
+
+@pytest.mark.parametrize(
+    ("kind", "problem", "actual"),
+    [
+        ("empty", ReadProblem.EMPTY, None),
+        ("truncated", ReadProblem.TRUNCATED, None),
+        ("random", ReadProblem.WRONG_CONTENT, "unknown"),
+        ("docx-as-pdf", ReadProblem.WRONG_CONTENT, "docx"),
+        ("pdf-as-docx", ReadProblem.WRONG_CONTENT, "pdf"),
+        ("encrypted", ReadProblem.ENCRYPTED, None),
+        ("legacy-doc", ReadProblem.UNSUPPORTED, "ole"),
+        ("image", ReadProblem.UNSUPPORTED, "image"),
+    ],
+)
+def test_each_unreadable_kind(tmp_path: Path, pdf: Path, kind: str, problem: ReadProblem, actual: str | None) -> None:
+    facts = read_document(_unreadable(tmp_path, pdf, kind))
+    assert facts.read_error is not None, kind
+    assert facts.read_error.problem is problem
+    if actual is not None:
+        assert facts.read_error.actual_kind == actual
+
+
+def test_owner_password_only_still_opens(tmp_path: Path, pdf: Path) -> None:
+    path = tmp_path / "restricted.pdf"
+    broken.write_encrypted_pdf(pdf, path, user_password="", owner_password="chu")
+    facts = read_document(path)
+    assert facts.read_error is None
+    assert facts.header.number is not None and facts.header.number.value == "15"
+
+
+def test_system_files_are_recognised_not_read(tmp_path: Path) -> None:
+    path = tmp_path / ".DS_Store"
+    broken.write_ds_store(path)
+    assert read_document(path).kind is FileKind.SYSTEM
