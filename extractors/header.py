@@ -253,7 +253,9 @@ def _subject(page: Sequence[TextLine], zone: Sequence[TextLine], type_line: Text
         text = squash(line.text)
         if line.row > previous_row + 1 or len(parts) >= _SUBJECT_LINES:
             break
-        if not text or _RULE_LINE.match(text) or _BODY_START.match(text) or _find_date([line]):
+        # The first title line may well start like a body line ("Thực hiện nhiệm vụ…").
+        starts_body = bool(_BODY_START.match(text)) and bool(parts)
+        if not text or _RULE_LINE.match(text) or starts_body or _find_date([line]):
             break
         parts.append(text)
         previous_row = line.row

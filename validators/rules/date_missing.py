@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts
 from validators.format import quoted
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.scans import is_textless_scan
 
 
 class DateMissing(DocumentRule):
@@ -29,6 +30,8 @@ class DateMissing(DocumentRule):
     zeroes = True
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if is_textless_scan(facts):
+            return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
         located = facts.header.date
         if located is None:
             return Verdict(Outcome.FAILED, "Không tìm thấy ngày ban hành (dòng “…, ngày … tháng … năm …”) "

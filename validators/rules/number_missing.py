@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts
 from validators.format import quoted
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.scans import is_textless_scan
 
 
 class NumberMissing(DocumentRule):
@@ -28,6 +29,8 @@ class NumberMissing(DocumentRule):
     zeroes = True
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if is_textless_scan(facts):
+            return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
         number = facts.header.number
         if number is None:
             return Verdict(Outcome.FAILED, "Không tìm thấy số văn bản (dòng “Số: …/…”) ở phần đầu văn bản "

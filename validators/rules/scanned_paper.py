@@ -4,11 +4,8 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.scans import is_scan, scanned_pages
 from validators.signatures import signed
-
-# A page is a scan when one image covers most of it and it shows almost no real text.
-IMAGE_COVERAGE = 0.8
-VISIBLE_TEXT_CHARS = 40
 
 
 class ScannedPaper(DocumentRule):
@@ -37,10 +34,9 @@ class ScannedPaper(DocumentRule):
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         if not facts.imaging:
             return NOT_APPLICABLE
-        scans = [p for p in facts.imaging if p.largest_image_coverage >= IMAGE_COVERAGE
-                 and p.visible_chars < VISIBLE_TEXT_CHARS]
-        if len(scans) * 2 <= len(facts.imaging):
+        if not is_scan(facts):
             return PASSED
+        scans = scanned_pages(facts)
         ocr = any(p.invisible_chars > 0 for p in scans)
         layer = " (chỉ có lớp chữ nhận dạng OCR ẩn)" if ocr else ""
         if signed(facts):

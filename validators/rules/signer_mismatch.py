@@ -6,7 +6,7 @@ import re
 
 from rapidfuzz import fuzz
 
-from extractors.models import DocumentFacts
+from extractors.models import DocumentFacts, SignerKind
 from extractors.text import fold
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
@@ -39,40 +39,53 @@ def comparable(name: str) -> str:
 
 
 class SignerMismatch(DocumentRule):
-    """The signatures are not the issuing body's.
+    """The signatures are not the issuing body's, or not the named signer's.
 
     What it checks: that the issuer named in the header ("ỦY BAN NHÂN DÂN / XÃ
-    CAO AN") matches the subject (CN or O) of at least one signer certificate,
-    compared without diacritics, with "UBND" spelled out and the words all bodies
-    share ("ủy ban nhân dân", "xã", "huyện"…) set aside, by fuzzy token-set
-    matching (threshold `signatures.signer_match_threshold`).
+    CAO AN") matches the subject (CN or O) of at least one signer certificate;
+    and, when the signature block names the signer ("Nguyễn Văn An") and the
+    document carries personal signatures, that one of them is that person's.
+    Names are compared without diacritics, with "UBND" spelled out and the words
+    all bodies share ("ủy ban nhân dân", "xã", "huyện"…) set aside, by fuzzy
+    token-set matching (threshold `signatures.signer_match_threshold`).
 
-    Why it matters: a valid signature by another body does not make the
-    document this body's — a sign of a document borrowed from another unit.
+    Why it matters: a valid signature by another body, or by someone other than
+    the official named under the document, does not make the document that
+    body's or that official's — a sign of a borrowed or re-issued document.
 
     Example: a header "UBND XÃ CAO AN" signed by "Ủy ban nhân dân xã Tân Lập"
-    warns; signed by "Ủy ban nhân dân xã Cao An" it passes.
+    warns; a plan signed for "PHÓ CHỦ TỊCH Trần Văn Bình" with Nguyễn Văn An's
+    certificate warns; the chairman's plan signed with his own certificate and
+    the commune's passes.
     """
 
     code = "KC306"
     name = "signer-mismatch"
-    title = "Người ký không khớp cơ quan ban hành"
+    title = "Người ký không khớp cơ quan/người ký ban hành"
     severity = Severity.WARNING
     zeroes = False
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
-        issuer = facts.header.issuer
-        subjects = [s.subject for s in signed(facts) if s.subject is not None]
-        if issuer is None or not subjects:
+        signatures = [s for s in signed(facts) if s.subject is not None]
+        issuer, signer = facts.header.issuer, facts.header.signer_name
+        if not signatures or (issuer is None and signer is None):
             return NOT_APPLICABLE
-        wanted = comparable(issuer.value)
-        best = 0.0
-        for subject in subjects:
-            for name in (subject.common_name, subject.organization):
-                if name:
-                    best = max(best, fuzz.token_set_ratio(wanted, comparable(name)))
-        if best >= context.signer_match_threshold:
-            return PASSED
-        signers = ", ".join(who(s) for s in signed(facts))
-        return Verdict(Outcome.FAILED, f"Cơ quan ban hành {quoted(issuer.value)} không khớp với người/cơ quan ký số "
-                       f"({signers}); độ tương đồng cao nhất {best:.0f}/100.", Proof.of(issuer))
+        signers = ", ".join(who(s) for s in signatures)
+        if issuer is not None:
+            names = [n for s in signatures if s.subject for n in (s.subject.common_name, s.subject.organization) if n]
+            best = _best_match(comparable(issuer.value), [comparable(n) for n in names])
+            if best < context.signer_match_threshold:
+                return Verdict(Outcome.FAILED, f"Cơ quan ban hành {quoted(issuer.value)} không khớp với người/cơ quan "
+                               f"ký số ({signers}); độ tương đồng cao nhất {best:.0f}/100.", Proof.of(issuer))
+        people = [s.subject.common_name for s in signatures
+                  if s.signer_kind is SignerKind.PERSON and s.subject and s.subject.common_name]
+        if signer is not None and people:
+            best = _best_match(fold(signer.value), [fold(person) for person in people])
+            if best < context.signer_match_threshold:
+                return Verdict(Outcome.FAILED, f"Người ký ghi trên văn bản là {quoted(signer.value)} nhưng chữ ký số "
+                               f"cá nhân là của {', '.join(people)}.", Proof.of(signer))
+        return PASSED
+
+
+def _best_match(wanted: str, candidates: list[str]) -> float:
+    return max((fuzz.token_set_ratio(wanted, candidate) for candidate in candidates), default=0.0)

@@ -1,0 +1,138 @@
+"""`kiemchung check` on the bundled sample batch, judged against the generator's manifest.
+
+The manifest (samples/manifest.json) records, for every generated file, the header printed on it and
+the rules that must fire. Warnings and errors alike: a rule not listed must not fire.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import pytest
+
+from pipeline.cli import main
+from pipeline.report_json import SCHEMA_PATH
+
+SAMPLES = Path(__file__).parent.parent / "samples"
+BATCH = SAMPLES / "batch"
+MANIFEST = json.loads((SAMPLES / "manifest.json").read_text(encoding="utf-8"))
+JUDGED_RULES = set(MANIFEST["rules"])
+
+
+def tree_state(root: Path) -> dict[str, tuple[str, int]]:
+    """Every path under root with its content hash and modification time."""
+    state = {}
+    for folder, dirs, files in os.walk(root):
+        for name in dirs + files:
+            path = Path(folder) / name
+            digest = hashlib.sha256(path.read_bytes()).hexdigest() if path.is_file() else "dir"
+            state[str(path.relative_to(root))] = (digest, path.stat().st_mtime_ns)
+    return state
+
+
+@pytest.fixture(scope="module")
+def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
+    out = tmp_path_factory.mktemp("out")
+    before = tree_state(BATCH)
+    code = main(["check", str(BATCH), "--year", "2023", "--out", str(out),
+                 "--trust-root", str(SAMPLES / "trust" / "test-root.pem")])
+    reports = {unit["folder"]: json.loads((out / unit["folder"] / "report.json").read_text("utf-8"))
+               for unit in MANIFEST["units"]}
+    return {"code": code, "reports": reports, "before": before, "after": tree_state(BATCH)}
+
+
+def manifest_files() -> list[Any]:
+    return [pytest.param(unit["folder"], entry, id=f"{unit['folder']}/{entry['path']}")
+            for unit in MANIFEST["units"] for entry in unit["files"] if entry["role"] != "self-assessment"]
+
+
+def evidence(run: dict[str, Any], unit: str, path: str) -> dict[str, Any]:
+    (entry,) = [e for e in run["reports"][unit]["evidence"] if e["path"] == path]
+    return entry
+
+
+def test_run_exits_clean_and_leaves_the_evidence_untouched(run: dict[str, Any]) -> None:
+    assert run["code"] == 0
+    assert run["after"] == run["before"]
+
+
+def test_reports_match_the_schema(run: dict[str, Any]) -> None:
+    schema = json.loads(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for report in run["reports"].values():
+        jsonschema.validate(report, schema)
+
+
+def test_every_file_appears_exactly_once(run: dict[str, Any]) -> None:
+    for unit in MANIFEST["units"]:
+        report = run["reports"][unit["folder"]]
+        listed = [e["path"] for e in report["evidence"]]
+        assert len(listed) == len(set(listed))
+        expected = {e["path"] for e in unit["files"] if e["role"] != "self-assessment"}
+        assert set(listed) == expected
+        assert report["self_assessment"] == {"path": unit["self_assessment"]}
+
+
+@pytest.mark.parametrize(("unit", "entry"), manifest_files())
+def test_rules_fired_match_the_manifest(run: dict[str, Any], unit: str, entry: dict[str, Any]) -> None:
+    found = evidence(run, unit, entry["path"])
+    fired = {f["rule"] for f in found["findings"]} & JUDGED_RULES
+    assert fired == set(entry["expected"]), [f["message"] for f in found["findings"]]
+
+
+@pytest.mark.parametrize(("unit", "entry"), [p for p in manifest_files() if p.values[1].get("header")
+                                             and not p.values[1]["expected"]])
+def test_header_of_clean_documents(run: dict[str, Any], unit: str, entry: dict[str, Any]) -> None:
+    document = evidence(run, unit, entry["path"])["document"]
+    truth = entry["header"]
+    assert document["number"] == truth["number"]
+    assert document["symbol"] == truth["symbol"]
+    assert document["date"] == truth["date"]
+    assert document["issuer"] == truth["issuer"]
+    assert document["place"] == truth["place"]
+    assert document["subject"] == truth["subject"]
+    assert document["signer"] == truth["signer_name"]
+
+
+def test_criteria_come_from_folders_and_zeroing_files_zero_them(run: dict[str, Any]) -> None:
+    for unit in MANIFEST["units"]:
+        report = run["reports"][unit["folder"]]
+        criteria = {c["code"]: c for c in report["criteria"]}
+        for entry in unit["files"]:
+            if entry["role"] != "evidence" or "/" not in entry["path"]:
+                continue  # OS litter supports nothing; loose files are matched by title, not by folder
+            criterion = criteria[entry["criterion"]]
+            assert entry["path"] in criterion["evidence"]
+            zeroes = any(f["zeroes"] for f in evidence(run, unit["folder"], entry["path"])["findings"])
+            assert (entry["path"] in criterion["zeroed_by"]) == zeroes
+            if zeroes:
+                assert criterion["recommended_score"] == 0
+
+
+def test_fail_on_zero_exits_1(tmp_path: Path) -> None:
+    unit = next(u for u in MANIFEST["units"])
+    assert main(["check", str(BATCH / unit["folder"]), "--year", "2023", "--out", str(tmp_path),
+                 "--fail-on", "zero"]) == 1
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [["check", str(BATCH), "--out", "OUT"],  # no year
+     ["check", str(BATCH / "nope"), "--year", "2023", "--out", "OUT"],
+     ["check", str(BATCH), "--year", "2023", "--out", str(BATCH / "reports")],  # inside the evidence
+     ["check"], ["frobnicate"]],
+)
+def test_usage_errors_exit_2(tmp_path: Path, argv: list[str]) -> None:
+    argv = [str(tmp_path / "out") if a == "OUT" else a for a in argv]
+    assert main(argv) == 2
+    assert not (BATCH / "reports").exists()
+
+
+def test_bad_trust_root_is_a_config_error(tmp_path: Path) -> None:
+    bogus = tmp_path / "root.pem"
+    bogus.write_text("not a certificate", encoding="utf-8")
+    assert main(["check", str(BATCH), "--year", "2023", "--out", str(tmp_path / "o"), "--trust-root", str(bogus)]) == 3
