@@ -26,6 +26,12 @@ MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
 MAX_COMPRESSION_RATIO = 200
 
 
+def package_signatures(path: Path) -> int:
+    """How many XML digital signatures the Word package carries (`_xmlsignatures/sig*.xml`)."""
+    with zipfile.ZipFile(path) as archive:
+        return sum(1 for name in archive.namelist() if name.startswith("_xmlsignatures/sig") and name.endswith(".xml"))
+
+
 def open_docx(path: Path) -> Document:
     """Open a .docx after checking its archive is sane."""
     try:

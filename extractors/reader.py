@@ -87,7 +87,8 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate]) -> D
 def _read_docx(path: Path, size: int, digest: str) -> DocumentFacts:
     document = docx_extractor.open_docx(path)
     header = parse_header(docx_extractor.document_lines(document))
-    return DocumentFacts(kind=FileKind.DOCX, size=size, sha256=digest, header=header)
+    return DocumentFacts(kind=FileKind.DOCX, size=size, sha256=digest, header=header,
+                         package_signatures=docx_extractor.package_signatures(path))
 
 
 def _failed(kind: FileKind, size: int, digest: str, failure: ReadFailure) -> DocumentFacts:

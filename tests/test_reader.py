@@ -141,3 +141,14 @@ def test_system_files_are_recognised_not_read(tmp_path: Path) -> None:
     path = tmp_path / ".DS_Store"
     broken.write_ds_store(path)
     assert read_document(path).kind is FileKind.SYSTEM
+
+
+def test_word_package_signature_is_counted(tmp_path: Path) -> None:
+    import zipfile
+
+    path = tmp_path / "signed.docx"
+    write_docx(PLAN, path)
+    assert read_document(path).package_signatures == 0
+    with zipfile.ZipFile(path, "a") as archive:
+        archive.writestr("_xmlsignatures/sig1.xml", "<Signature xmlns='http://www.w3.org/2000/09/xmldsig#'/>")
+    assert read_document(path).package_signatures == 1
