@@ -23,9 +23,9 @@ from pypdf import PdfReader
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors import read_document  # noqa: E402
-from extractors.imaging import page_imaging  # noqa: E402
-from extractors.signatures import load_trust_roots, verify_signatures  # noqa: E402
+from extractors import read_document
+from extractors.imaging import page_imaging
+from extractors.signatures import load_trust_roots, verify_signatures
 
 ROOT = Path(__file__).resolve().parent.parent
 
