@@ -55,6 +55,7 @@ from pypdf import PdfReader
 
 from extractors.models import Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
+from extractors.text import strip_marks
 
 T = TypeVar("T")
 TrustRoot: TypeAlias = Path | x509.Certificate
@@ -598,15 +599,9 @@ def _lower(text: str) -> str:
     return " ".join(text.replace("uỷ", "ủy").replace("hoà", "hòa").replace("toà", "tòa").split())
 
 
-def _without_marks(text: str) -> str:
-    """Lower-case text without diacritics, spacing kept: "ủy ban " → "uy ban "."""
-    decomposed = unicodedata.normalize("NFD", text.replace("đ", "d"))
-    return "".join(char for char in decomposed if not unicodedata.combining(char))
-
-
 def _fold(text: str) -> str:
     """`_lower` without diacritics: "Ủy ban Nhân dân" → "uy ban nhan dan"."""
-    return _without_marks(_lower(text))
+    return strip_marks(_lower(text))
 
 
 # …but they still begin bodies' names when the next word says so.
@@ -617,9 +612,9 @@ _UNAMBIGUOUS_WITHOUT_DIACRITICS = (
     "vien nghien cuu", "bo tu phap", "bo noi vu", "bo tai chinh",
 )
 _FOLDED_BODY_PREFIXES = tuple(
-    folded for folded in map(_without_marks, _BODY_PREFIXES) if folded not in _AMBIGUOUS_WITHOUT_DIACRITICS
+    folded for folded in map(strip_marks, _BODY_PREFIXES) if folded not in _AMBIGUOUS_WITHOUT_DIACRITICS
 ) + _UNAMBIGUOUS_WITHOUT_DIACRITICS
-_FOLDED_BODY_WORDS = tuple(map(_without_marks, _BODY_WORDS))
+_FOLDED_BODY_WORDS = tuple(map(strip_marks, _BODY_WORDS))
 
 
 def _looks_like_body(common_name: str) -> bool:

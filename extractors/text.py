@@ -41,7 +41,12 @@ def squash(text: str) -> str:
     return _SPACES.sub(" ", normalize(text)).strip()
 
 
+def strip_marks(text: str) -> str:
+    """The same text without diacritics, spacing and case kept ("Ủy ban " -> "Uy ban ")."""
+    decomposed = unicodedata.normalize("NFD", normalize(text).replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
+
+
 def fold(text: str) -> str:
-    """Lower case without diacritics, for fuzzy comparison ("Ủy ban" -> "uy ban")."""
-    decomposed = unicodedata.normalize("NFD", squash(text).replace("Đ", "D").replace("đ", "d"))
-    return "".join(ch for ch in decomposed if not unicodedata.combining(ch)).lower()
+    """Lower case without diacritics, blanks folded, for fuzzy comparison ("Ủy  ban" -> "uy ban")."""
+    return strip_marks(squash(text)).lower()
