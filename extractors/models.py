@@ -225,3 +225,57 @@ class DocumentFacts:
     signatures: tuple[SignatureFacts, ...] = ()
     package_signatures: int = 0  # XML signatures inside a Word package (not verified)
     imaging: tuple[PageImaging, ...] = ()  # the first pages, for scan detection
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A document cited in running text: "Kế hoạch số 11/KH-UBND ngày 30/01/2023"."""
+
+    raw: str
+    doc_type: str | None  # Appendix III code from the type word ("Kế hoạch" -> "KH"), "CV" for "Công văn"
+    number: str | None  # as written: "11", "12a"
+    symbol: str | None  # "KH-UBND"
+    date: dt.date | None
+
+
+@dataclass(frozen=True)
+class ExplanationFacts:
+    """What an explanation (giải trình) states, found by transparent rule-based matching.
+
+    Each tuple holds the matched text spans, so a finding can quote what was (or was not) there.
+    """
+
+    text: str
+    figures: tuple[str, ...]  # quantities: "100%", "15/15 hồ sơ", "03 cuộc kiểm tra", "đạt 98,5%"
+    results: tuple[str, ...]  # result statements: "hoàn thành 100%", "đạt tỷ lệ", "kết quả: …"
+    pointers: tuple[str, ...]  # where in the evidence: "trang 2", "mục II", "phụ lục 1", "điểm a khoản 1"
+    citations: tuple[Citation, ...]  # documents cited by number/symbol/date
+    generic_phrases: tuple[str, ...]  # boilerplate: "Đã thực hiện đầy đủ", "Hoàn thành tốt nhiệm vụ"
+
+
+@dataclass(frozen=True)
+class AssessmentRow:
+    """One row of the unit's self-assessment table, values as read plus their raw cells."""
+
+    row_number: int  # 1-based row in the sheet or table, as the unit sees it
+    code: str | None  # "1.1"; a field row's Roman numeral becomes its number ("I" -> "1")
+    title: str
+    max_score: float | None
+    self_score: float | None
+    explanation: str  # giải trình / thuyết minh
+    evidence_text: str  # the "Tài liệu kiểm chứng" column
+    raw_max_score: str = ""
+    raw_self_score: str = ""
+    is_field: bool = False  # a field (lĩnh vực) heading row: "I | CÔNG TÁC CHỈ ĐẠO… | 10"
+
+
+@dataclass(frozen=True)
+class SelfAssessmentTable:
+    """The unit's self-assessment (bảng tự đánh giá), or why it could not be read."""
+
+    rows: tuple[AssessmentRow, ...] = ()
+    header_row: int | None = None  # 1-based
+    columns: tuple[tuple[str, str], ...] = ()  # (role, header text as written), e.g. ("self_score", "Điểm tự chấm")
+    total_self_score: float | None = None  # from the total row, when the table has one
+    total_max_score: float | None = None
+    read_error: ReadError | None = None
