@@ -14,9 +14,7 @@ from collections.abc import Sequence
 from extractors.text import fold
 
 _LABELS = r"(?:tieu\s*chi\s*thanh\s*phan|tieu\s*chi|linh\s*vuc|tc|tctp|lv|muc|chi\s*so)"
-_CODE = re.compile(
-    rf"^(?:{_LABELS}\s*[.:_-]?\s*)?(?P<code>\d{{1,2}}(?:\.\d{{1,2}})*)(?:\.(?!\d))?(?=$|[^\d.])"
-)
+_CODE = re.compile(rf"^(?:{_LABELS}\s*[.:_-]?\s*)?(?P<code>\d{{1,2}}(?:\.\d{{1,2}})*)(?:\.(?!\d))?(?=$|[^\d.])")
 
 
 def criterion_code(folder_name: str) -> str | None:

@@ -29,14 +29,25 @@ def _parser() -> argparse.ArgumentParser:
     run = commands.add_parser("check", help="check a unit folder or a folder of unit folders")
     run.add_argument("path", type=Path, help="a unit folder, or a folder whose subfolders are units")
     run.add_argument("--year", type=int, help="the assessment year (period 1 January - 31 December)")
-    run.add_argument("--out", type=Path, default=Path("kiemchung-report"),
-                     help="where reports go (default: ./kiemchung-report); never inside PATH")
+    run.add_argument(
+        "--out",
+        type=Path,
+        default=Path("kiemchung-report"),
+        help="where reports go (default: ./kiemchung-report); never inside PATH",
+    )
     run.add_argument("--config", type=Path, help="a TOML file with settings (see pipeline/defaults.toml)")
-    run.add_argument("--fail-on", choices=[m.value for m in FailOn],
-                     help="exit 1 when a finding reaches this level (default: never)")
+    run.add_argument(
+        "--fail-on", choices=[m.value for m in FailOn], help="exit 1 when a finding reaches this level (default: never)"
+    )
     run.add_argument("--layout", choices=[m.value for m in Layout], help="how PATH is read (default: auto)")
-    run.add_argument("--trust-root", type=Path, action="append", default=[], metavar="FILE",
-                     help="a trusted root certificate (PEM/DER) or a folder of them; repeatable")
+    run.add_argument(
+        "--trust-root",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a trusted root certificate (PEM/DER) or a folder of them; repeatable",
+    )
 
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
@@ -57,8 +68,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return _rules(args.rule, args.markdown)
-    config = load_config(args.config, year=args.year, fail_on=args.fail_on, layout=args.layout,
-                         trust_roots=tuple(args.trust_root))
+    config = load_config(
+        args.config, year=args.year, fail_on=args.fail_on, layout=args.layout, trust_roots=tuple(args.trust_root)
+    )
     result = check(args.path, config, args.out)
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK
 

@@ -46,8 +46,9 @@ def discover(path: Path, layout: Layout) -> tuple[UnitFolder, ...]:
         raise UsageError(f"{path} is not a folder")
     if layout is Layout.UNIT or (layout is Layout.AUTO and _looks_like_unit(path)):
         return (_unit(path),)
-    subfolders = sorted((p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")),
-                        key=lambda p: nfc(p.name))
+    subfolders = sorted(
+        (p for p in path.iterdir() if p.is_dir() and not p.name.startswith(".")), key=lambda p: nfc(p.name)
+    )
     if not subfolders:
         raise UsageError(f"{path} holds no unit folders and no evidence")
     return tuple(_unit(folder) for folder in subfolders)

@@ -18,8 +18,17 @@ from pipeline import __version__
 from validators.model import Finding
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
-_PROVENANCE_FIELDS = ("issuer", "number", "symbol", "doc_type", "place", "date", "subject", "signer_role",
-                      "signer_name")
+_PROVENANCE_FIELDS = (
+    "issuer",
+    "number",
+    "symbol",
+    "doc_type",
+    "place",
+    "date",
+    "subject",
+    "signer_role",
+    "signer_name",
+)
 
 
 def unit_report(unit: UnitAssessment) -> dict[str, Any]:
@@ -75,21 +84,32 @@ def _signatures(facts: DocumentFacts) -> list[dict[str, Any]]:
     appearances = {f.name: f.appearance_text or None for f in facts.signature_fields}
     rows = [_signature(sig, appearances.get(sig.field_name)) for sig in facts.signatures]
     verified = {sig.field_name for sig in facts.signatures}
-    rows += [_signature(None, f.appearance_text or None, f.name, f.page) for f in facts.signature_fields
-             if f.name not in verified]
+    rows += [
+        _signature(None, f.appearance_text or None, f.name, f.page)
+        for f in facts.signature_fields
+        if f.name not in verified
+    ]
     return rows
 
 
-def _signature(sig: SignatureFacts | None, appearance: str | None, field: str = "", page: int | None = None
-               ) -> dict[str, Any]:
+def _signature(
+    sig: SignatureFacts | None, appearance: str | None, field: str = "", page: int | None = None
+) -> dict[str, Any]:
     subject = sig.subject if sig is not None else None
     return {
         "field": sig.field_name if sig else field,
         "page": sig.page if sig else page,
         "signed": sig is not None,
-        "signer": None if subject is None else {
-            "cn": subject.common_name, "o": subject.organization, "ou": subject.organizational_unit,
-            "l": subject.locality, "st": subject.state, "c": subject.country, "uids": list(subject.uids),
+        "signer": None
+        if subject is None
+        else {
+            "cn": subject.common_name,
+            "o": subject.organization,
+            "ou": subject.organizational_unit,
+            "l": subject.locality,
+            "st": subject.state,
+            "c": subject.country,
+            "uids": list(subject.uids),
             "rfc4514": subject.rfc4514,
         },
         "signer_kind": sig.signer_kind.value if sig else None,
@@ -140,8 +160,12 @@ def _provenance(header: DocumentHeader) -> dict[str, Any]:
         located = getattr(header, name)
         if located is not None:
             where = located.where
-            result[name] = {"raw": located.raw, "source": where.source.value, "page": where.page,
-                            "signature_field": where.field_name}
+            result[name] = {
+                "raw": located.raw,
+                "source": where.source.value,
+                "page": where.page,
+                "signature_field": where.field_name,
+            }
     return result
 
 

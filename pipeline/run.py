@@ -84,5 +84,7 @@ def summary_line(unit: UnitAssessment, report: Path) -> str:
     zeroing = sum(item.zeroes for item in unit.evidence)
     zeroed = sum(criterion.zeroed for criterion in unit.criteria)
     warnings = sum(1 for item in unit.evidence for f in item.findings if f.severity is Severity.WARNING)
-    return (f"{unit.unit}: {len(unit.evidence)} tệp, {len(unit.criteria)} tiêu chí; {zeroing} tệp có lỗi làm 0 điểm, "
-            f"{zeroed} tiêu chí bị 0 điểm; {warnings} cảnh báo. Báo cáo: {report}")
+    return (
+        f"{unit.unit}: {len(unit.evidence)} tệp, {len(unit.criteria)} tiêu chí; {zeroing} tệp có lỗi làm 0 điểm, "
+        f"{zeroed} tiêu chí bị 0 điểm; {warnings} cảnh báo. Báo cáo: {report}"
+    )

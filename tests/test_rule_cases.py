@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 import yaml
 
-from tests.rules.facts import context_from_case, facts_from_case
-from validators.model import DocumentRule, Outcome
+from tests.rules.facts import context_from_case, criterion_facts_from_case, facts_from_case, unit_facts_from_case
+from validators.model import CriterionRule, DocumentRule, Outcome, UnitRule, Verdict
 from validators.registry import rule_by_key
 
 CASES_DIR = Path(__file__).parent / "rules"
@@ -27,8 +27,15 @@ def _cases() -> list[Any]:
 @pytest.mark.parametrize(("rule_name", "case"), _cases())
 def test_rule_case(rule_name: str, case: dict[str, Any]) -> None:
     rule = rule_by_key(rule_name)
-    assert isinstance(rule, DocumentRule), f"{rule_name} is not a registered document rule"
-    verdict = rule.evaluate(facts_from_case(case), context_from_case(case))
+    context = context_from_case(case)
+    verdict: Verdict
+    if isinstance(rule, DocumentRule):
+        verdict = rule.evaluate(facts_from_case(case), context)
+    elif isinstance(rule, CriterionRule):
+        verdict = rule.check(criterion_facts_from_case(case), context)
+    else:
+        assert isinstance(rule, UnitRule), f"{rule_name} is not a registered rule"
+        verdict = rule.check(unit_facts_from_case(case), context)
     assert verdict.outcome is Outcome(case["expect"]), verdict.message
     for fragment in case.get("message_contains", []):
         assert fragment in verdict.message

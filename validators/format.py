@@ -13,3 +13,8 @@ def vn_date(value: dt.date) -> str:
 def quoted(text: str) -> str:
     """Extracted text as shown to the council, in Vietnamese quotation marks."""
     return f"“{text}”"
+
+
+def vn_score(value: float) -> str:
+    """1,5 and 2: scores with a decimal comma and no trailing zeros."""
+    return f"{value:.2f}".rstrip("0").rstrip(".").replace(".", ",")

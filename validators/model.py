@@ -13,7 +13,15 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from extractors.models import DocumentFacts, FileKind, Located, Source
+from extractors.models import (
+    Citation,
+    DocumentFacts,
+    ExplanationFacts,
+    FileKind,
+    Located,
+    SelfAssessmentTable,
+    Source,
+)
 
 
 class Severity(StrEnum):
@@ -129,3 +137,59 @@ class DocumentRule(Rule):
     @abstractmethod
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         """Judge the facts; return PASSED, a failed/indeterminate Verdict, or NOT_APPLICABLE."""
+
+
+class CitationStatus(StrEnum):
+    FOUND = "found"
+    MISMATCH = "mismatch"  # same number, but the symbol or the date differs
+    NOT_FOUND = "not-found"
+
+
+@dataclass(frozen=True)
+class CitationCheck:
+    """A document cited for a criterion, looked up among the unit's evidence."""
+
+    citation: Citation
+    status: CitationStatus
+    document: str | None  # the evidence path it resolved to
+    differences: tuple[str, ...]  # "symbol:BC-UBND", "date:2023-02-02": the evidence's values that differ
+
+
+@dataclass(frozen=True)
+class CriterionFacts:
+    """What criterion rules judge: the unit's claim for one criterion and what supports it."""
+
+    code: str
+    title: str
+    self_score: float | None
+    max_score: float | None
+    raw_self_score: str
+    explanation: ExplanationFacts | None  # None when the unit's table has no row for it
+    evidence_count: int  # files supporting it or any of its sub-criteria
+    citation_checks: tuple[CitationCheck, ...]
+    has_children: bool
+    row_number: int | None
+
+
+class CriterionRule(Rule):
+    """A rule about one criterion of the unit's self-assessment."""
+
+    @abstractmethod
+    def check(self, facts: CriterionFacts, context: RuleContext) -> Verdict:
+        """Judge the criterion; return PASSED, a failed/indeterminate Verdict, or NOT_APPLICABLE."""
+
+
+@dataclass(frozen=True)
+class UnitFacts:
+    """What unit rules judge: the unit's self-assessment table as found."""
+
+    self_assessment_path: str | None  # None when no table was recognised in the unit folder
+    table: SelfAssessmentTable | None
+
+
+class UnitRule(Rule):
+    """A rule about a unit's submission as a whole."""
+
+    @abstractmethod
+    def check(self, facts: UnitFacts, context: RuleContext) -> Verdict:
+        """Judge the unit; return PASSED, a failed/indeterminate Verdict, or NOT_APPLICABLE."""

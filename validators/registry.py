@@ -8,13 +8,27 @@ retired rule's code moves to `RETIRED_CODES`.
 from __future__ import annotations
 
 from extractors.models import DocumentFacts
-from validators.model import DocumentRule, Finding, Rule, RuleContext
+from validators.model import (
+    CriterionFacts,
+    CriterionRule,
+    DocumentRule,
+    Finding,
+    Rule,
+    RuleContext,
+    UnitFacts,
+    UnitRule,
+)
+from validators.rules.citation_mismatch import CitationMismatch
+from validators.rules.citation_not_found import CitationNotFound
 from validators.rules.date_missing import DateMissing
 from validators.rules.date_out_of_period import DateOutOfPeriod
+from validators.rules.no_evidence import NoEvidence
 from validators.rules.number_missing import NumberMissing
 from validators.rules.number_suffix import NumberSuffix
 from validators.rules.organization_signature_missing import OrganizationSignatureMissing
 from validators.rules.scanned_paper import ScannedPaper
+from validators.rules.score_over_max import ScoreOverMax
+from validators.rules.self_assessment_unreadable import SelfAssessmentUnreadable
 from validators.rules.signature_invalid import SignatureInvalid
 from validators.rules.signature_modified import SignatureModified
 from validators.rules.signature_untrusted import SignatureUntrusted
@@ -24,6 +38,7 @@ from validators.rules.symbol_nonstandard import SymbolNonstandard
 from validators.rules.system_file import SystemFile
 from validators.rules.unreadable import Unreadable
 from validators.rules.unsigned import Unsigned
+from validators.rules.vague_explanation import VagueExplanation
 
 RULES: tuple[Rule, ...] = (
     Unreadable(),
@@ -41,12 +56,20 @@ RULES: tuple[Rule, ...] = (
     SignerMismatch(),
     SignedLongAfterIssue(),
     ScannedPaper(),
+    NoEvidence(),
+    VagueExplanation(),
+    CitationNotFound(),
+    CitationMismatch(),
+    ScoreOverMax(),
+    SelfAssessmentUnreadable(),
 )
 
 # code -> the name it had, for codes no longer in use (none yet).
 RETIRED_CODES: dict[str, str] = {}
 
 DOCUMENT_RULES: tuple[DocumentRule, ...] = tuple(rule for rule in RULES if isinstance(rule, DocumentRule))
+CRITERION_RULES: tuple[CriterionRule, ...] = tuple(rule for rule in RULES if isinstance(rule, CriterionRule))
+UNIT_RULES: tuple[UnitRule, ...] = tuple(rule for rule in RULES if isinstance(rule, UnitRule))
 
 
 def rule_by_key(key: str) -> Rule | None:
@@ -60,4 +83,16 @@ def rule_by_key(key: str) -> Rule | None:
 def validate_document(facts: DocumentFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every document rule's finding for one file, in registry order."""
     findings = (rule.finding(rule.evaluate(facts, context)) for rule in DOCUMENT_RULES)
+    return tuple(finding for finding in findings if finding is not None)
+
+
+def validate_criterion(facts: CriterionFacts, context: RuleContext) -> tuple[Finding, ...]:
+    """Every criterion rule's finding for one criterion."""
+    findings = (rule.finding(rule.check(facts, context)) for rule in CRITERION_RULES)
+    return tuple(finding for finding in findings if finding is not None)
+
+
+def validate_unit(facts: UnitFacts, context: RuleContext) -> tuple[Finding, ...]:
+    """Every unit rule's finding for one unit."""
+    findings = (rule.finding(rule.check(facts, context)) for rule in UNIT_RULES)
     return tuple(finding for finding in findings if finding is not None)

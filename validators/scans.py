@@ -11,8 +11,9 @@ VISIBLE_TEXT_CHARS = 40
 
 def scanned_pages(facts: DocumentFacts) -> list[PageImaging]:
     """Pages that are one image with (almost) no visible text."""
-    return [p for p in facts.imaging
-            if p.largest_image_coverage >= IMAGE_COVERAGE and p.visible_chars < VISIBLE_TEXT_CHARS]
+    return [
+        p for p in facts.imaging if p.largest_image_coverage >= IMAGE_COVERAGE and p.visible_chars < VISIBLE_TEXT_CHARS
+    ]
 
 
 def is_scan(facts: DocumentFacts) -> bool:

@@ -6,6 +6,7 @@ import datetime as dt
 from typing import Any
 
 from extractors.models import (
+    Citation,
     DocumentFacts,
     DocumentHeader,
     FileKind,
@@ -15,6 +16,7 @@ from extractors.models import (
     PageImaging,
     ReadError,
     ReadProblem,
+    SelfAssessmentTable,
     SignatureFacts,
     SignatureField,
     SignerKind,
@@ -23,7 +25,7 @@ from extractors.models import (
     Trust,
     Where,
 )
-from validators.model import RuleContext
+from validators.model import CitationCheck, CitationStatus, CriterionFacts, RuleContext, UnitFacts
 
 _TEXT_FIELDS = ("issuer", "number", "symbol", "type_name", "doc_type", "place", "subject", "signer_role",
                 "signer_name")
@@ -116,3 +118,39 @@ def context_from_case(case: dict[str, Any]) -> RuleContext:
         max_days_to_sign=int(spec.get("max_days_to_sign", 30)),
         signer_match_threshold=int(spec.get("signer_match_threshold", 80)),
     )
+
+
+def _citation_check(spec: dict[str, Any]) -> CitationCheck:
+    citation = Citation(spec["raw"], spec.get("type"), spec.get("number"), spec.get("symbol"),
+                        dt.date.fromisoformat(spec["date"]) if spec.get("date") else None)
+    return CitationCheck(citation, CitationStatus(spec.get("status", "found")), spec.get("document"),
+                         tuple(spec.get("differences", ())))
+
+
+def criterion_facts_from_case(case: dict[str, Any]) -> CriterionFacts:
+    """`criterion:` keys; `explanation` text is analysed by the real extractor."""
+    spec = case.get("criterion", {}) or {}
+    explanation = spec.get("explanation")
+    if explanation is not None:
+        from extractors.explanations import analyse_explanation
+    return CriterionFacts(
+        code=str(spec.get("code", "1.1")),
+        title=spec.get("title", "Kế hoạch CCHC năm"),
+        self_score=spec.get("self_score", 2.0),
+        max_score=spec.get("max_score", 2.0),
+        raw_self_score=str(spec.get("raw_self_score", spec.get("self_score", "2"))),
+        explanation=None if explanation is None else analyse_explanation(str(explanation)),
+        evidence_count=int(spec.get("evidence_count", 1)),
+        citation_checks=tuple(_citation_check(c) for c in spec.get("citations", ())),
+        has_children=bool(spec.get("has_children", False)),
+        row_number=spec.get("row_number", 8),
+    )
+
+
+def unit_facts_from_case(case: dict[str, Any]) -> UnitFacts:
+    """`unit:` keys: `self_assessment` path (null: none found) and `read_error`."""
+    spec = case.get("unit", {}) or {}
+    error = spec.get("read_error")
+    table = SelfAssessmentTable(read_error=ReadError(ReadProblem(error["problem"]), error["detail"])) if error \
+        else SelfAssessmentTable()
+    return UnitFacts(spec.get("self_assessment"), table)

@@ -34,13 +34,15 @@ class DateMissing(DocumentRule):
             return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
         located = facts.header.date
         if located is None:
-            return Verdict(Outcome.FAILED, "Không tìm thấy ngày ban hành (dòng “…, ngày … tháng … năm …”) "
-                           "ở phần đầu văn bản hoặc trong chữ ký số.")
+            return Verdict(
+                Outcome.FAILED,
+                "Không tìm thấy ngày ban hành (dòng “…, ngày … tháng … năm …”) "
+                "ở phần đầu văn bản hoặc trong chữ ký số.",
+            )
         date = located.value
         if date.as_date() is not None:
             return PASSED
-        blank = [name for name, part in (("ngày", date.day), ("tháng", date.month), ("năm", date.year))
-                 if part is None]
+        blank = [name for name, part in (("ngày", date.day), ("tháng", date.month), ("năm", date.year)) if part is None]
         if blank:
             message = f"Ngày ban hành để trống phần {', '.join(blank)}: {quoted(located.raw)}."
         else:

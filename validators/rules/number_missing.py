@@ -33,9 +33,15 @@ class NumberMissing(DocumentRule):
             return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
         number = facts.header.number
         if number is None:
-            return Verdict(Outcome.FAILED, "Không tìm thấy số văn bản (dòng “Số: …/…”) ở phần đầu văn bản "
-                           "và không có số nào được đóng trong chữ ký số.")
+            return Verdict(
+                Outcome.FAILED,
+                "Không tìm thấy số văn bản (dòng “Số: …/…”) ở phần đầu văn bản "
+                "và không có số nào được đóng trong chữ ký số.",
+            )
         if not number.value:
-            return Verdict(Outcome.FAILED, f"Số văn bản để trống ({quoted(number.raw)}) và không có số "
-                           "được đóng trong hình chữ ký số.", Proof.of(number))
+            return Verdict(
+                Outcome.FAILED,
+                f"Số văn bản để trống ({quoted(number.raw)}) và không có số được đóng trong hình chữ ký số.",
+                Proof.of(number),
+            )
         return PASSED

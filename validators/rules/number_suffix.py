@@ -42,8 +42,10 @@ class NumberSuffix(DocumentRule):
             return PASSED
         match = _LEADING_DIGITS.match(value)
         if match:
-            message = (f"Số văn bản {quoted(value)} có hậu tố {quoted(match.group('suffix'))} sau số thứ tự "
-                       f"{match.group('digits')} (số chèn ngoài thứ tự, “số a, b”).")
+            message = (
+                f"Số văn bản {quoted(value)} có hậu tố {quoted(match.group('suffix'))} sau số thứ tự "
+                f"{match.group('digits')} (số chèn ngoài thứ tự, “số a, b”)."
+            )
         else:
             message = f"Số văn bản {quoted(value)} không phải là số thứ tự bằng chữ số Ả Rập."
         return Verdict(Outcome.FAILED, message, Proof.of(number))

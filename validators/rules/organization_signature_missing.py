@@ -38,5 +38,6 @@ class OrganizationSignatureMissing(DocumentRule):
         proof = Proof(people, signed(facts)[0].page, "signatures")
         if kinds == {SignerKind.UNKNOWN}:
             return Verdict(Outcome.INDETERMINATE, f"Không xác định được chữ ký nào là của cơ quan ({people}).", proof)
-        return Verdict(Outcome.FAILED, f"Văn bản chỉ có chữ ký số cá nhân ({people}), thiếu chữ ký số của cơ quan "
-                       "ban hành.", proof)
+        return Verdict(
+            Outcome.FAILED, f"Văn bản chỉ có chữ ký số cá nhân ({people}), thiếu chữ ký số của cơ quan ban hành.", proof
+        )

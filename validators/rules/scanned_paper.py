@@ -44,6 +44,9 @@ class ScannedPaper(DocumentRule):
         else:
             kind = f"bản giấy được scan, không có chữ ký số{layer}"
         pages = ", ".join(str(p.page) for p in scans)
-        proof = Proof(f"pages {pages}: image covers {max(p.largest_image_coverage for p in scans):.0%} of the page",
-                      scans[0].page, "page-imaging")
+        proof = Proof(
+            f"pages {pages}: image covers {max(p.largest_image_coverage for p in scans):.0%} of the page",
+            scans[0].page,
+            "page-imaging",
+        )
         return Verdict(Outcome.FAILED, f"Văn bản là {kind}, không phải văn bản điện tử gốc.", proof)

@@ -33,18 +33,28 @@ class SignatureInvalid(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         for signature in facts.signatures:
-            proof = Proof(signature.error or signature.integrity.value, signature.page,
-                          f"signature:{signature.field_name}")
+            proof = Proof(
+                signature.error or signature.integrity.value, signature.page, f"signature:{signature.field_name}"
+            )
             if signature.integrity is Integrity.DIGEST_MISMATCH:
-                return Verdict(Outcome.FAILED, f"Chữ ký số của {who(signature)} không còn khớp với nội dung tệp "
-                               "(tệp đã bị thay đổi sau khi ký).", proof)
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Chữ ký số của {who(signature)} không còn khớp với nội dung tệp (tệp đã bị thay đổi sau khi ký).",
+                    proof,
+                )
             if signature.integrity is Integrity.BAD_SIGNATURE:
-                return Verdict(Outcome.FAILED, f"Giá trị chữ ký số của {who(signature)} không xác thực được "
-                               "bằng chứng thư của người ký.", proof)
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Giá trị chữ ký số của {who(signature)} không xác thực được bằng chứng thư của người ký.",
+                    proof,
+                )
         unknown = [s for s in facts.signatures if s.integrity is Integrity.UNKNOWN]
         if unknown:
             first = unknown[0]
-            return Verdict(Outcome.INDETERMINATE, f"Không kiểm tra được chữ ký số {quoted(first.field_name)}: "
-                           "chữ ký bị lỗi hoặc tệp hỏng cấu trúc; không thể coi là hợp lệ.",
-                           Proof(first.error or "unknown", first.page, f"signature:{first.field_name}"))
+            return Verdict(
+                Outcome.INDETERMINATE,
+                f"Không kiểm tra được chữ ký số {quoted(first.field_name)}: "
+                "chữ ký bị lỗi hoặc tệp hỏng cấu trúc; không thể coi là hợp lệ.",
+                Proof(first.error or "unknown", first.page, f"signature:{first.field_name}"),
+            )
         return PASSED

@@ -43,14 +43,19 @@ class SignatureModified(DocumentRule):
             level = signature.modification_level
             if level is not None and level not in ALLOWED_AFTER_SIGNING:
                 change = _CHANGE_NAMES.get(level, level)
-                return Verdict(Outcome.FAILED, f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
-                               Proof(f"modification level: {level}", signature.page,
-                                     f"signature:{signature.field_name}"))
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
+                    Proof(f"modification level: {level}", signature.page, f"signature:{signature.field_name}"),
+                )
         for signature in intact:
             if signature.coverage in (None, "unclear") or (
-                    signature.modification_level is None and signature.coverage != "entire-file"):
-                return Verdict(Outcome.INDETERMINATE, f"Không xác định được phần tệp được chữ ký của {who(signature)} "
-                               "bảo vệ hoặc các thay đổi sau khi ký.",
-                               Proof(f"coverage: {signature.coverage}", signature.page,
-                                     f"signature:{signature.field_name}"))
+                signature.modification_level is None and signature.coverage != "entire-file"
+            ):
+                return Verdict(
+                    Outcome.INDETERMINATE,
+                    f"Không xác định được phần tệp được chữ ký của {who(signature)} "
+                    "bảo vệ hoặc các thay đổi sau khi ký.",
+                    Proof(f"coverage: {signature.coverage}", signature.page, f"signature:{signature.field_name}"),
+                )
         return PASSED

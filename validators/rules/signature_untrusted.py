@@ -36,15 +36,24 @@ class SignatureUntrusted(DocumentRule):
         if not checked:
             return NOT_APPLICABLE
         if all(s.trust is Trust.NO_ROOTS for s in checked):
-            return Verdict(Outcome.FAILED, "Chưa cấu hình chứng thư gốc tin cậy (--trust-root) nên không xác minh "
-                           "được nguồn gốc chứng thư ký số.", Proof("no trust roots configured", None, "config"))
+            return Verdict(
+                Outcome.FAILED,
+                "Chưa cấu hình chứng thư gốc tin cậy (--trust-root) nên không xác minh được nguồn gốc chứng thư ký số.",
+                Proof("no trust roots configured", None, "config"),
+            )
         for signature in checked:
             if signature.trust is Trust.UNTRUSTED:
-                return Verdict(Outcome.FAILED, f"Chứng thư của {who(signature)} không chuỗi được tới chứng thư gốc "
-                               f"tin cậy tại thời điểm ký ({when(signing_moment(signature))}).",
-                               Proof(signature.trust_detail, signature.page, f"signature:{signature.field_name}"))
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Chứng thư của {who(signature)} không chuỗi được tới chứng thư gốc "
+                    f"tin cậy tại thời điểm ký ({when(signing_moment(signature))}).",
+                    Proof(signature.trust_detail, signature.page, f"signature:{signature.field_name}"),
+                )
         unknown = [s for s in checked if s.trust is Trust.UNKNOWN]
         if unknown:
-            return Verdict(Outcome.INDETERMINATE, f"Không xác minh được chứng thư của {who(unknown[0])}.",
-                           Proof(unknown[0].trust_detail, unknown[0].page, f"signature:{unknown[0].field_name}"))
+            return Verdict(
+                Outcome.INDETERMINATE,
+                f"Không xác minh được chứng thư của {who(unknown[0])}.",
+                Proof(unknown[0].trust_detail, unknown[0].page, f"signature:{unknown[0].field_name}"),
+            )
         return PASSED

@@ -39,7 +39,13 @@ class SignedLongAfterIssue(DocumentRule):
         days = (first.date() - issued).days
         if days <= context.max_days_to_sign:
             return PASSED
-        return Verdict(Outcome.FAILED, f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên "
-                       f"({who(signature)}) ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
-                       Proof(f"{located.raw if located else ''} / signed {first.isoformat()}", signature.page,
-                             f"signature:{signature.field_name}"))
+        return Verdict(
+            Outcome.FAILED,
+            f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên "
+            f"({who(signature)}) ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
+            Proof(
+                f"{located.raw if located else ''} / signed {first.isoformat()}",
+                signature.page,
+                f"signature:{signature.field_name}",
+            ),
+        )

@@ -23,8 +23,27 @@ _EXPANSIONS = (
 
 # Words every body's name shares; left in, they make "UBND xã Cao An" look like "UBND xã Tân Lập".
 _GENERIC_WORDS = frozenset(
-    {"uy", "ban", "nhan", "dan", "hoi", "dong", "xa", "phuong", "thi", "tran", "huyen", "quan", "thanh", "pho",
-     "tinh", "so", "phong", "van", "cua"}
+    {
+        "uy",
+        "ban",
+        "nhan",
+        "dan",
+        "hoi",
+        "dong",
+        "xa",
+        "phuong",
+        "thi",
+        "tran",
+        "huyen",
+        "quan",
+        "thanh",
+        "pho",
+        "tinh",
+        "so",
+        "phong",
+        "van",
+        "cua",
+    }
 )
 
 
@@ -75,15 +94,26 @@ class SignerMismatch(DocumentRule):
             names = [n for s in signatures if s.subject for n in (s.subject.common_name, s.subject.organization) if n]
             best = _best_match(comparable(issuer.value), [comparable(n) for n in names])
             if best < context.signer_match_threshold:
-                return Verdict(Outcome.FAILED, f"Cơ quan ban hành {quoted(issuer.value)} không khớp với người/cơ quan "
-                               f"ký số ({signers}); độ tương đồng cao nhất {best:.0f}/100.", Proof.of(issuer))
-        people = [s.subject.common_name for s in signatures
-                  if s.signer_kind is SignerKind.PERSON and s.subject and s.subject.common_name]
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Cơ quan ban hành {quoted(issuer.value)} không khớp với người/cơ quan "
+                    f"ký số ({signers}); độ tương đồng cao nhất {best:.0f}/100.",
+                    Proof.of(issuer),
+                )
+        people = [
+            s.subject.common_name
+            for s in signatures
+            if s.signer_kind is SignerKind.PERSON and s.subject and s.subject.common_name
+        ]
         if signer is not None and people:
             best = _best_match(fold(signer.value), [fold(person) for person in people])
             if best < context.signer_match_threshold:
-                return Verdict(Outcome.FAILED, f"Người ký ghi trên văn bản là {quoted(signer.value)} nhưng chữ ký số "
-                               f"cá nhân là của {', '.join(people)}.", Proof.of(signer))
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Người ký ghi trên văn bản là {quoted(signer.value)} nhưng chữ ký số "
+                    f"cá nhân là của {', '.join(people)}.",
+                    Proof.of(signer),
+                )
         return PASSED
 
 

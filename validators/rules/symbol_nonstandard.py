@@ -42,12 +42,19 @@ class SymbolNonstandard(DocumentRule):
             return NOT_APPLICABLE
         value = symbol.value
         if not _WELL_FORMED.match(value):
-            return Verdict(Outcome.FAILED, f"Ký hiệu {quoted(value)} không đúng dạng “<loại văn bản>-<cơ quan>” "
-                           "(ví dụ KH-UBND).", Proof.of(symbol))
+            return Verdict(
+                Outcome.FAILED,
+                f"Ký hiệu {quoted(value)} không đúng dạng “<loại văn bản>-<cơ quan>” (ví dụ KH-UBND).",
+                Proof.of(symbol),
+            )
         type_name = facts.header.type_name
         expected = type_for_title(type_name.value) if type_name is not None else None
         prefix = value.split("-")[0]
         if expected is not None and prefix != expected:
-            return Verdict(Outcome.FAILED, f"Văn bản là {TYPE_NAMES[expected]} nhưng ký hiệu {quoted(value)} "
-                           f"không bắt đầu bằng {quoted(expected + '-')}.", Proof.of(symbol))
+            return Verdict(
+                Outcome.FAILED,
+                f"Văn bản là {TYPE_NAMES[expected]} nhưng ký hiệu {quoted(value)} "
+                f"không bắt đầu bằng {quoted(expected + '-')}.",
+                Proof.of(symbol),
+            )
         return PASSED

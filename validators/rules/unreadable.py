@@ -57,8 +57,10 @@ class Unreadable(DocumentRule):
             message = f"Tên tệp có đuôi .{facts.kind.value} nhưng nội dung là {actual}; không đọc được như tài liệu."
         elif error.problem is ReadProblem.UNSUPPORTED:
             actual = _KIND_NAMES.get(error.actual_kind or "unknown", "không xác định")
-            message = (f"Định dạng tệp không được nhận làm tài liệu kiểm chứng (nội dung: {actual}); "
-                       "cần văn bản điện tử PDF có ký số.")
+            message = (
+                f"Định dạng tệp không được nhận làm tài liệu kiểm chứng (nội dung: {actual}); "
+                "cần văn bản điện tử PDF có ký số."
+            )
         else:
             message = _MESSAGES[error.problem]
         return Verdict(Outcome.FAILED, message, Proof(error.detail, None, error.problem.value))

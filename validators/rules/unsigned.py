@@ -33,8 +33,9 @@ class Unsigned(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         issuer = facts.header.issuer
-        if issuer is not None and any(fold(pattern) in fold(issuer.value) for pattern in
-                                      context.unsigned_exempt_issuers if pattern.strip()):
+        if issuer is not None and any(
+            fold(pattern) in fold(issuer.value) for pattern in context.unsigned_exempt_issuers if pattern.strip()
+        ):
             return NOT_APPLICABLE
         if signed(facts) or facts.package_signatures:
             return PASSED
@@ -42,6 +43,9 @@ class Unsigned(DocumentRule):
             return Verdict(Outcome.FAILED, "Tệp Word không có chữ ký số; cần nộp bản PDF đã ký số.")
         empty_fields = [field.name for field in facts.signature_fields if not field.signed]
         if empty_fields:
-            return Verdict(Outcome.FAILED, f"Văn bản có ô chữ ký {quoted(empty_fields[0])} nhưng chưa được ký số.",
-                           Proof(", ".join(empty_fields), None, "signature-field"))
+            return Verdict(
+                Outcome.FAILED,
+                f"Văn bản có ô chữ ký {quoted(empty_fields[0])} nhưng chưa được ký số.",
+                Proof(", ".join(empty_fields), None, "signature-field"),
+            )
         return Verdict(Outcome.FAILED, "Văn bản không có chữ ký số (không phải văn bản điện tử được ký số).")

@@ -1,0 +1,139 @@
+"""Who answers for which criteria: the unit's assignment table (bảng phân công).
+
+The table is a spreadsheet (.xlsx/.csv, read with pandas) or YAML with one row per person or
+body and a cell of criteria written the way offices write them:
+
+    "1.1; 1.2; 3.2 (trừ 3.2.6; 3.2.7)"   1.1, 1.2 and 3.2 with its sub-criteria, except 3.2.6 and 3.2.7
+    "8.4.1.1 đến 8.4.1.3"                 8.4.1.1, 8.4.1.2, 8.4.1.3 (also "-", "–", "tới")
+    "Lĩnh vực 2"                          2 and everything under it
+
+A code stands for itself and all its sub-criteria.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import yaml
+
+from criteria_map.criteria import code_key
+from extractors.text import fold, normalize
+
+_CODE = r"\d+(?:\.\d+)*"
+_RANGE = re.compile(rf"^({_CODE})\s*(?:đến|den|tới|toi|-|–|—)\s*({_CODE})$", re.IGNORECASE)
+_EXCEPT = re.compile(
+    rf"^(?P<code>{_CODE})\s*\(\s*(?:trừ|tru|không gồm|khong gom)\s*(?P<except>[^)]*)\)$", re.IGNORECASE
+)
+_LABEL = re.compile(r"^(?:lĩnh vực|linh vuc|tiêu chí|tieu chi|tc|lv)\s*", re.IGNORECASE)
+
+
+class AssignmentFileError(ValueError):
+    """The assignment table cannot be used; the message says why."""
+
+
+@dataclass(frozen=True)
+class Assignment:
+    responsible: str  # a person ("Đ/c Nguyễn Văn An - Chủ tịch") or a body ("Văn phòng - Thống kê")
+    expression: str  # the criteria cell as written
+    codes: tuple[str, ...]  # the codes it covers, expanded against the known criteria
+
+
+def expand(expression: str, known: Sequence[str]) -> tuple[str, ...]:
+    """The criteria codes an expression covers, among `known` codes (a code covers its descendants)."""
+    chosen: set[str] = set()
+    for item in _split_top_level(normalize(expression)):
+        item = _LABEL.sub("", item.strip().rstrip("."))
+        if not item:
+            continue
+        if match := _EXCEPT.match(item):
+            excluded = {c for part in _split_top_level(match.group("except")) for c in _subtree(part.strip(), known)}
+            chosen |= set(_subtree(match.group("code"), known)) - excluded
+        elif match := _RANGE.match(item):
+            chosen |= set(_range(match.group(1), match.group(2), known))
+        elif re.fullmatch(_CODE, item):
+            chosen |= set(_subtree(item, known))
+    return tuple(sorted(chosen, key=code_key))
+
+
+def _split_top_level(text: str) -> list[str]:
+    """Split on ";" and "," outside parentheses."""
+    parts, depth, current = [], 0, ""
+    for char in text:
+        depth += {"(": 1, ")": -1}.get(char, 0)
+        if char in ";,\n" and depth == 0:
+            parts.append(current)
+            current = ""
+        else:
+            current += char
+    return [*parts, current]
+
+
+def _subtree(code: str, known: Sequence[str]) -> list[str]:
+    found = [c for c in known if c == code or c.startswith(code + ".")]
+    return found or [code]
+
+
+def _range(first: str, last: str, known: Sequence[str]) -> list[str]:
+    low, high = code_key(first), code_key(last)
+    within = [c for c in known if low <= code_key(c) <= high and len(code_key(c)) == len(low)]
+    if within:
+        return [c for code in within for c in _subtree(code, known)]
+    if first.rsplit(".", 1)[0] == last.rsplit(".", 1)[0] and len(low) == len(high):
+        prefix = first.rsplit(".", 1)[0] + "." if "." in first else ""
+        return [f"{prefix}{n}" for n in range(low[-1], high[-1] + 1)]
+    return [first, last]
+
+
+def load_assignments(path: Path, known: Sequence[str]) -> tuple[Assignment, ...]:
+    """Read an assignment table (.xlsx, .xls, .csv or .yaml)."""
+    rows = _yaml_rows(path) if path.suffix.lower() in (".yaml", ".yml") else _table_rows(path)
+    return tuple(Assignment(who, expression, expand(expression, known)) for who, expression in rows if who)
+
+
+def _yaml_rows(path: Path) -> list[tuple[str, str]]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as error:
+        raise AssignmentFileError(f"{path}: {error}") from error
+    if not isinstance(data, list) or not all(
+        isinstance(r, dict) and {"responsible", "criteria"} <= set(r) for r in data
+    ):
+        raise AssignmentFileError(f"{path}: expected a list of {{responsible, criteria}} entries")
+    return [(str(r["responsible"]).strip(), str(r["criteria"])) for r in data]
+
+
+def _table_rows(path: Path) -> list[tuple[str, str]]:
+    try:
+        frame = (
+            pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+            if path.suffix.lower() == ".csv"
+            else pd.read_excel(path, dtype=str)
+        )
+    except Exception as error:  # pandas raises many kinds for unreadable tables
+        raise AssignmentFileError(f"{path}: {error}") from error
+    columns = [str(c) for c in frame.columns]
+    who = _column(columns, ("phu trach", "nguoi", "can bo", "bo phan", "don vi", "co quan"), exclude="tieu chi")
+    what = _column(columns, ("tieu chi", "chi tieu", "nhiem vu"))
+    if who is None or what is None:
+        raise AssignmentFileError(
+            f"{path}: need a column for the person/body and one for the criteria; found {columns}"
+        )
+    frame = frame.fillna("")
+    return [(normalize(str(r[who])).strip(), str(r[what])) for _, r in frame.iterrows()]
+
+
+def _column(columns: Iterable[str], words: Sequence[str], exclude: str | None = None) -> str | None:
+    for column in columns:
+        folded = fold(column)
+        if any(word in folded for word in words) and (exclude is None or exclude not in folded):
+            return column
+    return None
+
+
+def responsible_for(code: str, assignments: Sequence[Assignment]) -> tuple[str, ...]:
+    """Everyone whose assignment covers the criterion."""
+    return tuple(a.responsible for a in assignments if code in a.codes)

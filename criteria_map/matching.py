@@ -1,0 +1,171 @@
+"""Tie evidence files to criteria, in the order of trust the council would use.
+
+1. Folder: the deepest ancestor folder named with a criterion code ("1.1", "TC 1.2 - …"), or the
+   file's own name when it starts with one ("TLKC 4.1 - Quyết định….pdf").
+2. Citation: a document cited in a criterion's explanation or evidence column ("Kế hoạch số
+   11/KH-UBND ngày 30/01/2023") that has the same number and symbol.
+3. Title: for files still unmatched, fuzzy matching (rapidfuzz, without diacritics, abbreviations
+   spelled out) of the document's type name and subject, or its file name, against the criteria's
+   titles and keywords; accepted with enough confidence and margin over the runner-up.
+
+A file may support several criteria. Citations that match no document, or match one whose date or
+symbol differs, are reported as citation checks for the rules to judge.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+
+from criteria_map.folders import criteria_for_path, criterion_code
+from extractors.models import Citation, DocumentFacts
+from extractors.text import fold
+from validators.model import CitationCheck, CitationStatus
+
+TITLE_MIN_SCORE = 70.0  # below this a title match is a guess
+TITLE_MIN_MARGIN = 6.0  # the best criterion must beat the runner-up by this much
+
+_ABBREVIATIONS = (
+    (re.compile(r"\bcchc\b"), "cai cach hanh chinh"),
+    (re.compile(r"\btthc\b"), "thu tuc hanh chinh"),
+    (re.compile(r"\bqppl\b"), "quy pham phap luat"),
+    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
+    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
+    (re.compile(r"\bcbcc\b"), "can bo cong chuc"),
+    (re.compile(r"\bktxh\b"), "kinh te xa hoi"),
+)
+_FILE_LABEL = re.compile(r"^(?:tlkc|tai lieu kiem chung)\s*[.:_-]?\s*", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Match:
+    """Why a file supports a criterion."""
+
+    code: str
+    method: str  # "folder" | "file-name" | "citation" | "title"
+    confidence: float  # 100 for folder, file name and citation; the fuzzy score for a title
+    margin: float | None  # title matches: lead over the runner-up criterion
+    detail: str  # the folder, the citation or the text matched
+
+
+@dataclass(frozen=True)
+class CriterionTarget:
+    """What matching needs to know of a criterion."""
+
+    code: str
+    title: str
+    keywords: tuple[str, ...] = ()
+    document_types: tuple[str, ...] = ()
+    citations: tuple[Citation, ...] = ()  # cited in its explanation and evidence columns
+    is_leaf: bool = True
+
+
+def comparable(text: str) -> str:
+    """Folded text with the field's abbreviations spelled out."""
+    folded = fold(text)
+    for pattern, words in _ABBREVIATIONS:
+        folded = pattern.sub(words, folded)
+    return folded
+
+
+def match_evidence(
+    documents: Mapping[str, DocumentFacts], targets: Sequence[CriterionTarget]
+) -> tuple[dict[str, tuple[Match, ...]], dict[str, tuple[CitationCheck, ...]]]:
+    """Matches per file path, and the citation checks per criterion code."""
+    matches: dict[str, list[Match]] = {path: _by_location(path) for path in documents}
+    checks: dict[str, tuple[CitationCheck, ...]] = {}
+    for target in targets:
+        target_checks = []
+        for citation in target.citations:
+            check = _resolve(citation, documents)
+            target_checks.append(check)
+            if check.document is not None and check.status is not CitationStatus.NOT_FOUND:
+                found = matches[check.document]
+                if all(m.code != target.code for m in found):
+                    found.append(Match(target.code, "citation", 100.0, None, citation.raw))
+        checks[target.code] = tuple(target_checks)
+    leaves = [t for t in targets if t.is_leaf]
+    for path, facts in documents.items():
+        if not matches[path] and leaves:
+            title = _by_title(path, facts, leaves)
+            if title is not None:
+                matches[path].append(title)
+    return {path: tuple(found) for path, found in matches.items()}, checks
+
+
+def _by_location(path: str) -> list[Match]:
+    parts = path.split("/")
+    folder_codes = criteria_for_path(parts[:-1])
+    if folder_codes:
+        folder = next(p for p in reversed(parts[:-1]) if criterion_code(p) == folder_codes[0])
+        return [Match(folder_codes[0], "folder", 100.0, None, folder)]
+    name = _FILE_LABEL.sub("", fold(parts[-1]))
+    code = criterion_code(name)
+    # A bare leading number is often the document's own number ("26-TB-UBND.docx"), not a code.
+    if code is not None and ("." in code or name != fold(parts[-1])):
+        return [Match(code, "file-name", 100.0, None, parts[-1])]
+    return []
+
+
+def _same_number(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and a.strip().lstrip("0").lower() == b.strip().lstrip("0").lower()
+
+
+def _same_symbol(a: str | None, b: str | None) -> bool:
+    return a is not None and b is not None and fold(a).replace(" ", "") == fold(b).replace(" ", "")
+
+
+def _resolve(citation: Citation, documents: Mapping[str, DocumentFacts]) -> CitationCheck:
+    """Find the cited document: same number and symbol; report what differs."""
+    best: tuple[int, str, list[str]] | None = None
+    for path, facts in documents.items():
+        header = facts.header
+        number = header.number.value if header.number else None
+        symbol = header.symbol.value if header.symbol else None
+        date = header.date.value.as_date() if header.date else None
+        if not _same_number(citation.number, number):
+            continue
+        differences = []
+        if citation.symbol and not _same_symbol(citation.symbol, symbol):
+            differences.append(f"symbol:{symbol or '?'}")
+        if citation.date and date and citation.date != date:
+            differences.append(f"date:{date.isoformat()}")
+        if len(differences) == 2:
+            continue  # only the number agrees: another document
+        score = 2 - len(differences)
+        if best is None or score > best[0]:
+            best = (score, path, differences)
+    if best is None:
+        return CitationCheck(citation, CitationStatus.NOT_FOUND, None, ())
+    status = CitationStatus.FOUND if not best[2] else CitationStatus.MISMATCH
+    return CitationCheck(citation, status, best[1], tuple(best[2]))
+
+
+def _document_text(path: str, facts: DocumentFacts) -> str:
+    header = facts.header
+    parts = [p.value for p in (header.type_name, header.subject) if p is not None and p.value]
+    stem = path.rsplit("/", 1)[-1].rsplit(".", 1)[0]
+    return " ".join(parts) if parts else stem
+
+
+def _score(text: str, target: CriterionTarget, doc_type: str | None) -> float:
+    scores = [fuzz.token_set_ratio(comparable(target.title), text)]
+    scores += [fuzz.partial_ratio(comparable(keyword), text) for keyword in target.keywords]
+    bonus = 5.0 if doc_type is not None and doc_type in target.document_types else 0.0
+    return min(100.0, max(scores) + bonus)
+
+
+def _by_title(path: str, facts: DocumentFacts, leaves: Sequence[CriterionTarget]) -> Match | None:
+    text = comparable(_document_text(path, facts))
+    if not text.strip():
+        return None
+    doc_type = facts.header.doc_type.value if facts.header.doc_type else None
+    ranked = sorted(((_score(text, t, doc_type), t) for t in leaves), key=lambda pair: pair[0], reverse=True)
+    best_score, best = ranked[0]
+    margin = best_score - ranked[1][0] if len(ranked) > 1 else best_score
+    if best_score < TITLE_MIN_SCORE or margin < TITLE_MIN_MARGIN:
+        return None
+    return Match(best.code, "title", round(best_score, 1), round(margin, 1), _document_text(path, facts))

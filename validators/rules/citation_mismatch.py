@@ -1,0 +1,62 @@
+"""Rule `citation-mismatch`: a cited document differs from the one submitted."""
+
+from __future__ import annotations
+
+from validators.format import quoted, vn_date
+from validators.model import (
+    PASSED,
+    CitationCheck,
+    CitationStatus,
+    CriterionFacts,
+    CriterionRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+
+
+def _difference(check: CitationCheck) -> str:
+    parts = []
+    for difference in check.differences:
+        kind, _, value = difference.partition(":")
+        if kind == "date":
+            from datetime import date
+
+            parts.append(f"tài liệu ghi ngày {vn_date(date.fromisoformat(value))}")
+        else:
+            parts.append(f"tài liệu có ký hiệu {value}")
+    return ", ".join(parts)
+
+
+class CitationMismatch(CriterionRule):
+    """A cited document exists but its date or symbol differs.
+
+    What it checks: for every citation that matches an evidence file by number,
+    that the file's symbol and issue date are the ones cited.
+
+    Why it matters: a different date or symbol means either a careless
+    citation or a different document (for example one re-issued to fit the
+    assessment); the council must look.
+
+    Example: the explanation cites "Kế hoạch số 11/KH-UBND ngày 30/01/2023" and
+    the submitted plan 11/KH-UBND is dated 02/02/2023.
+    """
+
+    code = "KC404"
+    name = "citation-mismatch"
+    title = "Trích dẫn không khớp văn bản nộp"
+    severity = Severity.WARNING
+    zeroes = False
+
+    def check(self, facts: CriterionFacts, context: RuleContext) -> Verdict:
+        wrong = [c for c in facts.citation_checks if c.status is CitationStatus.MISMATCH]
+        if not wrong:
+            return PASSED
+        described = "; ".join(f"{quoted(c.citation.raw)}: {_difference(c)} ({c.document})" for c in wrong)
+        return Verdict(
+            Outcome.FAILED,
+            f"Tiêu chí {facts.code}: trích dẫn không khớp tài liệu đã nộp — {described}.",
+            Proof("; ".join(c.citation.raw for c in wrong), None, f"row:{facts.row_number}"),
+        )

@@ -1,0 +1,47 @@
+"""Rule `no-evidence`: points claimed with nothing to prove them."""
+
+from __future__ import annotations
+
+from validators.format import vn_score
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    CriterionFacts,
+    CriterionRule,
+    Outcome,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+
+
+class NoEvidence(CriterionRule):
+    """A criterion scored above 0 has no evidence.
+
+    What it checks: that a criterion (or sub-criterion without sub-criteria of
+    its own) for which the unit claims more than 0 points is supported by at
+    least one evidence file — by folder, by citation or by title.
+
+    Why it matters: the self-assessment must show the evidence for every score;
+    a score nobody can check is a score of 0.
+
+    Example: "1.4 Công tác tuyên truyền CCHC — tự chấm 2" with no file in a
+    folder 1.4, none cited and none matching by title, fails.
+    """
+
+    code = "KC401"
+    name = "no-evidence"
+    title = "Không có tài liệu kiểm chứng"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: CriterionFacts, context: RuleContext) -> Verdict:
+        if facts.has_children or facts.self_score is None or facts.self_score <= 0:
+            return NOT_APPLICABLE
+        if facts.evidence_count:
+            return PASSED
+        return Verdict(
+            Outcome.FAILED,
+            f"Tiêu chí {facts.code} tự chấm {vn_score(facts.self_score)} điểm nhưng không có "
+            "tài liệu kiểm chứng nào (không có thư mục, trích dẫn hay tài liệu phù hợp).",
+        )

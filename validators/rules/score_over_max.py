@@ -1,0 +1,48 @@
+"""Rule `score-over-max`: a self score above the criterion's maximum."""
+
+from __future__ import annotations
+
+from validators.format import vn_score
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    CriterionFacts,
+    CriterionRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+
+
+class ScoreOverMax(CriterionRule):
+    """The self score exceeds the maximum.
+
+    What it checks: that the score the unit gives itself for a criterion is not
+    above the criterion's maximum (from the province's criteria set, else from
+    the unit's own table).
+
+    Why it matters: a score over the maximum is an arithmetic or copying error
+    that inflates the total; the recommended score is capped at the maximum.
+
+    Example: "1.2 Báo cáo CCHC định kỳ — tối đa 1,5, tự chấm 2" fails.
+    """
+
+    code = "KC405"
+    name = "score-over-max"
+    title = "Điểm tự chấm vượt điểm tối đa"
+    severity = Severity.ERROR
+    zeroes = False
+
+    def check(self, facts: CriterionFacts, context: RuleContext) -> Verdict:
+        if facts.self_score is None or facts.max_score is None:
+            return NOT_APPLICABLE
+        if facts.self_score <= facts.max_score + 1e-9:
+            return PASSED
+        return Verdict(
+            Outcome.FAILED,
+            f"Tiêu chí {facts.code} tự chấm {vn_score(facts.self_score)} điểm, vượt điểm tối đa "
+            f"{vn_score(facts.max_score)}.",
+            Proof(facts.raw_self_score, None, f"row:{facts.row_number}"),
+        )

@@ -1,0 +1,45 @@
+"""Rule `self-assessment-unreadable`: the unit's self-assessment table is missing or unreadable."""
+
+from __future__ import annotations
+
+from validators.format import quoted
+from validators.model import PASSED, Outcome, Proof, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+
+
+class SelfAssessmentUnreadable(UnitRule):
+    """The self-assessment table cannot be used.
+
+    What it checks: that the unit folder holds its self-assessment table
+    (bảng tự đánh giá: .xlsx, .csv or a Word table at the top of the folder) and
+    that its header — criterion, maximum, self score, explanation, evidence —
+    can be found and its rows read.
+
+    Why it matters: without the table there are no self scores to confirm, no
+    explanations to judge and no citations to follow; the criteria are then
+    taken from the folders and their scores stay unknown.
+
+    Example: a unit folder with only evidence folders; a workbook whose header
+    row has no "Điểm tự đánh giá" column; a corrupt .xlsx.
+    """
+
+    code = "KC406"
+    name = "self-assessment-unreadable"
+    title = "Không đọc được bảng tự đánh giá"
+    severity = Severity.ERROR
+    zeroes = False
+
+    def check(self, facts: UnitFacts, context: RuleContext) -> Verdict:
+        if facts.self_assessment_path is None:
+            return Verdict(
+                Outcome.FAILED,
+                "Không tìm thấy bảng tự đánh giá (tệp .xlsx, .csv hoặc .docx ở thư mục gốc "
+                "của đơn vị); điểm tự chấm và giải trình chưa được kiểm tra.",
+            )
+        table = facts.table
+        if table is None or table.read_error is None:
+            return PASSED
+        return Verdict(
+            Outcome.FAILED,
+            f"Không đọc được bảng tự đánh giá {quoted(facts.self_assessment_path)}: {table.read_error.detail}.",
+            Proof(table.read_error.detail, None, facts.self_assessment_path),
+        )

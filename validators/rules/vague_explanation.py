@@ -1,0 +1,79 @@
+"""Rule `vague-explanation`: an explanation (giải trình) that proves nothing."""
+
+from __future__ import annotations
+
+from validators.format import quoted
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    CriterionFacts,
+    CriterionRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+
+
+class VagueExplanation(CriterionRule):
+    """The explanation is unclear.
+
+    What it checks: that the explanation of a criterion scored above 0 states
+    figures or results (quantities, percentages, what was achieved) and says
+    where in the evidence they are — a section or page (mục, trang, phụ lục) or
+    a document cited by number. Facets are found by transparent rule-based
+    matching (extractors/explanations.py). No figures and no pointer — the
+    classic "Đã thực hiện đầy đủ" — fails and zeroes; a pointer or citation
+    without figures, or figures without saying where, is borderline: a warning
+    for the council, not a zero.
+
+    Why it matters: the council scores 0 an explanation "không nêu rõ số liệu,
+    kết quả tại mục nào của tài liệu kiểm chứng"; provincial guidance asks for
+    "mục nào, trang nào".
+
+    Example: "Đã thực hiện đầy đủ" fails; "Kế hoạch số 11/KH-UBND ngày
+    30/01/2023" warns; "Ban hành 12/12 văn bản đúng hạn (100%), xem mục II trang
+    2 Báo cáo số 25/BC-UBND" passes.
+    """
+
+    code = "KC402"
+    name = "vague-explanation"
+    title = "Giải trình không rõ ràng"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: CriterionFacts, context: RuleContext) -> Verdict:
+        explanation = facts.explanation
+        if explanation is None or facts.has_children or facts.self_score is None or facts.self_score <= 0:
+            return NOT_APPLICABLE
+        text = explanation.text.strip()
+        proof = Proof(text, None, f"row:{facts.row_number}")
+        if not text:
+            return Verdict(Outcome.FAILED, f"Tiêu chí {facts.code} có điểm tự chấm nhưng không có giải trình.", proof)
+        has_figures = bool(explanation.figures or explanation.results)
+        has_pointer = bool(explanation.pointers or explanation.citations)
+        if has_figures and has_pointer:
+            return PASSED
+        if has_pointer:
+            return Verdict(
+                Outcome.INDETERMINATE,
+                f"Giải trình tiêu chí {facts.code} dẫn tài liệu nhưng không nêu số liệu, kết quả cụ thể.",
+                proof,
+            )
+        if has_figures:
+            return Verdict(
+                Outcome.INDETERMINATE,
+                f"Giải trình tiêu chí {facts.code} nêu số liệu nhưng không chỉ rõ ở mục "
+                "nào, trang nào của tài liệu kiểm chứng.",
+                proof,
+            )
+        generic = (
+            f" (chỉ có câu chung chung {quoted(explanation.generic_phrases[0])})" if explanation.generic_phrases else ""
+        )
+        return Verdict(
+            Outcome.FAILED,
+            f"Giải trình tiêu chí {facts.code} không nêu số liệu, kết quả và không chỉ rõ mục, "
+            f"trang của tài liệu kiểm chứng{generic}.",
+            proof,
+        )
