@@ -32,8 +32,8 @@ def package_signatures(path: Path) -> int:
         return sum(1 for name in archive.namelist() if name.startswith("_xmlsignatures/sig") and name.endswith(".xml"))
 
 
-def open_docx(path: Path) -> Document:
-    """Open a .docx after checking its archive is sane."""
+def check_archive(path: Path) -> None:
+    """Sanity checks on an Office zip package before anything inflates it (a zip bomb stops here)."""
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
@@ -46,6 +46,11 @@ def open_docx(path: Path) -> Document:
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
         raise ReadFailure(ReadProblem.CORRUPT, f"archive inflates to {total} bytes (ratio {total / packed:.0f})")
+
+
+def open_docx(path: Path) -> Document:
+    """Open a .docx after checking its archive is sane."""
+    check_archive(path)
     try:
         return docx.Document(str(path))
     except Exception as error:  # python-docx raises many kinds on damaged packages

@@ -35,6 +35,7 @@ class ReadProblem(StrEnum):
     UNSUPPORTED = "unsupported"
     NO_ACCESS = "no-access"
     LINK = "link"
+    NO_HEADER = "no-header"  # a table whose header row cannot be found
 
 
 @dataclass(frozen=True)

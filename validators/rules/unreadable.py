@@ -21,6 +21,7 @@ _MESSAGES = {
     ReadProblem.CORRUPT: "Tệp bị hỏng, không đọc được nội dung.",
     ReadProblem.ENCRYPTED: "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra.",
     ReadProblem.NO_ACCESS: "Không có quyền đọc tệp.",
+    ReadProblem.NO_HEADER: "Không tìm thấy dòng tiêu đề của bảng.",
     ReadProblem.LINK: "Đây là liên kết (shortcut/symlink), không phải tệp tài liệu; không được mở theo.",
 }
 
