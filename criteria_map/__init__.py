@@ -1,7 +1,9 @@
 """criteria_map: ties evidence files and their findings to criteria and scores.
 
-Criterion codes come from the unit's folders for now ("1.1", "TC 1.2 - …",
-"Tiêu chí 3.2.6", "Lĩnh vực 1/1.1. …"); a province's criteria set is data, never code.
+The criteria are the province's set (a YAML file), else the unit's self-assessment rows, else
+the codes of its folders ("1.1", "TC 1.2 - …", "Tiêu chí 3.2.6", "Lĩnh vực 1/1.1. …"): a
+province's criteria set is data, never code. Files are matched to criteria by folder, by
+citation and by title; each criterion gets a recommended score.
 """
 
 from criteria_map.assess import assess_unit

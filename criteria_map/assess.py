@@ -1,33 +1,178 @@
-"""Group a unit's judged evidence by criterion."""
+"""From a unit's judged evidence and its self-assessment to criteria, recommended scores and totals.
+
+The criteria come from the province's criteria file when one is given, else from the unit's
+self-assessment rows, else from the evidence folders' names — and always include any code the
+folders or the table use. Each criterion gets its evidence (folder, citation, title), its own
+findings (criterion rules) and a recommended score: 0 when anything zeroes it, a parent's the sum
+of its sub-criteria, otherwise the self score capped at the maximum.
+"""
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Sequence
+from dataclasses import dataclass, replace
 
-from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
+from extractors.citations import find_citations
+from extractors.explanations import analyse_explanation
+
+from criteria_map.assignments import Assignment, responsible_for
+from criteria_map.criteria import CriteriaSet, code_key, parent_of
+from criteria_map.matching import CriterionTarget, location_codes, match_evidence
+from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from extractors.models import AssessmentRow, FileKind, SelfAssessmentTable
+from validators import RuleContext, validate_criterion, validate_unit
+from validators.model import CitationCheck, CriterionFacts, UnitFacts
 
 
-def _code_key(code: str) -> tuple[int, ...]:
-    return tuple(int(level) for level in code.split("."))
+@dataclass(frozen=True)
+class _Claim:
+    """What is known of one criterion before judging: from the criteria set and the unit's row."""
+
+    code: str
+    title: str
+    max_score: float | None
+    keywords: tuple[str, ...] = ()
+    document_types: tuple[str, ...] = ()
+    row: AssessmentRow | None = None
 
 
 def assess_unit(
     unit: str,
     year: int,
-    period: tuple[dt.date, dt.date],
-    self_assessment: str | None,
+    context: RuleContext,
     evidence: Sequence[EvidenceItem],
+    *,
+    self_assessment: str | None = None,
+    table: SelfAssessmentTable | None = None,
+    criteria_set: CriteriaSet | None = None,
+    assignments: Sequence[Assignment] = (),
 ) -> UnitAssessment:
-    """The unit's criteria, in code order, each with its evidence and what zeroes it."""
-    codes = sorted({code for item in evidence for code in item.criteria}, key=_code_key)
-    criteria = tuple(
-        CriterionAssessment(
-            code=code,
-            evidence=tuple(item.path for item in evidence if code in item.criteria),
-            findings=(),
-            zeroed_by=tuple(item.path for item in evidence if code in item.criteria and item.zeroes),
+    """Tie evidence to criteria, judge every criterion and add up the scores."""
+    rows = table.rows if table is not None and table.read_error is None else ()
+    claims, source = _claims(criteria_set, rows, evidence)
+    targets = [
+        CriterionTarget(
+            code=claim.code,
+            title=claim.title,
+            keywords=claim.keywords,
+            document_types=claim.document_types,
+            citations=find_citations(f"{claim.row.explanation}\n{claim.row.evidence_text}") if claim.row else (),
+            is_leaf=not any(other.startswith(claim.code + ".") for other in claims),
         )
-        for code in codes
+        for claim in claims.values()
+    ]
+    documents = {item.path: item.facts for item in evidence if item.facts.kind is not FileKind.SYSTEM}
+    matches, checks = match_evidence(documents, targets)
+    items = tuple(replace(item, matches=matches.get(item.path, ())) for item in evidence)
+    assessed = _criteria(claims, items, checks, assignments, context)
+    unit_findings = validate_unit(UnitFacts(self_assessment, table), context)
+    return UnitAssessment(
+        unit=unit,
+        year=year,
+        period_start=context.period_start,
+        period_end=context.period_end,
+        self_assessment=self_assessment,
+        evidence=items,
+        criteria=assessed,
+        findings=unit_findings,
+        totals=_totals([c for c in assessed if c.parent is None]),
+        criteria_source=source,
     )
-    return UnitAssessment(unit, year, period[0], period[1], self_assessment, tuple(evidence), criteria)
+
+
+def _claims(
+    criteria_set: CriteriaSet | None, rows: Sequence[AssessmentRow], evidence: Sequence[EvidenceItem]
+) -> tuple[dict[str, _Claim], str]:
+    claims: dict[str, _Claim] = {}
+    if criteria_set is not None:
+        for c in criteria_set.criteria:
+            claims[c.code] = _Claim(c.code, c.title, c.max_score, c.keywords, c.document_types)
+    for row in rows:
+        if row.code is None:
+            continue
+        known = claims.get(row.code)
+        claims[row.code] = (
+            replace(known, row=row, max_score=known.max_score if known.max_score is not None else row.max_score)
+            if known
+            else _Claim(row.code, row.title, row.max_score, row=row)
+        )
+    source = "criteria-file" if criteria_set is not None else "self-assessment" if rows else "folders"
+    # Codes used by folders or file names but unknown to the set or table still appear.
+    for item in evidence:
+        for code in location_codes(item.path):
+            claims.setdefault(code, _Claim(code, "", None))
+    for code in list(claims):  # every ancestor of a known code is a criterion too
+        parent = parent_of(code)
+        while parent is not None:
+            claims.setdefault(parent, _Claim(parent, "", None))
+            parent = parent_of(parent)
+    return dict(sorted(claims.items(), key=lambda pair: code_key(pair[0]))), source
+
+
+def _criteria(
+    claims: dict[str, _Claim],
+    items: Sequence[EvidenceItem],
+    checks: dict[str, tuple[CitationCheck, ...]],
+    assignments: Sequence[Assignment],
+    context: RuleContext,
+) -> tuple[CriterionAssessment, ...]:
+    done: dict[str, CriterionAssessment] = {}
+    # Deepest first, so a parent sees its sub-criteria's results.
+    for code in sorted(claims, key=lambda c: (-len(code_key(c)), code_key(c))):
+        claim = claims[code]
+        row = claim.row
+        children = tuple(c for c in claims if parent_of(c) == code)
+        supporting = tuple(i.path for i in items if code in i.criteria)
+        below = sum(1 for i in items if any(c == code or c.startswith(code + ".") for c in i.criteria))
+        explanation = analyse_explanation(row.explanation) if row is not None else None
+        self_score = row.self_score if row is not None else None
+        if self_score is None and children and all(done[c].self_score is not None for c in children):
+            self_score = sum(done[c].self_score or 0.0 for c in children)
+        max_score = claim.max_score
+        if max_score is None and children and all(done[c].max_score is not None for c in children):
+            max_score = sum(done[c].max_score or 0.0 for c in children)
+        facts = CriterionFacts(
+            code=code,
+            title=claim.title,
+            self_score=self_score,
+            max_score=max_score,
+            raw_self_score=row.raw_self_score if row is not None else "",
+            explanation=explanation,
+            evidence_count=below,
+            citation_checks=checks.get(code, ()),
+            has_children=bool(children),
+            row_number=row.row_number if row is not None else None,
+        )
+        recommended = [done[c].recommended_score for c in children]
+        done[code] = CriterionAssessment(
+            code=code,
+            title=claim.title,
+            parent=parent_of(code),
+            children=children,
+            evidence=supporting,
+            findings=validate_criterion(facts, context),
+            zeroed_by=tuple(i.path for i in items if code in i.criteria and i.zeroes),
+            self_score=self_score,
+            max_score=max_score,
+            children_recommended=sum(r for r in recommended if r is not None)
+            if children and None not in recommended
+            else None,
+            explanation=explanation,
+            evidence_text=row.evidence_text if row is not None else "",
+            row_number=row.row_number if row is not None else None,
+            citation_checks=checks.get(code, ()),
+            responsible=responsible_for(code, assignments),
+        )
+    return tuple(done[code] for code in claims)
+
+
+def _sum(values: Sequence[float | None]) -> float | None:
+    return None if not values or any(v is None for v in values) else sum(v for v in values if v is not None)
+
+
+def _totals(fields: Sequence[CriterionAssessment]) -> Totals:
+    return Totals(
+        _sum([f.self_score for f in fields]),
+        _sum([f.recommended_score for f in fields]),
+        _sum([f.max_score for f in fields]),
+    )

@@ -102,12 +102,21 @@ def _by_location(path: str) -> list[Match]:
     if folder_codes:
         folder = next(p for p in reversed(parts[:-1]) if criterion_code(p) == folder_codes[0])
         return [Match(folder_codes[0], "folder", 100.0, None, folder)]
-    name = _FILE_LABEL.sub("", fold(parts[-1]))
-    code = criterion_code(name)
-    # A bare leading number is often the document's own number ("26-TB-UBND.docx"), not a code.
-    if code is not None and ("." in code or name != fold(parts[-1])):
-        return [Match(code, "file-name", 100.0, None, parts[-1])]
-    return []
+    code = _file_name_code(parts[-1])
+    return [Match(code, "file-name", 100.0, None, parts[-1])] if code else []
+
+
+def _file_name_code(name: str) -> str | None:
+    """A code leading a file name: "TLKC 4.1 - …", "1.2 Báo cáo…"; not "26-TB-UBND.docx"."""
+    unlabelled = _FILE_LABEL.sub("", fold(name))
+    code = criterion_code(unlabelled)
+    # A bare leading number is usually the document's own number, not a criterion.
+    return code if code is not None and ("." in code or unlabelled != fold(name)) else None
+
+
+def location_codes(path: str) -> tuple[str, ...]:
+    """The criterion the file's folders or own name give, if any."""
+    return tuple(match.code for match in _by_location(path))
 
 
 def _same_number(a: str | None, b: str | None) -> bool:

@@ -1,22 +1,27 @@
-"""What criteria_map hands to the pipeline: evidence with its findings, and criteria."""
+"""What criteria_map hands to the pipeline: evidence with its findings and matches, criteria and totals."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from extractors.models import DocumentFacts
-from validators.model import Finding
+from criteria_map.matching import Match
+from extractors.models import DocumentFacts, ExplanationFacts
+from validators.model import CitationCheck, Finding
 
 
 @dataclass(frozen=True)
 class EvidenceItem:
-    """One file of a unit's evidence tree, read and judged."""
+    """One file of a unit's evidence tree, read, judged and tied to criteria."""
 
     path: str  # NFC, "/"-separated, relative to the unit folder
     facts: DocumentFacts
     findings: tuple[Finding, ...]
-    criteria: tuple[str, ...]
+    matches: tuple[Match, ...] = ()
+
+    @property
+    def criteria(self) -> tuple[str, ...]:
+        return tuple(match.code for match in self.matches)
 
     @property
     def zeroes(self) -> bool:
@@ -25,14 +30,23 @@ class EvidenceItem:
 
 @dataclass(frozen=True)
 class CriterionAssessment:
-    """A criterion with the evidence that supports it and the recommended score."""
+    """A criterion: the unit's claim, the evidence that supports it and the recommended score."""
 
     code: str
     evidence: tuple[str, ...]
     findings: tuple[Finding, ...]  # about the criterion itself (not its documents)
     zeroed_by: tuple[str, ...]  # evidence paths with a finding that zeroes the criterion
+    title: str = ""
+    parent: str | None = None
+    children: tuple[str, ...] = ()
     self_score: float | None = None
     max_score: float | None = None
+    children_recommended: float | None = None  # sum over sub-criteria, when all are known
+    explanation: ExplanationFacts | None = None
+    evidence_text: str = ""
+    row_number: int | None = None
+    citation_checks: tuple[CitationCheck, ...] = ()
+    responsible: tuple[str, ...] = ()
 
     @property
     def zeroed(self) -> bool:
@@ -40,12 +54,36 @@ class CriterionAssessment:
 
     @property
     def recommended_score(self) -> float | None:
-        """0 when anything zeroes it, else the self score capped at the maximum; None if unknown."""
+        """0 when anything zeroes it; a parent: its sub-criteria's sum; else the self score, capped at the maximum."""
         if self.zeroed:
             return 0.0
+        if self.children:
+            return self.children_recommended
         if self.self_score is None:
             return None
         return min(self.self_score, self.max_score) if self.max_score is not None else self.self_score
+
+    @property
+    def points_at_risk(self) -> float | None:
+        recommended = self.recommended_score
+        if self.self_score is None or recommended is None:
+            return None
+        return max(0.0, self.self_score - recommended)
+
+
+@dataclass(frozen=True)
+class Totals:
+    """Self, recommended and maximum scores of a field or of the whole unit."""
+
+    self_score: float | None
+    recommended_score: float | None
+    max_score: float | None
+
+    @property
+    def points_at_risk(self) -> float | None:
+        if self.self_score is None or self.recommended_score is None:
+            return None
+        return max(0.0, self.self_score - self.recommended_score)
 
 
 @dataclass(frozen=True)
@@ -59,3 +97,17 @@ class UnitAssessment:
     self_assessment: str | None  # path of the unit's self-assessment table, if found
     evidence: tuple[EvidenceItem, ...]
     criteria: tuple[CriterionAssessment, ...]
+    findings: tuple[Finding, ...] = ()  # about the unit as a whole
+    totals: Totals = Totals(None, None, None)
+    criteria_source: str = "folders"  # "criteria-file", "self-assessment" or "folders"
+
+    @property
+    def unmatched(self) -> tuple[str, ...]:
+        """Evidence files tied to no criterion (OS litter aside)."""
+        return tuple(item.path for item in self.evidence if not item.matches and item.facts.kind.value != "system")
+
+    def field_totals(self) -> tuple[tuple[CriterionAssessment, Totals], ...]:
+        """Each top-level criterion (field) with its totals."""
+        return tuple(
+            (c, Totals(c.self_score, c.recommended_score, c.max_score)) for c in self.criteria if c.parent is None
+        )

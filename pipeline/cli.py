@@ -49,6 +49,16 @@ def _parser() -> argparse.ArgumentParser:
         help="a trusted root certificate (PEM/DER) or a folder of them; repeatable",
     )
 
+    run.add_argument(
+        "--criteria",
+        type=Path,
+        metavar="FILE",
+        help="the province's criteria set (YAML); default: each unit's self-assessment rows",
+    )
+    run.add_argument(
+        "--assignments", type=Path, metavar="FILE", help="who answers for which criteria (.xlsx, .csv or .yaml)"
+    )
+
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
     rules.add_argument("--markdown", action="store_true", help="print every rule's documentation as Markdown")

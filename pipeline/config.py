@@ -41,6 +41,8 @@ class Config:
     unsigned_exempt_issuers: tuple[str, ...] = ()
     max_days_to_sign: int = 30
     signer_match_threshold: int = 80
+    criteria_file: Path | None = None
+    assignments_file: Path | None = None
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -86,6 +88,8 @@ def load_config(
     fail_on: str | None = None,
     layout: str | None = None,
     trust_roots: tuple[Path, ...] = (),
+    criteria_file: Path | None = None,
+    assignments_file: Path | None = None,
 ) -> Config:
     """Defaults, then the user's file, then command-line values (trust roots add up)."""
     user: dict[str, Any] = {}
@@ -97,7 +101,7 @@ def load_config(
         except tomllib.TOMLDecodeError as error:
             raise ConfigError(f"{path}: invalid TOML: {error}") from error
     values = _merge(_defaults(), user, str(path))
-    period, run, signatures = values["period"], values["run"], values["signatures"]
+    period, run, signatures, criteria = values["period"], values["run"], values["signatures"], values["criteria"]
     chosen_year = year if year is not None else period["year"]
     start, end = _iso(period["start"], "period.start"), _iso(period["end"], "period.end")
     if not chosen_year and (start is None or end is None):
@@ -118,7 +122,13 @@ def load_config(
         unsigned_exempt_issuers=tuple(_strings(signatures["unsigned_exempt_issuers"], "unsigned_exempt_issuers")),
         max_days_to_sign=_at_least(signatures["max_days_to_sign"], 0, "signatures.max_days_to_sign"),
         signer_match_threshold=_at_least(signatures["signer_match_threshold"], 0, "signatures.signer_match_threshold"),
+        criteria_file=criteria_file or _optional_path(criteria["file"], path),
+        assignments_file=assignments_file or _optional_path(criteria["assignments"], path),
     )
+
+
+def _optional_path(value: str, config_file: Path | None) -> Path | None:
+    return _paths([value], config_file)[0] if value else None
 
 
 def _strings(values: list[Any], key: str) -> list[str]:

@@ -12,7 +12,7 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
+from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import DocumentFacts, DocumentHeader, Located, SignatureFacts
 from pipeline import __version__
 from validators.model import Finding
@@ -34,21 +34,36 @@ _PROVENANCE_FIELDS = (
 def unit_report(unit: UnitAssessment) -> dict[str, Any]:
     """The JSON-ready report of one unit."""
     findings = [f for item in unit.evidence for f in item.findings] + [f for c in unit.criteria for f in c.findings]
+    findings += unit.findings
     return {
         "unit": unit.unit,
         "year": unit.year,
         "period": {"start": unit.period_start.isoformat(), "end": unit.period_end.isoformat()},
         "tool": {"name": "kiemchung", "version": __version__},
         "self_assessment": {"path": unit.self_assessment} if unit.self_assessment else None,
+        "criteria_source": unit.criteria_source,
         "summary": {
             "files": len(unit.evidence),
             "criteria": len(unit.criteria),
             "zeroing_files": sum(item.zeroes for item in unit.evidence),
             "zeroed_criteria": [c.code for c in unit.criteria if c.zeroed],
             "findings_by_rule": dict(sorted(Counter(f.rule for f in findings).items())),
+            **_totals(unit.totals),
+            "fields": [{"code": c.code, "title": c.title or None, **_totals(t)} for c, t in unit.field_totals()],
         },
+        "findings": [_finding(finding) for finding in unit.findings],
+        "unmatched_evidence": list(unit.unmatched),
         "evidence": [_evidence(item) for item in unit.evidence],
         "criteria": [_criterion(criterion) for criterion in unit.criteria],
+    }
+
+
+def _totals(totals: Totals) -> dict[str, float | None]:
+    return {
+        "self_score": totals.self_score,
+        "recommended_score": totals.recommended_score,
+        "max_score": totals.max_score,
+        "points_at_risk": totals.points_at_risk,
     }
 
 
@@ -70,6 +85,16 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
         "kind": facts.kind.value,
         "pages": facts.page_count,
         "criteria": list(item.criteria),
+        "matches": [
+            {
+                "criterion": m.code,
+                "method": m.method,
+                "confidence": m.confidence,
+                "margin": m.margin,
+                "detail": m.detail,
+            }
+            for m in item.matches
+        ],
         "read_error": {"problem": error.problem.value, "detail": error.detail} if error else None,
         "document": _document(facts.header),
         "extracted": _provenance(facts.header),
@@ -183,12 +208,37 @@ def _finding(finding: Finding) -> dict[str, Any]:
 
 
 def _criterion(criterion: CriterionAssessment) -> dict[str, Any]:
+    explanation = criterion.explanation
     return {
         "code": criterion.code,
+        "title": criterion.title or None,
+        "parent": criterion.parent,
         "self_score": criterion.self_score,
         "max_score": criterion.max_score,
         "recommended_score": criterion.recommended_score,
+        "points_at_risk": criterion.points_at_risk,
         "zeroed": criterion.zeroed,
+        "row": criterion.row_number,
+        "explanation": None
+        if explanation is None
+        else {
+            "text": explanation.text,
+            "figures": list(explanation.figures),
+            "results": list(explanation.results),
+            "pointers": list(explanation.pointers),
+            "citations": [c.raw for c in explanation.citations],
+        },
+        "evidence_text": criterion.evidence_text or None,
+        "citations": [
+            {
+                "text": check.citation.raw,
+                "status": check.status.value,
+                "document": check.document,
+                "differences": list(check.differences),
+            }
+            for check in criterion.citation_checks
+        ],
+        "responsible": list(criterion.responsible),
         "evidence": list(criterion.evidence),
         "zeroed_by": list(criterion.zeroed_by),
         "findings": [_finding(finding) for finding in criterion.findings],

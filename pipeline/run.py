@@ -1,4 +1,5 @@
-"""The `check` run as a story: find units, read and judge every file, group by criterion, report."""
+"""The `check` run as a story: load the council's settings, find units, read and judge every file,
+read the self-assessment, tie evidence to criteria, score, and write the reports."""
 
 from __future__ import annotations
 
@@ -7,15 +8,19 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from criteria_map import EvidenceItem, UnitAssessment, assess_unit, criteria_for_path
+from extractors.self_assessment import read_self_assessment
+
+from criteria_map import EvidenceItem, UnitAssessment, assess_unit
+from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
+from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
 from extractors import read_document
-from extractors.models import FileKind
 from extractors.signatures import TrustRootError, load_trust_roots
 from pipeline.config import Config, FailOn
 from pipeline.discovery import UnitFolder, discover
 from pipeline.errors import ConfigError, OutputError, UsageError
 from pipeline.report_json import write_report
 from validators import RuleContext, Severity, validate_document
+from validators.format import vn_score
 
 
 @dataclass(frozen=True)
@@ -27,6 +32,7 @@ class RunResult:
         """Whether any finding reaches the --fail-on threshold."""
         findings = [f for unit in self.units for item in unit.evidence for f in item.findings]
         findings += [f for unit in self.units for c in unit.criteria for f in c.findings]
+        findings += [f for unit in self.units for f in unit.findings]
         if threshold is FailOn.ZERO:
             return any(f.zeroes for f in findings)
         if threshold is FailOn.ERROR:
@@ -36,27 +42,26 @@ class RunResult:
         return False
 
 
+@dataclass(frozen=True)
+class _Settings:
+    """What every unit is judged with, loaded once."""
+
+    config: Config
+    context: RuleContext
+    criteria: CriteriaSet | None
+    assignments: tuple[Assignment, ...]
+
+
 def check(path: Path, config: Config, out_dir: Path, echo: Callable[[str], None] = print) -> RunResult:
     """Judge every unit under `path` and write OUT/<unit>/report.json; the evidence is only read."""
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
-    try:
-        load_trust_roots(config.trust_roots)  # a bad root file stops the run before any file is read
-    except TrustRootError as error:
-        raise ConfigError(f"trust root: {error}") from error
+    settings = _settings(config)
     units = discover(path, config.layout)
-    context = RuleContext(
-        config.period_start,
-        config.period_end,
-        today=dt.date.today(),
-        unsigned_exempt_issuers=config.unsigned_exempt_issuers,
-        max_days_to_sign=config.max_days_to_sign,
-        signer_match_threshold=config.signer_match_threshold,
-    )
     results = []
     for unit in units:
-        assessment = _assess(unit, config, context)
+        assessment = _assess(unit, settings)
         report = out_dir / unit.name / "report.json"
         try:
             write_report(assessment, report)
@@ -67,24 +72,56 @@ def check(path: Path, config: Config, out_dir: Path, echo: Callable[[str], None]
     return RunResult(tuple(results), out_dir)
 
 
-def _assess(unit: UnitFolder, config: Config, context: RuleContext) -> UnitAssessment:
+def _settings(config: Config) -> _Settings:
+    """Load roots, criteria and assignments up front: a bad file stops the run before any evidence is read."""
+    try:
+        load_trust_roots(config.trust_roots)
+        criteria = load_criteria(config.criteria_file) if config.criteria_file else None
+        known = [c.code for c in criteria.criteria] if criteria else []
+        assignments = load_assignments(config.assignments_file, known) if config.assignments_file else ()
+    except (TrustRootError, CriteriaFileError, AssignmentFileError) as error:
+        raise ConfigError(str(error)) from error
+    context = RuleContext(
+        config.period_start,
+        config.period_end,
+        today=dt.date.today(),
+        unsigned_exempt_issuers=config.unsigned_exempt_issuers,
+        max_days_to_sign=config.max_days_to_sign,
+        signer_match_threshold=config.signer_match_threshold,
+    )
+    return _Settings(config, context, criteria, assignments)
+
+
+def _assess(unit: UnitFolder, settings: _Settings) -> UnitAssessment:
     items = []
     for file in unit.files:
-        relative = unit.relative(file)
-        facts = read_document(file, trust_roots=config.trust_roots)
-        # OS litter sits in criterion folders but supports nothing.
-        criteria = () if facts.kind is FileKind.SYSTEM else criteria_for_path(relative.split("/")[:-1])
-        items.append(EvidenceItem(relative, facts, validate_document(facts, context), criteria))
-    table = unit.relative(unit.self_assessment) if unit.self_assessment else None
-    return assess_unit(unit.name, config.year, (config.period_start, config.period_end), table, items)
+        facts = read_document(file, trust_roots=settings.config.trust_roots)
+        items.append(EvidenceItem(unit.relative(file), facts, validate_document(facts, settings.context)))
+    table = read_self_assessment(unit.self_assessment) if unit.self_assessment else None
+    return assess_unit(
+        unit.name,
+        settings.config.year,
+        settings.context,
+        items,
+        self_assessment=unit.relative(unit.self_assessment) if unit.self_assessment else None,
+        table=table,
+        criteria_set=settings.criteria,
+        assignments=settings.assignments,
+    )
+
+
+def _points(value: float | None) -> str:
+    return "?" if value is None else vn_score(value)
 
 
 def summary_line(unit: UnitAssessment, report: Path) -> str:
     """One Vietnamese line per unit for the terminal."""
     zeroing = sum(item.zeroes for item in unit.evidence)
     zeroed = sum(criterion.zeroed for criterion in unit.criteria)
-    warnings = sum(1 for item in unit.evidence for f in item.findings if f.severity is Severity.WARNING)
+    totals = unit.totals
     return (
         f"{unit.unit}: {len(unit.evidence)} tệp, {len(unit.criteria)} tiêu chí; {zeroing} tệp có lỗi làm 0 điểm, "
-        f"{zeroed} tiêu chí bị 0 điểm; {warnings} cảnh báo. Báo cáo: {report}"
+        f"{zeroed} tiêu chí bị 0 điểm; tự chấm {_points(totals.self_score)} → đề xuất "
+        f"{_points(totals.recommended_score)} điểm (có nguy cơ mất {_points(totals.points_at_risk)}). "
+        f"Báo cáo: {report}"
     )
