@@ -79,7 +79,13 @@ def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return _rules(args.rule, args.markdown)
     config = load_config(
-        args.config, year=args.year, fail_on=args.fail_on, layout=args.layout, trust_roots=tuple(args.trust_root)
+        args.config,
+        year=args.year,
+        fail_on=args.fail_on,
+        layout=args.layout,
+        trust_roots=tuple(args.trust_root),
+        criteria_file=args.criteria,
+        assignments_file=args.assignments,
     )
     result = check(args.path, config, args.out)
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK

@@ -39,16 +39,32 @@ def tree_state(root: Path) -> dict[str, tuple[str, int]]:
 def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
     out = tmp_path_factory.mktemp("out")
     before = tree_state(BATCH)
-    code = main(["check", str(BATCH), "--year", "2023", "--out", str(out),
-                 "--trust-root", str(SAMPLES / "trust" / "test-root.pem")])
-    reports = {unit["folder"]: json.loads((out / unit["folder"] / "report.json").read_text("utf-8"))
-               for unit in MANIFEST["units"]}
+    code = main(
+        [
+            "check",
+            str(BATCH),
+            "--year",
+            "2023",
+            "--out",
+            str(out),
+            "--trust-root",
+            str(SAMPLES / "trust" / "test-root.pem"),
+        ]
+    )
+    reports = {
+        unit["folder"]: json.loads((out / unit["folder"] / "report.json").read_text("utf-8"))
+        for unit in MANIFEST["units"]
+    }
     return {"code": code, "reports": reports, "before": before, "after": tree_state(BATCH)}
 
 
 def manifest_files() -> list[Any]:
-    return [pytest.param(unit["folder"], entry, id=f"{unit['folder']}/{entry['path']}")
-            for unit in MANIFEST["units"] for entry in unit["files"] if entry["role"] != "self-assessment"]
+    return [
+        pytest.param(unit["folder"], entry, id=f"{unit['folder']}/{entry['path']}")
+        for unit in MANIFEST["units"]
+        for entry in unit["files"]
+        if entry["role"] != "self-assessment"
+    ]
 
 
 def evidence(run: dict[str, Any], unit: str, path: str) -> dict[str, Any]:
@@ -84,8 +100,9 @@ def test_rules_fired_match_the_manifest(run: dict[str, Any], unit: str, entry: d
     assert fired == set(entry["expected"]), [f["message"] for f in found["findings"]]
 
 
-@pytest.mark.parametrize(("unit", "entry"), [p for p in manifest_files() if p.values[1].get("header")
-                                             and not p.values[1]["expected"]])
+@pytest.mark.parametrize(
+    ("unit", "entry"), [p for p in manifest_files() if p.values[1].get("header") and not p.values[1]["expected"]]
+)
 def test_header_of_clean_documents(run: dict[str, Any], unit: str, entry: dict[str, Any]) -> None:
     document = evidence(run, unit, entry["path"])["document"]
     truth = entry["header"]
@@ -115,16 +132,20 @@ def test_criteria_come_from_folders_and_zeroing_files_zero_them(run: dict[str, A
 
 def test_fail_on_zero_exits_1(tmp_path: Path) -> None:
     unit = next(u for u in MANIFEST["units"])
-    assert main(["check", str(BATCH / unit["folder"]), "--year", "2023", "--out", str(tmp_path),
-                 "--fail-on", "zero"]) == 1
+    assert (
+        main(["check", str(BATCH / unit["folder"]), "--year", "2023", "--out", str(tmp_path), "--fail-on", "zero"]) == 1
+    )
 
 
 @pytest.mark.parametrize(
     "argv",
-    [["check", str(BATCH), "--out", "OUT"],  # no year
-     ["check", str(BATCH / "nope"), "--year", "2023", "--out", "OUT"],
-     ["check", str(BATCH), "--year", "2023", "--out", str(BATCH / "reports")],  # inside the evidence
-     ["check"], ["frobnicate"]],
+    [
+        ["check", str(BATCH), "--out", "OUT"],  # no year
+        ["check", str(BATCH / "nope"), "--year", "2023", "--out", "OUT"],
+        ["check", str(BATCH), "--year", "2023", "--out", str(BATCH / "reports")],  # inside the evidence
+        ["check"],
+        ["frobnicate"],
+    ],
 )
 def test_usage_errors_exit_2(tmp_path: Path, argv: list[str]) -> None:
     argv = [str(tmp_path / "out") if a == "OUT" else a for a in argv]
@@ -136,3 +157,92 @@ def test_bad_trust_root_is_a_config_error(tmp_path: Path) -> None:
     bogus = tmp_path / "root.pem"
     bogus.write_text("not a certificate", encoding="utf-8")
     assert main(["check", str(BATCH), "--year", "2023", "--out", str(tmp_path / "o"), "--trust-root", str(bogus)]) == 3
+
+
+def test_loose_files_are_tied_to_their_criterion(run: dict[str, Any]) -> None:
+    for unit in MANIFEST["units"]:
+        for entry in unit["files"]:
+            if entry["role"] == "evidence" and "/" not in entry["path"]:
+                found = evidence(run, unit["folder"], entry["path"])
+                assert entry["criterion"] in found["criteria"], found["matches"]
+
+
+def test_scores_follow_the_self_assessment_and_totals_add_up(run: dict[str, Any]) -> None:
+    for report in run["reports"].values():
+        assert report["criteria_source"] == "self-assessment"
+        criteria = {c["code"]: c for c in report["criteria"]}
+        fields = [c for c in report["criteria"] if c["parent"] is None]
+        assert report["summary"]["self_score"] == sum(c["self_score"] for c in fields)
+        assert report["summary"]["recommended_score"] == sum(c["recommended_score"] for c in fields)
+        for code, criterion in criteria.items():
+            if criterion["zeroed"]:
+                assert criterion["recommended_score"] == 0, code
+            children = [c for c in report["criteria"] if c["parent"] == code]
+            if children and not criterion["zeroed"]:
+                assert criterion["recommended_score"] == sum(c["recommended_score"] for c in children)
+
+
+def test_with_the_province_criteria_file(tmp_path: Path) -> None:
+    unit = MANIFEST["units"][0]["folder"]
+    assert (
+        main(
+            [
+                "check",
+                str(BATCH / unit),
+                "--year",
+                "2023",
+                "--out",
+                str(tmp_path),
+                "--criteria",
+                str(SAMPLES.parent / "criteria_map" / "sample-commune.yaml"),
+            ]
+        )
+        == 0
+    )
+    report = json.loads((tmp_path / unit / "report.json").read_text("utf-8"))
+    jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
+    assert report["criteria_source"] == "criteria-file"
+    assert report["summary"]["max_score"] == 50
+    assert {c["code"] for c in report["criteria"]} >= {"1", "1.1", "3.2.6", "8.2"}
+
+
+def test_assignments_name_who_answers_for_each_criterion(tmp_path: Path) -> None:
+    unit = MANIFEST["units"][0]["folder"]
+    table = tmp_path / "phân công.csv"
+    table.write_text(
+        'Người phụ trách,Tiêu chí\nVăn phòng - Thống kê,"1; 3.2 (trừ 3.2.6)"\nTư pháp,3.2.6\n', encoding="utf-8"
+    )
+    assert (
+        main(
+            [
+                "check",
+                str(BATCH / unit),
+                "--year",
+                "2023",
+                "--out",
+                str(tmp_path / "o"),
+                "--criteria",
+                str(SAMPLES.parent / "criteria_map" / "sample-commune.yaml"),
+                "--assignments",
+                str(table),
+            ]
+        )
+        == 0
+    )
+    report = json.loads((tmp_path / "o" / unit / "report.json").read_text("utf-8"))
+    responsible = {c["code"]: c["responsible"] for c in report["criteria"]}
+    assert responsible["1.3"] == ["Văn phòng - Thống kê"]
+    assert responsible["3.2.1"] == ["Văn phòng - Thống kê"]
+    assert responsible["3.2.6"] == ["Tư pháp"]
+    assert responsible["5.1"] == []
+
+
+def test_unit_without_a_self_assessment_is_told_so(tmp_path: Path) -> None:
+    unit = tmp_path / "evidence" / "UBND xã Không Bảng"
+    (unit / "1.1").mkdir(parents=True)
+    source = next((BATCH / MANIFEST["units"][0]["folder"] / "1.1").glob("*.pdf"))
+    (unit / "1.1" / source.name).write_bytes(source.read_bytes())
+    assert main(["check", str(unit), "--year", "2023", "--out", str(tmp_path / "o")]) == 0
+    report = json.loads((tmp_path / "o" / unit.name / "report.json").read_text("utf-8"))
+    assert [f["rule"] for f in report["findings"]] == ["self-assessment-unreadable"]
+    assert report["criteria_source"] == "folders" and report["criteria"][-1]["code"] == "1.1"
