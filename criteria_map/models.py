@@ -106,6 +106,23 @@ class UnitAssessment:
         """Evidence files tied to no criterion (OS litter aside)."""
         return tuple(item.path for item in self.evidence if not item.matches and item.facts.kind.value != "system")
 
+    def all_findings(self) -> tuple[tuple[str, str | None, Finding], ...]:
+        """Every finding with where it belongs: ("unit", None, f), ("criterion", code, f), ("document", path, f)."""
+        found: list[tuple[str, str | None, Finding]] = [("unit", None, f) for f in self.findings]
+        found += [("criterion", c.code, f) for c in self.criteria for f in c.findings]
+        found += [("document", item.path, f) for item in self.evidence for f in item.findings]
+        return tuple(found)
+
+    def responsibilities(self) -> tuple[tuple[str, tuple[CriterionAssessment, ...]], ...]:
+        """Each responsible person or body with the criteria they must look at (zeroed or with findings)."""
+        people: dict[str, list[CriterionAssessment]] = {}
+        flagged = {item.path for item in self.evidence if item.findings}
+        for criterion in self.criteria:
+            if criterion.zeroed or criterion.findings or flagged & set(criterion.evidence):
+                for person in criterion.responsible:
+                    people.setdefault(person, []).append(criterion)
+        return tuple((person, tuple(criteria)) for person, criteria in sorted(people.items()))
+
     def field_totals(self) -> tuple[tuple[CriterionAssessment, Totals], ...]:
         """Each top-level criterion (field) with its totals."""
         return tuple(
