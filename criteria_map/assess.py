@@ -12,13 +12,12 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
-from extractors.citations import find_citations
-from extractors.explanations import analyse_explanation
-
 from criteria_map.assignments import Assignment, responsible_for
 from criteria_map.criteria import CriteriaSet, code_key, parent_of
 from criteria_map.matching import CriterionTarget, location_codes, match_evidence
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from extractors.citations import find_citations
+from extractors.explanations import analyse_explanation
 from extractors.models import AssessmentRow, FileKind, SelfAssessmentTable
 from validators import RuleContext, validate_criterion, validate_unit
 from validators.model import CitationCheck, CriterionFacts, UnitFacts

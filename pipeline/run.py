@@ -8,12 +8,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.self_assessment import read_self_assessment
-
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
 from extractors import read_document
+from extractors.self_assessment import read_self_assessment
 from extractors.signatures import TrustRootError, load_trust_roots
 from pipeline.config import Config, FailOn
 from pipeline.discovery import UnitFolder, discover
