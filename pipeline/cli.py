@@ -59,6 +59,9 @@ def _parser() -> argparse.ArgumentParser:
         "--assignments", type=Path, metavar="FILE", help="who answers for which criteria (.xlsx, .csv or .yaml)"
     )
 
+    run.add_argument("--format", metavar="LIST", help="reports to write: json,xlsx,html (default: all three)")
+    run.add_argument("--lang", choices=["vi", "en"], help="language of the report labels (default: vi)")
+
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
     rules.add_argument("--markdown", action="store_true", help="print every rule's documentation as Markdown")
@@ -86,6 +89,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         trust_roots=tuple(args.trust_root),
         criteria_file=args.criteria,
         assignments_file=args.assignments,
+        formats=args.format,
+        lang=args.lang,
     )
     result = check(args.path, config, args.out)
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK

@@ -15,6 +15,9 @@ from pathlib import Path
 from typing import Any
 
 from pipeline.errors import ConfigError, UsageError
+from pipeline.labels import Lang
+
+REPORT_FORMATS = ("json", "xlsx", "html")
 
 
 class Layout(StrEnum):
@@ -43,6 +46,8 @@ class Config:
     signer_match_threshold: int = 80
     criteria_file: Path | None = None
     assignments_file: Path | None = None
+    formats: frozenset[str] = frozenset(REPORT_FORMATS)
+    lang: Lang = Lang.VI
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -90,6 +95,8 @@ def load_config(
     trust_roots: tuple[Path, ...] = (),
     criteria_file: Path | None = None,
     assignments_file: Path | None = None,
+    formats: str | None = None,
+    lang: str | None = None,
 ) -> Config:
     """Defaults, then the user's file, then command-line values (trust roots add up)."""
     user: dict[str, Any] = {}
@@ -102,6 +109,7 @@ def load_config(
             raise ConfigError(f"{path}: invalid TOML: {error}") from error
     values = _merge(_defaults(), user, str(path))
     period, run, signatures, criteria = values["period"], values["run"], values["signatures"], values["criteria"]
+    report = values["report"]
     chosen_year = year if year is not None else period["year"]
     start, end = _iso(period["start"], "period.start"), _iso(period["end"], "period.end")
     if not chosen_year and (start is None or end is None):
@@ -119,12 +127,21 @@ def load_config(
         layout=_choice(Layout, layout or run["layout"], "run.layout"),
         fail_on=_choice(FailOn, fail_on or run["fail_on"], "run.fail_on"),
         trust_roots=_paths(signatures["trust_roots"], path) + tuple(trust_roots),
-        unsigned_exempt_issuers=tuple(_strings(signatures["unsigned_exempt_issuers"], "unsigned_exempt_issuers")),
+        unsigned_exempt_issuers=tuple(_strings(signatures["unsigned_exempt_issuers"], "signatures.unsigned_exempt_issuers")),
         max_days_to_sign=_at_least(signatures["max_days_to_sign"], 0, "signatures.max_days_to_sign"),
         signer_match_threshold=_at_least(signatures["signer_match_threshold"], 0, "signatures.signer_match_threshold"),
         criteria_file=criteria_file or _optional_path(criteria["file"], path),
         assignments_file=assignments_file or _optional_path(criteria["assignments"], path),
+        formats=_formats(formats.split(",") if formats is not None else _strings(report["formats"], "report.formats")),
+        lang=_choice(Lang, lang or report["lang"], "report.lang"),
     )
+
+
+def _formats(names: list[str]) -> frozenset[str]:
+    chosen = frozenset(name.strip().lower() for name in names if name.strip())
+    if not chosen or not chosen <= set(REPORT_FORMATS):
+        raise UsageError(f"--format takes a comma-separated list of {', '.join(REPORT_FORMATS)}; got {names}")
+    return chosen
 
 
 def _optional_path(value: str, config_file: Path | None) -> Path | None:
@@ -133,13 +150,13 @@ def _optional_path(value: str, config_file: Path | None) -> Path | None:
 
 def _strings(values: list[Any], key: str) -> list[str]:
     if not all(isinstance(value, str) for value in values):
-        raise ConfigError(f"signatures.{key} must be a list of strings")
+        raise ConfigError(f"{key} must be a list of strings")
     return values
 
 
 def _paths(values: list[Any], config_file: Path | None) -> tuple[Path, ...]:
     base = config_file.parent if config_file is not None else Path.cwd()
-    return tuple(base / value for value in _strings(values, "trust_roots"))
+    return tuple(base / value for value in _strings(values, "signatures.trust_roots"))
 
 
 def _at_least(value: int, minimum: int, key: str) -> int:

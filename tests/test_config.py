@@ -41,3 +41,14 @@ def test_bad_config_is_rejected(tmp_path: Path, text: str) -> None:
 def test_year_is_required() -> None:
     with pytest.raises(UsageError):
         load_config()
+
+
+def test_formats_and_language() -> None:
+    from pipeline.labels import Lang
+
+    config = load_config(year=2023)
+    assert config.formats == {"json", "xlsx", "html"} and config.lang is Lang.VI
+    config = load_config(year=2023, formats="json, html", lang="en")
+    assert config.formats == {"json", "html"} and config.lang is Lang.EN
+    with pytest.raises(UsageError):
+        load_config(year=2023, formats="json,pdf")
