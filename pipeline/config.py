@@ -127,7 +127,9 @@ def load_config(
         layout=_choice(Layout, layout or run["layout"], "run.layout"),
         fail_on=_choice(FailOn, fail_on or run["fail_on"], "run.fail_on"),
         trust_roots=_paths(signatures["trust_roots"], path) + tuple(trust_roots),
-        unsigned_exempt_issuers=tuple(_strings(signatures["unsigned_exempt_issuers"], "signatures.unsigned_exempt_issuers")),
+        unsigned_exempt_issuers=tuple(
+            _strings(signatures["unsigned_exempt_issuers"], "signatures.unsigned_exempt_issuers")
+        ),
         max_days_to_sign=_at_least(signatures["max_days_to_sign"], 0, "signatures.max_days_to_sign"),
         signer_match_threshold=_at_least(signatures["signer_match_threshold"], 0, "signatures.signer_match_threshold"),
         criteria_file=criteria_file or _optional_path(criteria["file"], path),
