@@ -99,13 +99,88 @@ _LABELS: dict[str, tuple[str, str]] = {
     "units": ("Đơn vị", "Units"),
     "unit_report": ("Báo cáo đơn vị", "Unit report"),
     "chart_points_at_risk": ("Điểm có nguy cơ bị trừ theo đơn vị", "Points at risk per unit"),
+    # --- signatures, sources and the pages' and workbook's own wording
+    "points": ("điểm", "points"),
+    "zero_badge": ("0 điểm", "0 points"),
+    "zeroes_badge": ("Làm 0 điểm", "Zeroes the criterion"),
+    "zeroed_because": ("Tiêu chí bị chấm 0 điểm vì:", "This criterion scores 0 because:"),
+    "zeroed_by_file": ("tệp có lỗi làm 0 điểm", "a file zeroes it"),
+    "field": ("Lĩnh vực", "Field"),
+    "n_zeroed": ("{n} tiêu chí bị 0 điểm", "{n} criteria scored 0"),
+    "contents": ("Mục lục", "Contents"),
+    "field_total": ("Tổng điểm lĩnh vực", "Field total"),
+    "sum_of_children": ("bằng tổng điểm các tiêu chí thành phần", "the sum of its sub-criteria"),
+    "evidence_text": ("Tài liệu kiểm chứng ghi trong bảng tự đánh giá", "Evidence listed in the self-assessment"),
+    "no_documents": (
+        "Không có tài liệu kiểm chứng nào gắn với tiêu chí này.",
+        "No evidence is tied to this criterion.",
+    ),
+    "no_explanation": ("Không có giải trình.", "No explanation."),
+    "no_findings": ("Không có phát hiện.", "No findings."),
+    "signing_time": ("Thời gian ký", "Signing time"),
+    "signer_cn": ("Tên trên chứng thư (CN)", "Certificate name (CN)"),
+    "signer_kind": ("Loại chữ ký", "Signature kind"),
+    "integrity": ("Toàn vẹn", "Integrity"),
+    "trust": ("Tin cậy", "Trust"),
+    "field_name": ("Ô chữ ký", "Signature field"),
+    "no_signatures": ("Không có chữ ký số.", "No digital signature."),
+    "empty_field": ("chưa ký", "not signed"),
+    "read_error": ("Không đọc được tệp", "The file could not be read"),
+    "person": ("cá nhân", "person"),
+    "organization": ("cơ quan, tổ chức", "organisation"),
+    "intact": ("nguyên vẹn", "intact"),
+    "digest-mismatch": ("nội dung bị thay đổi sau khi ký", "changed after signing"),
+    "bad-signature": ("giá trị chữ ký sai", "bad signature value"),
+    "trusted": ("tin cậy", "trusted"),
+    "untrusted": ("không tin cậy", "untrusted"),
+    "no-roots": ("chưa cấu hình chứng thư gốc", "no trust roots configured"),
+    "undetermined": ("không xác định được", "could not be determined"),
+    "src_row": ("dòng {n} của bảng tự đánh giá", "row {n} of the self-assessment"),
+    "src_signature": ("chữ ký số “{n}”", "signature “{n}”"),
+    "src_appearance": ("hình chữ ký số “{n}”", "appearance of signature “{n}”"),
+    "src_page_text": ("nội dung trang", "page text"),
+    "src_docx_table": ("bảng trong văn bản Word", "a table of the Word file"),
+    "src_docx_body": ("nội dung văn bản Word", "the Word file's text"),
+    "src_signatures": ("các chữ ký số của tệp", "the file's signatures"),
+    "src_signature_field": ("ô chữ ký", "signature fields"),
+    "src_page_imaging": ("hình ảnh trang (bản scan)", "page images (scan)"),
+    "src_config": ("cấu hình", "configuration"),
+    "people_intro": (
+        "Mỗi người hoặc bộ phận phụ trách cần xem lại các tiêu chí và tài liệu dưới đây.",
+        "Each person or body should review the criteria and documents below.",
+    ),
+    "criteria_to_fix": ("Tiêu chí cần xem lại", "Criteria to review"),
+    "documents_to_fix": ("Tài liệu cần sửa", "Documents to fix"),
+    "reasons": ("Lý do", "Reasons"),
+    "no_units": ("Không có đơn vị nào.", "No units."),
+    "sorted_by_risk": (
+        "Sắp xếp theo số điểm có nguy cơ bị trừ, nhiều nhất trước.",
+        "Sorted by points at risk, most first.",
+    ),
+    "all_units_total": ("Tổng số đơn vị", "Units checked"),
+    "self-assessment": ("bảng tự đánh giá của đơn vị", "the unit's self-assessment table"),
+    "scope": ("Phạm vi", "Scope"),
+    "scope_unit": ("Đơn vị", "Unit"),
+    "scope_criterion": ("Tiêu chí", "Criterion"),
+    "scope_document": ("Tài liệu", "Document"),
+    "outcome": ("Kết quả kiểm tra", "Outcome"),
+    "documents_concerned": ("Tài liệu liên quan", "Documents concerned"),
+    "empty_signature_field": ("ô chữ ký chưa ký", "unsigned signature field"),
+    "unknown-status": ("chưa xác định được", "could not be checked"),
+    "zeroed_count": ("Số tiêu chí bị 0 điểm", "Criteria scored 0 (count)"),
+    "summary_sheet": ("Tổng hợp", "Summary"),
 }
 
 
-def label(key: str, lang: Lang = Lang.VI) -> str:
-    """The label for `key` in `lang`; an unknown key is a bug and raises KeyError."""
+def label(key: str, lang: Lang = Lang.VI, **values: object) -> str:
+    """The label for `key` in `lang`, with {placeholders} filled; an unknown key is a bug (KeyError)."""
     vietnamese, english = _LABELS[key]
-    return vietnamese if lang is Lang.VI else english
+    text = vietnamese if lang is Lang.VI else english
+    return text.format(**values) if values else text
+
+
+def has_label(key: str) -> bool:
+    return key in _LABELS
 
 
 def rule_label(name: str, lang: Lang = Lang.VI) -> str:

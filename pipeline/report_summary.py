@@ -30,7 +30,6 @@ from pipeline.report_xlsx import (
     FORMULA_TRIGGERS,
     CellValue,
     Row,
-    extra_label,
     finding_counts,
     fit_columns,
     new_workbook,
@@ -78,7 +77,7 @@ def summary_frame(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> pd.D
 
 
 def _header(column: str, lang: Lang) -> str:
-    return extra_label(column, lang) if column == "zeroed_count" else label(column, lang)
+    return label(column, lang)
 
 
 def write_batch_summary(
@@ -132,7 +131,7 @@ def _cell(value: object) -> CellValue:
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, lang: Lang) -> None:
-    workbook, sheet = new_workbook(extra_label("summary_sheet", lang))
+    workbook, sheet = new_workbook(label("summary_sheet", lang))
     rows = [Row([_cell(value) for value in record]) for record in frame.itertuples(index=False, name=None)]
     write_table(sheet, [str(column) for column in frame.columns], rows, lang)
     fit_columns(sheet)

@@ -2,7 +2,7 @@
 
 Sheets: overview, criteria, documents, findings and, when the unit has an assignment table,
 responsibilities. Every header and value label comes from `pipeline.labels` (Vietnamese by
-default); the few labels it lacks are in `_EXTRA_LABELS` below, to be moved there.
+default).
 
 Conventions kept throughout (the batch summary reuses the helpers, so they live in one place):
 - numbers are number cells (scores with `SCORE_FORMAT`; Excel shows the decimal comma of the
@@ -34,29 +34,10 @@ from openpyxl.worksheet.worksheet import Worksheet
 from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
 from extractors.models import DocumentFacts, DocumentHeader, Located, SignatureFacts
 from pipeline import __version__
-from pipeline.labels import Lang, date, label, rule_label, score
+from pipeline.labels import Lang, date, has_label, label, rule_label, score
 from validators.model import Finding, Outcome
 
 # Labels pipeline/labels.py does not have yet: (Vietnamese, English).
-_EXTRA_LABELS: dict[str, tuple[str, str]] = {
-    "self-assessment": ("bảng tự đánh giá của đơn vị", "the unit's self-assessment table"),
-    "scope": ("Phạm vi", "Scope"),
-    "scope_unit": ("Đơn vị", "Unit"),
-    "scope_criterion": ("Tiêu chí", "Criterion"),
-    "scope_document": ("Tài liệu", "Document"),
-    "outcome": ("Kết quả kiểm tra", "Outcome"),
-    "documents_concerned": ("Tài liệu liên quan", "Documents concerned"),
-    "empty_signature_field": ("ô chữ ký chưa ký", "unsigned signature field"),
-    "intact": ("nguyên vẹn", "intact"),
-    "digest-mismatch": ("nội dung bị sửa sau khi ký", "content changed after signing"),
-    "bad-signature": ("giá trị chữ ký sai", "bad signature value"),
-    "trusted": ("tin cậy", "trusted"),
-    "untrusted": ("không tin cậy", "untrusted"),
-    "no-roots": ("chưa có chứng thư gốc để đối chiếu", "no trust roots configured"),
-    "unknown-status": ("chưa xác định được", "could not be checked"),
-    "zeroed_count": ("Số tiêu chí bị 0 điểm", "Criteria scored 0 (count)"),
-    "summary_sheet": ("Tổng hợp", "Summary"),
-}
 
 SCORE_FORMAT = "0.0#"  # 2 -> "2,0", 1.25 -> "1,25" in Vietnamese Excel; "0.##" would show "2," for 2
 COUNT_FORMAT = "0"
@@ -74,12 +55,6 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _VIETNAM = dt.timezone(dt.timedelta(hours=7))  # signing times are shown in the country's own time
 
 CellValue = str | int | float | bool | dt.date | None
-
-
-def extra_label(key: str, lang: Lang = Lang.VI) -> str:
-    """A label this module adds to `pipeline.labels`; an unknown key is a bug and raises KeyError."""
-    vietnamese, english = _EXTRA_LABELS[key]
-    return vietnamese if lang is Lang.VI else english
 
 
 @dataclass(frozen=True)
@@ -218,12 +193,7 @@ def _lines(values: Iterable[str]) -> str:
 
 
 def _criteria_source(source: str, lang: Lang) -> str:
-    if source in _EXTRA_LABELS:
-        return extra_label(source, lang)
-    try:
-        return label(source, lang)
-    except KeyError:
-        return source
+    return label(source, lang) if has_label(source) else source
 
 
 def _overview(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
@@ -350,7 +320,7 @@ def _signer(header: DocumentHeader) -> str | None:
 
 
 def _status(value: str, lang: Lang) -> str:
-    return extra_label("unknown-status" if value == "unknown" else value, lang)
+    return label("unknown-status" if value == "unknown" else value, lang)
 
 
 def _signature_line(signature: SignatureFacts, lang: Lang) -> str:
@@ -371,7 +341,7 @@ def _signatures(facts: DocumentFacts, lang: Lang) -> str:
     lines = [_signature_line(signature, lang) for signature in facts.signatures]
     verified = {signature.field_name for signature in facts.signatures}
     lines += [
-        f"{field.name}: {extra_label('empty_signature_field', lang)}"
+        f"{field.name}: {label('empty_signature_field', lang)}"
         for field in facts.signature_fields
         if field.name not in verified and not field.signed
     ]
@@ -439,13 +409,13 @@ def _outcome(outcome: Outcome, lang: Lang) -> str:
 
 def _findings(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
     headers = [
-        extra_label("scope", lang),
+        label("scope", lang),
         label("where", lang),
         label("rule_code", lang),
         label("rule", lang),
         label("severity", lang),
         label("zeroes", lang),
-        extra_label("outcome", lang),
+        label("outcome", lang),
         label("message", lang),
         label("proof", lang),
         label("page", lang),
@@ -456,7 +426,7 @@ def _findings(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
         rows.append(
             Row(
                 (
-                    extra_label(f"scope_{scope}", lang),
+                    label(f"scope_{scope}", lang),
                     where if scope != "unit" else unit.self_assessment,
                     finding.code,
                     rule_label(finding.rule, lang),
@@ -496,7 +466,7 @@ def _responsibilities(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> Non
         label("recommended_score", lang),
         label("self_score", lang),
         label("to_fix", lang),
-        extra_label("documents_concerned", lang),
+        label("documents_concerned", lang),
     ]
     rows = []
     for person, criteria in unit.responsibilities():

@@ -17,7 +17,11 @@ from extractors.signatures import TrustRootError, load_trust_roots
 from pipeline.config import Config, FailOn
 from pipeline.discovery import UnitFolder, discover
 from pipeline.errors import ConfigError, OutputError, UsageError
+from pipeline.labels import label
+from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
 from pipeline.report_json import write_report
+from pipeline.report_summary import write_batch_summary
+from pipeline.report_xlsx import write_unit_workbook
 from validators import RuleContext, Severity, validate_document
 from validators.format import vn_score
 
@@ -59,16 +63,39 @@ def check(path: Path, config: Config, out_dir: Path, echo: Callable[[str], None]
     settings = _settings(config)
     units = discover(path, config.layout)
     results = []
-    for unit in units:
-        assessment = _assess(unit, settings)
-        report = out_dir / unit.name / "report.json"
-        try:
-            write_report(assessment, report)
-        except OSError as error:
-            raise OutputError(f"cannot write {report}: {error.strerror}") from error
-        echo(summary_line(assessment, report))
-        results.append(assessment)
+    try:
+        for unit in units:
+            assessment = _assess(unit, settings)
+            echo(summary_line(assessment, _write_unit_reports(assessment, out_dir / unit.name, config)))
+            results.append(assessment)
+        _write_batch_reports(results, out_dir, config)
+    except OSError as error:
+        raise OutputError(f"cannot write the reports in {out_dir}: {error}") from error
     return RunResult(tuple(results), out_dir)
+
+
+def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> Path:
+    """The unit's reports in the chosen formats; returns the one to point the user at."""
+    written = []
+    if "json" in config.formats:
+        written.append(folder / "report.json")
+        write_report(unit, written[-1])
+    if "xlsx" in config.formats:
+        written.append(folder / "report.xlsx")
+        write_unit_workbook(unit, written[-1], config.lang)
+    if "html" in config.formats:
+        links = {path.name: path.name for path in written}
+        links[label("summary_sheet", config.lang)] = f"../{INDEX_NAME}"
+        written.append(folder / PAGE_NAME)
+        write_unit_page(unit, written[-1], config.lang, links)
+    return written[-1]
+
+
+def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config) -> None:
+    """summary.csv always; summary.xlsx with xlsx; index.html with html."""
+    write_batch_summary(units, out_dir, config.lang, frozenset({"csv"} | ({"xlsx"} & config.formats)))
+    if "html" in config.formats:
+        write_batch_index(units, out_dir, config.lang)
 
 
 def _settings(config: Config) -> _Settings:

@@ -5,4 +5,4 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh
 .venv/bin/kiemchung check samples/batch --year 2023 --out kiemchung-report \
     --trust-root samples/trust/test-root.pem --criteria criteria_map/sample-commune.yaml "$@"
-echo "Reports: $(pwd)/kiemchung-report/<unit>/report.json"
+echo "Reports: $(pwd)/kiemchung-report/index.html (per unit: <unit>/report.html, report.xlsx, report.json)"

@@ -2,9 +2,11 @@
 # Install kiemchung with its development tools and system packages, then lint and run every test.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-# System packages: DejaVu fonts for the sample generator's Vietnamese PDFs.
+# System packages: DejaVu fonts for the sample generator's Vietnamese PDFs; Chromium to render
+# report.html as a council member's browser would (its tests are skipped without it).
 need=()
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -246,3 +246,14 @@ def test_unit_without_a_self_assessment_is_told_so(tmp_path: Path) -> None:
     report = json.loads((tmp_path / "o" / unit.name / "report.json").read_text("utf-8"))
     assert [f["rule"] for f in report["findings"]] == ["self-assessment-unreadable"]
     assert report["criteria_source"] == "folders" and report["criteria"][-1]["code"] == "1.1"
+
+
+def test_formats_choose_the_reports(tmp_path: Path) -> None:
+    unit = MANIFEST["units"][0]["folder"]
+    assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "all")]) == 0
+    assert {p.name for p in (tmp_path / "all" / unit).iterdir()} == {"report.json", "report.xlsx", "report.html"}
+    assert {p.name for p in (tmp_path / "all").iterdir()} == {unit, "summary.csv", "summary.xlsx", "index.html"}
+    assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "json"), "--format", "json"]) == 0
+    assert {p.name for p in (tmp_path / "json" / unit).iterdir()} == {"report.json"}
+    assert {p.name for p in (tmp_path / "json").iterdir()} == {unit, "summary.csv"}
+    assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "x"), "--format", "pdf"]) == 2
