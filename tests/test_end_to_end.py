@@ -253,7 +253,9 @@ def test_formats_choose_the_reports(tmp_path: Path) -> None:
     assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "all")]) == 0
     assert {p.name for p in (tmp_path / "all" / unit).iterdir()} == {"report.json", "report.xlsx", "report.html"}
     assert {p.name for p in (tmp_path / "all").iterdir()} == {unit, "summary.csv", "summary.xlsx", "index.html"}
-    assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "json"), "--format", "json"]) == 0
+    assert (
+        main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "json"), "--format", "json"]) == 0
+    )
     assert {p.name for p in (tmp_path / "json" / unit).iterdir()} == {"report.json"}
     assert {p.name for p in (tmp_path / "json").iterdir()} == {unit, "summary.csv"}
     assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "x"), "--format", "pdf"]) == 2
