@@ -182,24 +182,19 @@ def test_scores_follow_the_self_assessment_and_totals_add_up(run: dict[str, Any]
                 assert criterion["recommended_score"] == sum(c["recommended_score"] for c in children)
 
 
-def test_with_the_province_criteria_file(tmp_path: Path) -> None:
+CRITERIA = SAMPLES.parent / "criteria_map" / "sample-commune.yaml"
+
+
+def check_first_unit(out: Path, *options: str) -> dict[str, Any]:
+    """Run `check` on the first sample unit; its report.json."""
     unit = MANIFEST["units"][0]["folder"]
-    assert (
-        main(
-            [
-                "check",
-                str(BATCH / unit),
-                "--year",
-                "2023",
-                "--out",
-                str(tmp_path),
-                "--criteria",
-                str(SAMPLES.parent / "criteria_map" / "sample-commune.yaml"),
-            ]
-        )
-        == 0
-    )
-    report = json.loads((tmp_path / unit / "report.json").read_text("utf-8"))
+    assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(out), *options]) == 0
+    report: dict[str, Any] = json.loads((out / unit / "report.json").read_text("utf-8"))
+    return report
+
+
+def test_with_the_province_criteria_file(tmp_path: Path) -> None:
+    report = check_first_unit(tmp_path, "--criteria", str(CRITERIA))
     jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     assert report["criteria_source"] == "criteria-file"
     assert report["summary"]["max_score"] == 50
@@ -207,29 +202,11 @@ def test_with_the_province_criteria_file(tmp_path: Path) -> None:
 
 
 def test_assignments_name_who_answers_for_each_criterion(tmp_path: Path) -> None:
-    unit = MANIFEST["units"][0]["folder"]
     table = tmp_path / "phân công.csv"
     table.write_text(
         'Người phụ trách,Tiêu chí\nVăn phòng - Thống kê,"1; 3.2 (trừ 3.2.6)"\nTư pháp,3.2.6\n', encoding="utf-8"
     )
-    assert (
-        main(
-            [
-                "check",
-                str(BATCH / unit),
-                "--year",
-                "2023",
-                "--out",
-                str(tmp_path / "o"),
-                "--criteria",
-                str(SAMPLES.parent / "criteria_map" / "sample-commune.yaml"),
-                "--assignments",
-                str(table),
-            ]
-        )
-        == 0
-    )
-    report = json.loads((tmp_path / "o" / unit / "report.json").read_text("utf-8"))
+    report = check_first_unit(tmp_path / "o", "--criteria", str(CRITERIA), "--assignments", str(table))
     responsible = {c["code"]: c["responsible"] for c in report["criteria"]}
     assert responsible["1.3"] == ["Văn phòng - Thống kê"]
     assert responsible["3.2.1"] == ["Văn phòng - Thống kê"]

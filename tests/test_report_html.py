@@ -32,22 +32,13 @@ from pipeline.report_html import (
     write_unit_page,
 )
 from pipeline.run import check
+from scripts.screenshot import CHROMIUM_FLAGS
 from validators.model import Finding, Outcome, Proof, Severity
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"
 HOSTILE = '<script>alert(1)</script>" onmouseover="alert(2)" x=\'</td><img src=x onerror=alert(3)>'
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMIUM_FLAGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 # ------------------------------------------------------------------------------------------ a tiny DOM
