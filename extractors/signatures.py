@@ -6,6 +6,12 @@ whether the signer's certificate chains to one of the user's trust roots *at sig
 time of a signature timestamp when there is one, else the time the signer claims. Certificates
 expire after a few years; a document signed while its certificate was valid stays valid.
 
+pyHanko's verdict on what was appended is tightened in two places, both found by running the
+published attacks of `samples/attacks.py` (tests/test_signature_attacks.py): "form filling" counts
+only when the changed fields are those later signatures filled (a text field's new value or an
+added empty signature field is a change of content), and bytes after the %%EOF of the last revision
+that no xref section describes make every signature "modified" (pyHanko never looks at them).
+
 Nothing is fetched: `allow_fetching=False`, no CRL or OCSP, revocation is reported "not-checked".
 pyHanko raises on damaged files; every failure becomes a fact with `Integrity.UNKNOWN` and
 `error` set, never an exception and never a pass. The one exception is `TrustRootError`: a bad
@@ -27,9 +33,9 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Awaitable, Coroutine, Iterable, Sequence
+from collections.abc import Awaitable, Coroutine, Iterable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import Enum
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
@@ -41,6 +47,7 @@ from cryptography import x509 as crypto_x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PDF_WHITESPACE
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.sign.diff_analysis import DiffResult
 from pyhanko.sign.fields import enumerate_sig_fields
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
@@ -255,9 +262,13 @@ def verify_signatures(
     if not entries:
         return unlisted
     try:
-        return _run(_verify_all(reader, entries, roots)) + unlisted
+        verified = _run(_verify_all(reader, entries, roots))
     except Exception as error:  # a failure outside any one signature (event loop, page tree)
         return _unverifiable(path, data, known_fields, f"verification failed: {_describe(error)}")
+    tail = _unexplained_tail(reader, data)
+    if tail is not None:
+        verified = tuple(_changed_after_all(facts, tail) for facts in verified)
+    return verified + unlisted
 
 
 def _run(coroutine: Coroutine[Any, Any, T]) -> T:
@@ -296,18 +307,24 @@ async def _verify_all(
         except Exception as error:  # no /ByteRange, unparsable CMS, …: this signature only
             pending.append(_Pending((1 << 30, index), name, field, None, _describe(error)))
     pending.sort(key=lambda item: item.order)
+    # Which revision each readable signature was made in: the form fields a later signature filled
+    # are the only form changes allowed after an earlier one (see `_unexplained_form_changes`).
+    signed_in = {item.name: item.order[0] for item in pending if item.embedded is not None}
     facts: list[SignatureFacts] = []
     for item in pending:
         page = pages.page_of(item.field)
         if item.embedded is None:
             facts.append(_unknown(item.name, page, _subfilter_of(item.field), item.open_error or "unreadable"))
         else:
-            facts.append(await _verify_one(item.embedded, page, roots))
+            facts.append(await _verify_one(item.embedded, page, roots, signed_in))
     return tuple(facts)
 
 
 async def _verify_one(
-    embedded: EmbeddedPdfSignature, page: int | None, roots: tuple[x509.Certificate, ...] | None
+    embedded: EmbeddedPdfSignature,
+    page: int | None,
+    roots: tuple[x509.Certificate, ...] | None,
+    signed_in: Mapping[str, int],
 ) -> SignatureFacts:
     subfilter = _subfilter_of(embedded.sig_field)
     is_document_timestamp = embedded.sig_object_type == "/DocTimeStamp"
@@ -330,6 +347,13 @@ async def _verify_one(
         retry = await _validate(embedded, roots, moment, False, skip_diff=True, notes=[])
         trust_status = retry or status
     trust, trust_detail = _judge_trust(trust_status, roots, certificate, moment, moment_source)
+    modification_level = _kebab(status.modification_level) if isinstance(status, ModificationInfo) else None
+    if modification_level == "form-filling":
+        unexplained = _unexplained_form_changes(embedded.reader, status, embedded.signed_revision, signed_in)
+        if unexplained:
+            modification_level = "other"
+            notes.append("form fields changed after signing that no later signature filled: "
+                         + ", ".join(unexplained))
     subject = _subject(certificate) if certificate is not None else None
     # A document timestamp (/ETSI.RFC3161) is the TSA's, never the person's or the body's signature.
     kind = _signer_kind(subject) if subject is not None and not is_document_timestamp else SignerKind.UNKNOWN
@@ -345,7 +369,7 @@ async def _verify_one(
         subfilter=subfilter,
         integrity=_integrity(status),
         coverage=_kebab(status.coverage) if isinstance(status, ModificationInfo) else None,
-        modification_level=_kebab(status.modification_level) if isinstance(status, ModificationInfo) else None,
+        modification_level=modification_level,
         trust=trust,
         trust_detail=trust_detail,
         revocation=_REVOCATION,
@@ -389,6 +413,118 @@ def _validate_with(
     return async_validate_pdf_signature(
         embedded, signer_validation_context=context, key_usage_settings=_SIGNING_KEY_USAGE, skip_diff=skip_diff
     )
+
+
+def _unexplained_form_changes(
+    reader: PdfFileReader, status: SignatureStatus, revision: int, signed_in: Mapping[str, int]
+) -> list[str]:
+    """Form fields changed after the signature in `revision` that no later signature filled.
+
+    pyHanko's FORM_FILLING level covers two different things: a later signer filling its own
+    signature field (the organisation signing after the person) and any field getting a new value
+    or a new field appearing after signing. The latter is how the shadow attacks on forms work
+    (Mainka et al. 2021: a text field signed with one value shows another) and how an empty
+    signature field added afterwards paints over the page (Rohlmann et al. 2021, "sneaky
+    signature"): the signatures still verify while what the council reads has changed.
+
+    pyHanko's list of changed fields also names fields that merely have an appearance stream made
+    before the signed revision, so each named field is checked against the xref history first.
+    """
+    diff = status.diff_result if isinstance(status, ModificationInfo) else None
+    changed = diff.changed_form_fields if isinstance(diff, DiffResult) else set()
+    suspects = [name for name in changed if signed_in.get(name, -1) <= revision]
+    if not suspects:
+        return []
+    fields = _form_fields(reader)
+    return sorted(name for name in suspects if _changed_after(reader, fields.get(name), revision))
+
+
+def _form_fields(reader: PdfFileReader) -> dict[str, Any]:
+    """Fully qualified name ("parent.child") → reference of every field in the newest AcroForm."""
+    found: dict[str, Any] = {}
+    try:
+        top = reader.root["/AcroForm"]["/Fields"]
+    except Exception:  # no form, or a damaged one: nothing to name
+        return found
+    stack = [(top.raw_get(index), "") for index in range(len(top))]
+    while stack and len(found) < 10_000:
+        reference, parent = stack.pop()
+        field = _attempt(reference.get_object) if isinstance(reference, generic.IndirectObject) else None
+        if not isinstance(field, generic.DictionaryObject) or "/T" not in field:
+            continue  # a pure widget or a damaged entry
+        name = f"{parent}.{field['/T']}" if parent else str(field["/T"])
+        if name in found:
+            continue  # a loop in /Kids
+        found[name] = reference
+        kids = _entry(field, "/Kids")
+        if isinstance(kids, generic.ArrayObject):
+            stack.extend((kids.raw_get(index), name) for index in range(len(kids)))
+    return found
+
+
+def _changed_after(reader: PdfFileReader, field_ref: Any, revision: int) -> bool:
+    """Whether the field, its widgets, value or appearance streams were written after `revision`.
+
+    /P and /Parent are not followed: a later signature legitimately rewrites the page (its /Annots)
+    and the form. A field pyHanko names but the newest form does not hold counts as changed.
+    """
+    if field_ref is None:
+        return True
+    xrefs = reader.xrefs
+    seen: set[Any] = set()
+    stack: list[Any] = [field_ref]
+    while stack:
+        value = stack.pop()
+        if isinstance(value, generic.IndirectObject):
+            if value.reference in seen:
+                continue
+            seen.add(value.reference)
+            try:
+                if xrefs.get_last_change(value.reference) > revision:
+                    return True
+            except KeyError:  # referenced but defined nowhere: not what was signed
+                return True
+            value = _attempt(value.get_object)
+        if isinstance(value, generic.DictionaryObject):
+            stack.extend(value.raw_get(key) for key in value if key not in ("/P", "/Parent"))
+        elif isinstance(value, generic.ArrayObject):
+            stack.extend(value.raw_get(index) for index in range(len(value)))
+    return False
+
+
+def _unexplained_tail(reader: PdfFileReader, data: bytes) -> str | None:
+    """What follows the %%EOF that ends the last revision in the file, when it is more than whitespace.
+
+    Readers follow startxref from the end of the file, so objects appended after the last revision
+    without a cross-reference section of their own (Mladenov et al. 2019, the incremental saving
+    attack's variants without xref, or with a trailer whose startxref names the old xref) belong to
+    no revision: pyHanko's difference analysis never sees them, while viewers that rebuild a damaged
+    file from its `obj` keywords show them. Real tools leave only end-of-line characters or NUL
+    padding there.
+    """
+    try:
+        xrefs = reader.xrefs
+        # The xref data that ends last in the file, not the newest revision's: in a linearised file
+        # the newest section is the first-page one near the start, and the main xref follows later.
+        end = max(xrefs.get_xref_container_info(revision).end_location for revision in range(xrefs.total_revisions))
+    except Exception:  # no usable revision bookkeeping: pyHanko's own checks decide
+        return None
+    marker = data.find(b"%%EOF", end)
+    if marker < 0:
+        return None
+    extra = data[marker + len(b"%%EOF") :].strip(PDF_WHITESPACE)
+    if not extra:
+        return None
+    return (f"{len(extra)} bytes after the %%EOF that ends the last revision belong to no revision "
+            "(appended without a cross-reference section)")
+
+
+def _changed_after_all(facts: SignatureFacts, note: str) -> SignatureFacts:
+    """`facts` of a signature followed by content no revision explains: a change after signing."""
+    if facts.integrity is Integrity.UNKNOWN:
+        return facts  # already never valid; its error says why
+    error = "; ".join(part for part in (facts.error, note) if part)
+    return replace(facts, modification_level="other", error=error)
 
 
 def _validation_context(roots: tuple[x509.Certificate, ...] | None, moment: dt.datetime | None) -> ValidationContext:

@@ -46,7 +46,11 @@ class SignatureModified(DocumentRule):
                 return Verdict(
                     Outcome.FAILED,
                     f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
-                    Proof(f"modification level: {level}", signature.page, f"signature:{signature.field_name}"),
+                    Proof(
+                        signature.error or f"modification level: {level}",
+                        signature.page,
+                        f"signature:{signature.field_name}",
+                    ),
                 )
         for signature in intact:
             if signature.coverage in (None, "unclear") or (
