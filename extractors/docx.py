@@ -19,11 +19,34 @@ from docx.text.paragraph import Paragraph
 
 from extractors.errors import ReadFailure
 from extractors.models import Column, ReadProblem, Source, TextLine
+from extractors.sniff import check_zip_directory
 from extractors.text import normalize
 
-# Limits checked before python-docx inflates anything (a zip bomb stops here).
-MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024
-MAX_COMPRESSION_RATIO = 200
+# Limits checked before python-docx or openpyxl inflates anything (a zip bomb stops here). Sizes are
+# the ones the zip directory declares; `zipfile` never inflates a member past its declared size (it
+# stops there and the CRC check fails), so a directory that lies about sizes gets no further.
+MAX_UNCOMPRESSED_BYTES = 200 * 1024 * 1024  # all members together; images may make up most of it
+MAX_COMPRESSION_RATIO = 200  # text XML deflates 5-20x, images hardly at all; zeros 1000x
+# XML parts become lxml trees or Python strings at roughly 10x their size: a 6 MiB document.xml
+# costs python-docx about 70 MiB. A 500-page Word document has a document.xml of 5-15 MiB.
+MAX_XML_PART_BYTES = 32 * 1024 * 1024
+MAX_XML_BYTES = 48 * 1024 * 1024
+_XML_SUFFIXES = (".xml", ".rels", ".vml")
+# How much of a Word body `document_lines` reads; see there.
+HEAD_BLOCKS = 200
+TAIL_BLOCKS = 100
+MAX_TABLE_ROWS = 100
+_BLOCK_TAGS = frozenset({qn("w:p"), qn("w:tbl")})
+_CHUNK = 1024 * 1024
+# ECMA-376 Part 2, M1.18: package XML shall not use DTD declarations and a reader shall treat one as an
+# error (a DTD is how XML external entities and entity-expansion bombs get in). M1.17 allows only
+# UTF-8 and UTF-16; UTF-32 is searched too so that no encoding libxml2 detects by itself slips past.
+_DTD_MARKERS = tuple(
+    marker.encode(encoding)
+    for marker in ("<!DOCTYPE", "<!ENTITY")
+    for encoding in ("utf-8", "utf-16-le", "utf-16-be", "utf-32-le", "utf-32-be")
+)
+_MARKER_OVERLAP = max(len(marker) for marker in _DTD_MARKERS) - 1
 
 
 def package_signatures(path: Path) -> int:
@@ -33,19 +56,74 @@ def package_signatures(path: Path) -> int:
 
 
 def check_archive(path: Path) -> None:
-    """Sanity checks on an Office zip package before anything inflates it (a zip bomb stops here)."""
+    """Sanity checks on an Office zip package before python-docx or openpyxl parses it.
+
+    In order, so that nothing is inflated before the cheap checks pass: the directory's size (see
+    `check_zip_directory`), the declared sizes and compression ratio, then one streaming pass over
+    every member that verifies its CRC and refuses any XML part that declares a DTD.
+    """
+    check_zip_directory(path)
     try:
         with zipfile.ZipFile(path) as archive:
             infos = archive.infolist()
-            bad = archive.testzip()
-    except (zipfile.BadZipFile, OSError, EOFError) as error:
-        raise ReadFailure(ReadProblem.CORRUPT, f"not a readable zip archive: {error}") from error
-    if bad is not None:
-        raise ReadFailure(ReadProblem.CORRUPT, f"damaged archive member {bad}")
+            _check_declared_sizes(infos)
+            for info in infos:
+                _check_member(archive, info)
+    except ReadFailure:
+        raise
+    except Exception as error:  # BadZipFile, OSError, EOFError, ValueError, … on crafted archives
+        detail = f"not a readable zip archive: {type(error).__name__}: {error}"
+        raise ReadFailure(ReadProblem.CORRUPT, detail) from error
+
+
+def _check_declared_sizes(infos: list[zipfile.ZipInfo]) -> None:
     total = sum(info.file_size for info in infos)
     packed = sum(info.compress_size for info in infos) or 1
     if total > MAX_UNCOMPRESSED_BYTES or total / packed > MAX_COMPRESSION_RATIO:
-        raise ReadFailure(ReadProblem.CORRUPT, f"archive inflates to {total} bytes (ratio {total / packed:.0f})")
+        raise ReadFailure(
+            ReadProblem.CORRUPT,
+            f"archive inflates to {total} bytes (ratio {total / packed:.0f}; limits {MAX_UNCOMPRESSED_BYTES} "
+            f"bytes, ratio {MAX_COMPRESSION_RATIO}): a zip bomb, not opened",
+        )
+    xml = [info for info in infos if _is_xml(info.filename)]
+    largest = max(xml, key=lambda info: info.file_size, default=None)
+    if largest is not None and largest.file_size > MAX_XML_PART_BYTES:
+        raise ReadFailure(
+            ReadProblem.CORRUPT,
+            f"XML part {largest.filename} inflates to {largest.file_size} bytes (limit {MAX_XML_PART_BYTES})",
+        )
+    xml_total = sum(info.file_size for info in xml)
+    if xml_total > MAX_XML_BYTES:
+        raise ReadFailure(ReadProblem.CORRUPT, f"XML parts inflate to {xml_total} bytes (limit {MAX_XML_BYTES})")
+
+
+def _check_member(archive: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+    """Inflate one member in chunks (zipfile checks its CRC at the end); scan XML parts for a DTD."""
+    scan = _is_xml(info.filename)
+    tail = b""
+    try:
+        with archive.open(info) as member:
+            while chunk := member.read(_CHUNK):
+                if scan:
+                    window = tail + chunk
+                    if any(marker in window for marker in _DTD_MARKERS):
+                        raise ReadFailure(
+                            ReadProblem.CORRUPT,
+                            f"XML part {info.filename} declares a DTD (<!DOCTYPE or <!ENTITY), which Office files "
+                            "never contain (ECMA-376-2 M1.18): refused unparsed, as external entities and "
+                            "entity expansion come in that way",
+                        )
+                    tail = window[-_MARKER_OVERLAP:]
+    except ReadFailure:
+        raise
+    except Exception as error:  # bad CRC, bad deflate data, encrypted or unknown compression method
+        raise ReadFailure(
+            ReadProblem.CORRUPT, f"damaged archive member {info.filename}: {type(error).__name__}: {error}"
+        ) from error
+
+
+def _is_xml(name: str) -> bool:
+    return name.lower().endswith(_XML_SUFFIXES)
 
 
 def open_docx(path: Path) -> Document:
@@ -58,13 +136,22 @@ def open_docx(path: Path) -> Document:
 
 
 def document_lines(document: Document) -> list[TextLine]:
-    """All paragraphs and table cells, in order, as lines with rows and columns."""
+    """Paragraphs and table cells, in order, as lines with rows and columns.
+
+    Only the first `HEAD_BLOCKS` and the last `TAIL_BLOCKS` body blocks are read, and of a longer table
+    its first and last `MAX_TABLE_ROWS` rows: the header sits at the top and the signature block at the
+    bottom, and python-docx takes about a second per MiB of text, so a long document's middle would
+    cost time and tell nothing.
+    """
+    blocks = [element for element in document.element.body.iterchildren() if element.tag in _BLOCK_TAGS]
+    head, tail = (blocks, []) if len(blocks) <= HEAD_BLOCKS + TAIL_BLOCKS else (
+        blocks[:HEAD_BLOCKS], blocks[-TAIL_BLOCKS:])
     lines: list[TextLine] = []
     row = 0
-    for element in document.element.body.iterchildren():
+    for element in head + tail:
         if element.tag == qn("w:p"):
             row = _add_paragraph(lines, Paragraph(element, document), row, Column.FULL, Source.DOCX_BODY)
-        elif element.tag == qn("w:tbl"):
+        else:
             row = _add_table(lines, Table(element, document), row)
     return lines
 
@@ -78,7 +165,10 @@ def _add_paragraph(lines: list[TextLine], paragraph: Paragraph, row: int, column
 
 
 def _add_table(lines: list[TextLine], table: Table, row: int) -> int:
-    for table_row in table.rows:
+    rows = list(table.rows)
+    if len(rows) > 2 * MAX_TABLE_ROWS:  # a header table's top, a signature table's bottom
+        rows = rows[:MAX_TABLE_ROWS] + rows[-MAX_TABLE_ROWS:]
+    for table_row in rows:
         cells = _distinct_cells(table_row.cells)
         deepest = row
         for index, cell in enumerate(cells):

@@ -64,7 +64,9 @@ def parse_header(lines: Sequence[TextLine], appearances: Sequence[TextLine] = ()
     `appearances` are the lines of visible signature stamps: where the body leaves
     the number or date blank, a number or date stamped there is the document's own.
     """
-    first_page = [line for line in lines if line.page == min((ln.page for ln in lines), default=1)]
+    # The lowest page number once, not once per line: a long Word document has 10⁵ lines.
+    top_page = min((ln.page for ln in lines), default=1)
+    first_page = [line for line in lines if line.page == top_page]
     zone = _header_zone(first_page)
     number_hit = _first(NUMBER_LINE, zone)
     type_line = next((ln for ln in zone if type_for_title(ln.text)), None)

@@ -50,6 +50,9 @@ _INVISIBLE_MODES = frozenset({3, 7})  # 3: neither fill nor stroke (OCR layer); 
 _SHOW_OPERATORS = frozenset({b"Tj", b"TJ", b"'", b'"'})
 _MAX_FORM_DEPTH = 12
 _MAX_FORM_CALLS = 500  # per page: a form drawn thousands of times is a pattern, not a document
+# Per page, forms included. A dense real page has some thousands; the walk costs ~2 µs an operator,
+# so this caps a crafted page at about a second whatever budget the caller did or did not check.
+_MAX_OPERATIONS = 500_000
 
 
 @dataclass
@@ -70,7 +73,12 @@ class _PageTally:
     visible_chars: int = 0
     invisible_chars: int = 0
     form_calls: int = 0
+    operations: int = 0
     font_widths: dict[tuple[int, str], int] = field(default_factory=dict)
+
+
+class _TooMuchContent(Exception):
+    """Raised out of nested walks when a page reaches `_MAX_OPERATIONS`; what was counted stands."""
 
 
 def page_imaging(reader: PdfReader, max_pages: int = 3) -> tuple[PageImaging, ...]:
@@ -99,7 +107,7 @@ def _page_facts(page: PageObject, number: int) -> PageImaging:
         resources = _dictionary(page.get("/Resources"))
         data = _content_bytes(page.get("/Contents"))
         _walk(data, resources, _GraphicsState(), tally, depth=0, seen_forms=frozenset())
-    except Exception:  # a damaged stream or object: keep what was counted so far
+    except Exception:  # a damaged stream or object, or _TooMuchContent: keep what was counted so far
         pass
     return PageImaging(
         page=number,
@@ -154,6 +162,9 @@ def _walk(
     """Interpret the operators that matter; `state` is this stream's own copy."""
     stack: list[_GraphicsState] = []
     for operator, operands in _operations(data):
+        tally.operations += 1
+        if tally.operations > _MAX_OPERATIONS:
+            raise _TooMuchContent
         if operator in _SHOW_OPERATORS:
             shown = _shown_bytes(operator, operands)
             chars = shown // state.bytes_per_code if state.bytes_per_code > 1 else shown

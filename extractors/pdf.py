@@ -3,16 +3,34 @@
 Page text is taken in pypdf's layout mode, which keeps the two header columns
 apart as runs of spaces; each run becomes a `TextLine` with its column. Text
 stamped inside signature widgets is read from the widgets' appearance streams.
+
+Bounds. Evidence arrives damaged or crafted, so a PDF is read inside `reading_limits()`, which
+tightens pypdf's own per-stream limits, and two budgets are charged *before* pypdf decodes
+anything, because pypdf keeps every stream it decodes for as long as the reader lives (a page
+drawing twenty forms of 70 MB each held 1.5 GB):
+- `open_pdf` inflates every object stream once and refuses the file past `MAX_OBJECT_STREAM_BYTES`;
+- `ContentBudget` adds up the drawing operators that text extraction and `imaging` will
+  interpret for the pages read and the signature stamps, each form XObject counted once per use,
+  and refuses the file past `MAX_CONTENT_BYTES`. Interpreting costs pypdf 3-5 µs a byte, so
+  this is what bounds the time; a real page holds 10-100 KB.
+A file that breaks a bound is `corrupt`, with the bound in the detail: a decompression bomb is
+not evidence the council could read either, and reading "what fits" would hide that. What is
+not refused is capped: the signature-widget scan stops after `MAX_ANNOTATIONS` annotations and
+`MAX_SIGNATURE_FIELDS` fields. pypdf flattens the whole page tree (~0.15 ms a page, so 20 000
+pages take 3-4 s), within `MAX_PAGE_TREE_ENTRIES`.
 """
 
 from __future__ import annotations
 
 import re
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
-from pypdf import PageObject, PasswordType, PdfReader
-from pypdf.errors import FileNotDecryptedError, PdfReadError
-from pypdf.generic import DictionaryObject, NameObject, StreamObject
+from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
+from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
 from extractors.errors import ReadFailure
 from extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
@@ -26,6 +44,51 @@ _BLANK_AFTER = re.compile(r"^(/|tháng\b|năm\b)")
 
 _TAIL_BYTES = 2048  # where a complete PDF's last "%%EOF" sits
 
+_MIB = 1024 * 1024
+# pypdf's own limits while we read, tightened (pypdf 7.1's defaults in brackets).
+MAX_STREAM_BYTES = 16 * _MIB  # [75 MB] what one stream may inflate to, whatever its filter
+MAX_CONTENT_TOKENS = 1_000_000  # [2 000 000] operands and operators pypdf parses in one content stream
+MAX_PAGE_TREE_ENTRIES = 50_000  # [100 000] pages; pypdf flattens the whole tree at ~0.15 ms a page
+MAX_XREF_ENTRIES = 1_000_000  # [2 000 000] objects a cross-reference stream may declare
+# Ours, per document.
+MAX_OBJECT_STREAM_BYTES = 64 * _MIB  # all object streams inflated (pypdf keeps them all)
+MAX_OBJECT_STREAMS = 20_000  # a writer packs ~100 objects a stream; each costs a parse to check
+MAX_CONTENT_BYTES = 4 * _MIB  # drawing operators interpreted for the pages read, per use
+MAX_SIGNATURE_FIELDS = 100  # signature widgets read; a real document has one to five
+MAX_ANNOTATIONS = 100_000  # annotations looked at for them (links included), ~1.5 µs each
+_MAX_FORM_DEPTH = 12  # as in `imaging`
+_MAX_REFERENCE_HOPS = 8  # a reference to a reference is legal, a chain of eight is a loop
+_PDF_SPACE = rb"\x00\t\n\x0c\r "
+_PDF_DELIMITERS = rb"()<>\[\]{}/%"
+# "/Name Do": a form or image drawn; the name ends at whitespace or a delimiter, so does "Do".
+_DO = re.compile(
+    rb"/([^" + _PDF_SPACE + _PDF_DELIMITERS + rb"]+)[" + _PDF_SPACE + rb"]*Do(?![^" + _PDF_SPACE + _PDF_DELIMITERS
+    + rb"])"
+)
+
+
+@contextmanager
+def reading_limits() -> Iterator[None]:
+    """pypdf's per-stream limits, tightened, for everything read inside the block (this context only)."""
+    with apply_configuration(
+        zlib_maximum_output_length=MAX_STREAM_BYTES,
+        lzw_maximum_output_length=MAX_STREAM_BYTES,
+        run_length_maximum_output_length=MAX_STREAM_BYTES,
+        brotli_maximum_output_length=MAX_STREAM_BYTES,
+        jbig2_maximum_output_length=MAX_STREAM_BYTES,
+        array_based_stream_maximum_output_length=MAX_STREAM_BYTES,
+        stream_decoding_work_maximum_length=4 * MAX_STREAM_BYTES,  # a chain of filters decodes several times
+        stream_parsing_work_maximum_count=MAX_CONTENT_TOKENS,
+        page_tree_maximum_entries=MAX_PAGE_TREE_ENTRIES,
+    ):
+        yield
+
+
+def limit_detail(error: LimitReachedError) -> str:
+    """A reading limit's message, said so: "corrupt" alone would not tell a bomb from damage."""
+    return (f"reading limit reached, a decompression bomb or runaway content (a stream may inflate to "
+            f"{MAX_STREAM_BYTES} bytes): {error}")
+
 
 def open_pdf(path: Path) -> PdfReader:
     """Open a PDF leniently; decrypt one that only has an owner password.
@@ -38,7 +101,9 @@ def open_pdf(path: Path) -> PdfReader:
         if b"%%EOF" not in handle.read():
             raise ReadFailure(ReadProblem.TRUNCATED, "no %%EOF marker at the end of the file")
     try:
-        reader = PdfReader(path, strict=False)
+        reader = PdfReader(path, strict=False, xref_stream_maximum_entries=MAX_XREF_ENTRIES)
+    except LimitReachedError as error:
+        raise ReadFailure(ReadProblem.CORRUPT, limit_detail(error)) from error
     except PdfReadError as error:
         raise ReadFailure(ReadProblem.CORRUPT, str(error)) from error
     if reader.is_encrypted:
@@ -49,11 +114,149 @@ def open_pdf(path: Path) -> PdfReader:
         if opened == PasswordType.NOT_DECRYPTED:
             raise ReadFailure(ReadProblem.ENCRYPTED, "an open password is required")
     try:
+        _check_object_streams(reader)
         if len(reader.pages) == 0:
             raise ReadFailure(ReadProblem.CORRUPT, "the PDF has no pages")
+    except LimitReachedError as error:
+        raise ReadFailure(ReadProblem.CORRUPT, f"page tree: {limit_detail(error)}") from error
     except (PdfReadError, FileNotDecryptedError, KeyError, ValueError) as error:
         raise ReadFailure(ReadProblem.CORRUPT, f"page tree unreadable: {error}") from error
     return reader
+
+
+def _check_object_streams(reader: PdfReader) -> None:
+    """Inflate every object stream once, within `MAX_OBJECT_STREAM_BYTES` in all.
+
+    pypdf inflates an object stream the first time one of its objects is needed and keeps it;
+    flattening the page tree needs every page, so a crafted file with a thousand object streams
+    of 16 MiB of padding each would otherwise hold 16 GiB.
+    """
+    numbers = sorted({number for number, _ in reader.xref_objStm.values() if isinstance(number, int)})
+    if len(numbers) > MAX_OBJECT_STREAMS:
+        raise ReadFailure(ReadProblem.CORRUPT, f"{len(numbers)} object streams (limit {MAX_OBJECT_STREAMS})")
+    total = 0
+    for number in numbers:
+        try:
+            stream = reader.get_object(number)
+        except LimitReachedError:
+            raise
+        except Exception:  # a damaged object stream: pypdf says so if a page needs it
+            continue
+        if isinstance(stream, StreamObject):
+            total += len(_decoded(stream))
+        if total > MAX_OBJECT_STREAM_BYTES:
+            raise ReadFailure(
+                ReadProblem.CORRUPT,
+                f"object streams inflate past {MAX_OBJECT_STREAM_BYTES} bytes: a decompression bomb",
+            )
+
+
+def _decoded(stream: StreamObject) -> bytes:
+    """The stream's data as pypdf decodes (and keeps) it; a bomb is refused, other damage is b""."""
+    try:
+        return stream.get_data()
+    except LimitReachedError as error:
+        raise ReadFailure(ReadProblem.CORRUPT, limit_detail(error)) from error
+    except Exception:  # an undecodable filter: pypdf's own reading will report what it makes of it
+        return b""
+
+
+class ContentBudget:
+    """Bytes of drawing operators one document may have interpreted, charged before pypdf does.
+
+    Text extraction and `imaging` walk the page content and every form XObject it draws, each
+    time it is drawn, so a form counts once per use (`/X Do`, found with a regex). Fonts' ToUnicode
+    maps count too: pypdf parses them for every page. Decoding here is pypdf's own, and what it
+    decodes it keeps, so the budget bounds that memory as well.
+    """
+
+    def __init__(self, limit: int | None = None) -> None:
+        self.limit = MAX_CONTENT_BYTES if limit is None else limit
+        self.spent = 0
+
+    def charge_page(self, page: PageObject, number: int) -> None:
+        """Charge what reading page `number` (1-based) will interpret; `ReadFailure` past the limit."""
+        where = f"page {number}"
+        contents = _resolved(page.get("/Contents"), f"{where}: /Contents")
+        resources = _resolved(page.get("/Resources"), f"{where}: /Resources")
+        self._charge(contents, resources, 1, 0, frozenset(), where, fonts=True)
+
+    def charge_stream(self, stream: StreamObject, resources: object, where: str) -> None:
+        """Charge a stream drawn on its own (a signature appearance) with the resources it uses."""
+        self._charge(stream, resources, 1, 0, frozenset(), where, fonts=True)
+
+    def _charge(self, contents: object, resources: object, uses: int, depth: int, drawing: frozenset[int],
+                where: str, *, fonts: bool) -> None:
+        data = self._data(contents)
+        self._spend(len(data) * uses, where)
+        resolved = _resolved(resources)
+        if not isinstance(resolved, DictionaryObject):
+            return
+        if fonts:  # once per resource dictionary: a form without its own shares its parent's fonts
+            self._charge_fonts(resolved, where)
+        xobjects = _resolved(resolved.get("/XObject"))
+        if not isinstance(xobjects, DictionaryObject) or depth >= _MAX_FORM_DEPTH:
+            return
+        for name, count in Counter(match.group(1) for match in _DO.finditer(data)).items():
+            form = _resolved(xobjects.get("/" + name.decode("latin-1")))
+            if not isinstance(form, StreamObject) or form.get("/Subtype") != "/Form" or id(form) in drawing:
+                continue  # images are never decoded; a form drawing itself is stopped by the walkers
+            own = form.get("/Resources")
+            self._charge(form, own if own is not None else resolved, uses * count, depth + 1, drawing | {id(form)},
+                         where, fonts=own is not None)
+
+    def _charge_fonts(self, resources: DictionaryObject, where: str) -> None:
+        fonts = _resolved(resources.get("/Font"))
+        if not isinstance(fonts, DictionaryObject):
+            return
+        for value in fonts.values():
+            font = _resolved(value)
+            if isinstance(font, DictionaryObject):
+                for key in ("/ToUnicode", "/Encoding"):  # an embedded CMap is a stream too
+                    cmap = _resolved(font.get(key))
+                    if isinstance(cmap, StreamObject):
+                        self._spend(len(_decoded(cmap)), where)
+
+    def _data(self, contents: object) -> bytes:
+        resolved = _resolved(contents)
+        if isinstance(resolved, StreamObject):
+            return _decoded(resolved)
+        if isinstance(resolved, ArrayObject):
+            parts = []
+            for part in resolved:
+                stream = _resolved(part)
+                if isinstance(stream, StreamObject):
+                    parts.append(_decoded(stream))
+            return b"\n".join(parts)
+        return b""
+
+    def _spend(self, amount: int, where: str) -> None:
+        self.spent += amount
+        if self.spent > self.limit:
+            raise ReadFailure(
+                ReadProblem.CORRUPT,
+                f"{where}: more than {self.limit} bytes of drawing operators to interpret "
+                "(forms counted per use): runaway or crafted content",
+            )
+
+
+def _resolved(value: object, loop_is: str | None = None) -> object:
+    """Follow indirect references; an object that is only a reference to itself (or to another such
+    object) resolves to None, or raises `ReadFailure` naming `loop_is` when that part is essential."""
+    for _ in range(_MAX_REFERENCE_HOPS):
+        if not isinstance(value, IndirectObject):
+            return value
+        reference = value
+        try:
+            value = reference.get_object()
+        except (AttributeError, RecursionError):  # pypdf trips over "4 0 obj 4 0 R endobj" itself
+            break
+    else:
+        if not isinstance(value, IndirectObject):
+            return value
+    if loop_is is None:
+        return None
+    raise ReadFailure(ReadProblem.CORRUPT, f"{loop_is} is a reference loop (object {reference.idnum} refers to itself)")
 
 
 def page_lines(page: PageObject, page_number: int, source: Source = Source.PAGE_TEXT,
@@ -61,6 +264,8 @@ def page_lines(page: PageObject, page_number: int, source: Source = Source.PAGE_
     """A page's text as lines split into columns; plain extraction when layout mode fails."""
     try:
         text = page.extract_text(extraction_mode="layout")
+    except LimitReachedError as error:  # plain mode would only hit the same limit, a second time
+        raise ReadFailure(ReadProblem.CORRUPT, f"page {page_number}: {limit_detail(error)}") from error
     except Exception:  # pypdf's layout mode trips on some fonts; plain mode still reads them
         text = page.extract_text()
     return layout_lines(normalize(text), page_number, source, field_name)
@@ -99,23 +304,40 @@ def _segments(row: str) -> list[tuple[int, int, str]]:
     return segments
 
 
-def signature_fields(reader: PdfReader) -> list[SignatureField]:
-    """Every signature widget, with the text its visible appearance shows."""
+def signature_fields(reader: PdfReader, budget: ContentBudget | None = None) -> list[SignatureField]:
+    """Every signature widget (the first `MAX_SIGNATURE_FIELDS`), with the text its appearance shows.
+
+    Pages are scanned in order until `MAX_ANNOTATIONS` annotations have been looked at. Appearance
+    streams are charged to `budget` (a fresh one when none is given) before they are read. Signatures
+    themselves are found by pyHanko through the AcroForm, whatever this scan sees.
+    """
+    budget = budget if budget is not None else ContentBudget()
     fields: list[SignatureField] = []
+    examined = 0
+    seen_arrays: set[int] = set()
     for page_number, page in enumerate(reader.pages, start=1):
-        for annotation in page.get("/Annots", None) or []:
-            widget = annotation.get_object()
+        annotations = _resolved(page.get("/Annots", None))
+        if not isinstance(annotations, ArrayObject) or id(annotations) in seen_arrays:
+            continue  # an /Annots array shared by every page is one page's widgets, read once
+        seen_arrays.add(id(annotations))
+        examined += len(annotations)
+        if examined > MAX_ANNOTATIONS:
+            break  # 20 000 pages x 100 000 links would take hours; widgets further on stay unlisted
+        for annotation in annotations:
+            widget = _resolved(annotation)
             if not isinstance(widget, DictionaryObject) or widget.get("/Subtype") != "/Widget":
                 continue
             field = _field_of(widget)
             if field.get("/FT") != "/Sig":
                 continue
+            if len(fields) == MAX_SIGNATURE_FIELDS:
+                return fields
             fields.append(
                 SignatureField(
                     name=_field_name(field),
                     page=page_number,
                     signed=field.get("/V") is not None,
-                    appearance_text=_appearance_text(widget, page_number, _field_name(field)),
+                    appearance_text=_appearance_text(widget, page_number, _field_name(field), budget),
                 )
             )
     return fields
@@ -140,15 +362,16 @@ def _field_name(field: DictionaryObject) -> str:
     return ".".join(reversed(names))
 
 
-def _appearance_text(widget: DictionaryObject, page_number: int, field_name: str) -> str:
+def _appearance_text(widget: DictionaryObject, page_number: int, field_name: str, budget: ContentBudget) -> str:
     """Text drawn by the widget's normal appearance stream, via a throwaway page."""
-    appearance = widget.get("/AP")
-    normal = appearance.get_object().get("/N") if appearance is not None else None
-    stream = normal.get_object() if normal is not None else None
+    appearance = _resolved(widget.get("/AP"))
+    normal = appearance.get("/N") if isinstance(appearance, DictionaryObject) else None
+    stream = _resolved(normal)
     if not isinstance(stream, StreamObject):
         return ""
-    page = PageObject.create_blank_page(width=1000, height=1000)
     resources = stream.get("/Resources")
+    budget.charge_stream(stream, resources, f"signature field {field_name!r} on page {page_number}")
+    page = PageObject.create_blank_page(width=1000, height=1000)
     if resources is not None:
         page[NameObject("/Resources")] = resources
     page[NameObject("/Contents")] = stream

@@ -11,6 +11,7 @@ import hashlib
 from pathlib import Path
 
 from asn1crypto.x509 import Certificate
+from pypdf.errors import LimitReachedError
 
 from extractors import docx as docx_extractor
 from extractors import pdf as pdf_extractor
@@ -23,6 +24,7 @@ from extractors.sniff import is_system_file, sniff
 
 _EXTENSION_KINDS = {".pdf": "pdf", ".docx": "docx"}
 _HASH_CHUNK = 1024 * 1024
+_IMAGED_PAGES = 3  # pages looked at for scan detection
 
 
 def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> DocumentFacts:
@@ -32,10 +34,14 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> Document
     a bad root raises `TrustRootError`, a configuration error rather than a fact about the file.
     """
     roots = load_trust_roots(trust_roots)  # cached: checks every file's version, parses changed ones
-    if path.is_symlink():
-        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.LINK, "symbolic links are not followed"))
-    if path.is_dir():
-        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, "folder cannot be listed"))
+    try:
+        # lstat can fail too: a path longer than PATH_MAX (ENAMETOOLONG), a folder gone meanwhile.
+        if path.is_symlink():
+            return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.LINK, "symbolic links are not followed"))
+        if path.is_dir():
+            return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, "folder cannot be listed"))
+    except OSError as error:
+        return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, f"cannot reach the file: {error}"))
     if is_system_file(path.name):
         return DocumentFacts(kind=FileKind.SYSTEM, size=_size(path), sha256="")
     try:
@@ -48,8 +54,8 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> Document
     kind = FileKind(expected) if expected else FileKind.OTHER
     if size == 0:
         return _failed(kind, size, digest, ReadFailure(ReadProblem.EMPTY, "zero bytes"))
-    actual = sniff(path)
     try:
+        actual = sniff(path)
         if expected is None:
             raise ReadFailure(ReadProblem.UNSUPPORTED, f"unsupported file type {path.suffix or '(none)'}", actual)
         if actual != expected:
@@ -61,27 +67,42 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> Document
         return _failed(kind, size, digest, failure)
     except TrustRootError:
         raise
-    except (RecursionError, MemoryError) as error:
-        return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
+    except PermissionError as error:  # readable for hashing, then not: the permissions changed meanwhile
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.NO_ACCESS, str(error)))
+    except RecursionError as error:  # pypdf resolves some references recursively: an object naming itself
+        detail = f"reference loop or nesting too deep (RecursionError: {error})"
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, detail))
+    except MemoryError as error:
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"MemoryError: {error}"))
+    except LimitReachedError as error:
+        return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, pdf_extractor.limit_detail(error)))
     except Exception as error:  # a damaged file must never stop the batch
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
 
 
 def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate]) -> DocumentFacts:
-    reader = pdf_extractor.open_pdf(path)
-    pages = reader.pages
-    lines = pdf_extractor.page_lines(pages[0], 1)
-    if len(pages) > 1:
-        lines += pdf_extractor.page_lines(pages[len(pages) - 1], len(pages))
-    fields = pdf_extractor.signature_fields(reader)
-    header = parse_header(lines, pdf_extractor.appearance_lines(fields))
-    # pyHanko only finds signatures through the AcroForm: without one (and no widget) there is none.
-    has_form = fields or "/AcroForm" in reader.root_object
-    signatures = verify_signatures(path, roots, known_fields=fields) if has_form else ()
-    return DocumentFacts(
-        kind=FileKind.PDF, size=size, sha256=digest, page_count=len(pages), header=header,
-        signature_fields=tuple(fields), signatures=signatures, imaging=page_imaging(reader),
-    )
+    with pdf_extractor.reading_limits():  # pypdf's limits, tightened, for everything below
+        reader = pdf_extractor.open_pdf(path)
+        pages = reader.pages
+        count = len(pages)
+        # Charge every page that will be interpreted (first, last, and the first ones imaged) before
+        # pypdf or the imaging walk decodes anything; see `ContentBudget`.
+        budget = pdf_extractor.ContentBudget()
+        for index in sorted({0, count - 1} | set(range(min(count, _IMAGED_PAGES)))):
+            budget.charge_page(pages[index], index + 1)
+        lines = pdf_extractor.page_lines(pages[0], 1)
+        if count > 1:
+            lines += pdf_extractor.page_lines(pages[count - 1], count)
+        fields = pdf_extractor.signature_fields(reader, budget)
+        header = parse_header(lines, pdf_extractor.appearance_lines(fields))
+        # pyHanko only finds signatures through the AcroForm: without one (and no widget) there is none.
+        has_form = fields or "/AcroForm" in reader.root_object
+        signatures = verify_signatures(path, roots, known_fields=fields) if has_form else ()
+        return DocumentFacts(
+            kind=FileKind.PDF, size=size, sha256=digest, page_count=count, header=header,
+            signature_fields=tuple(fields), signatures=signatures,
+            imaging=page_imaging(reader, max_pages=_IMAGED_PAGES),
+        )
 
 
 def _read_docx(path: Path, size: int, digest: str) -> DocumentFacts:

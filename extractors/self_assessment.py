@@ -86,6 +86,9 @@ MAX_ROWS = 5000
 MAX_COLUMNS = 60
 # A header cell longer than this is a title or a note, not a column name.
 MAX_HEADER_KEY = 120
+# A CSV is read whole and decoded: a real table is tens of KiB, so this is room for anything real
+# while a multi-GiB file named "Bảng tự đánh giá.csv" never reaches memory.
+MAX_CSV_BYTES = 16 * 1024 * 1024
 
 _XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
 _CSV_SUFFIXES = frozenset({".csv", ".tsv"})
@@ -222,6 +225,8 @@ def _read(path: Path) -> SelfAssessmentTable:
     if suffix in _CSV_SUFFIXES:
         if actual != "unknown":
             raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {suffix} but holds {actual}", actual)
+        if size > MAX_CSV_BYTES:
+            raise ReadFailure(ReadProblem.CORRUPT, f"{size} bytes is no self-assessment table (limit {MAX_CSV_BYTES})")
         return _csv_table(path)
     raise ReadFailure(ReadProblem.UNSUPPORTED, f"unsupported table format {suffix or '(none)'}", actual)
 

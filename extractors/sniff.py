@@ -1,12 +1,32 @@
-"""What a file really is, from its first bytes, whatever its name says."""
+"""What a file really is, from its first bytes, whatever its name says.
+
+A zip's kind is read from its member names, which means listing its central directory. That
+listing is checked first from the end-of-central-directory record (a few bytes at the end of the
+file): a crafted directory of millions of entries would otherwise cost hundreds of MiB of
+`ZipInfo` objects before any limit in `extractors.docx.check_archive` could look at it.
+"""
 
 from __future__ import annotations
 
+import struct
 import zipfile
 from pathlib import Path
 
+from extractors.errors import ReadFailure
+from extractors.models import ReadProblem
+
 # The names the field uses for operating-system litter that is never evidence.
 SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
+
+# An Office file has tens of parts, a big one a few thousand (one per image or sheet); the directory
+# holds each name once, so 4 MiB is room for 10 000 entries with long names.
+MAX_ZIP_ENTRIES = 10_000
+MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
+
+_END_OF_DIRECTORY = b"PK\x05\x06"
+_ZIP64_LOCATOR = b"PK\x06\x07"
+_ZIP64_END_OF_DIRECTORY = b"PK\x06\x06"
+_END_SEARCH = 22 + 65_535  # the fixed record plus the longest comment
 
 
 def is_system_file(name: str) -> bool:
@@ -16,7 +36,10 @@ def is_system_file(name: str) -> bool:
 
 
 def sniff(path: Path) -> str:
-    """The content kind: pdf, docx, xlsx, zip, ole (legacy Office), image, or unknown."""
+    """The content kind: pdf, docx, xlsx, zip, ole (legacy Office), image, or unknown.
+
+    Raises `ReadFailure` (corrupt) for a zip whose central directory is too large to list safely.
+    """
     with path.open("rb") as handle:
         head = handle.read(1024)
     if b"%PDF-" in head:
@@ -30,11 +53,58 @@ def sniff(path: Path) -> str:
     return "unknown"
 
 
+def check_zip_directory(path: Path) -> None:
+    """Refuse a zip whose central directory declares more entries or bytes than an Office file has.
+
+    A file without a readable end record is left to `zipfile`, which reports it as damaged.
+    """
+    entries, size = _directory_extent(path)
+    if entries > MAX_ZIP_ENTRIES or size > MAX_ZIP_DIRECTORY_BYTES:
+        raise ReadFailure(
+            ReadProblem.CORRUPT,
+            f"zip directory lists {entries} entries in {size} bytes "
+            f"(limits {MAX_ZIP_ENTRIES} entries, {MAX_ZIP_DIRECTORY_BYTES} bytes); not opened",
+        )
+
+
+def _directory_extent(path: Path) -> tuple[int, int]:
+    """(entries, bytes) of the central directory as its end record declares them; (0, 0) if absent."""
+    with path.open("rb") as handle:
+        handle.seek(0, 2)
+        file_size = handle.tell()
+        start = max(0, file_size - _END_SEARCH)
+        handle.seek(start)
+        tail = handle.read()
+        at = tail.rfind(_END_OF_DIRECTORY)
+        if at < 0 or len(tail) - at < 22:
+            return 0, 0
+        entries, size = struct.unpack("<xxxxxxxxxxHI", tail[at : at + 16])
+        if entries != 0xFFFF and size != 0xFFFFFFFF:
+            return entries, size
+        # ZIP64: the 32-bit fields are saturated; the real counts sit in the ZIP64 end record,
+        # which the locator just before the end record points to.
+        locator = start + at - 20
+        if locator < 0:
+            return entries, size
+        handle.seek(locator)
+        record = handle.read(20)
+        if record[:4] != _ZIP64_LOCATOR:
+            return entries, size
+        (offset,) = struct.unpack("<Q", record[8:16])
+        handle.seek(offset)
+        zip64 = handle.read(56)
+        if len(zip64) < 56 or zip64[:4] != _ZIP64_END_OF_DIRECTORY:
+            return entries, size
+        entries64, size64 = struct.unpack("<QQ", zip64[32:48])
+        return entries64, size64
+
+
 def _zip_kind(path: Path) -> str:
+    check_zip_directory(path)
     try:
         with zipfile.ZipFile(path) as archive:
             names = set(archive.namelist())
-    except (zipfile.BadZipFile, OSError):
+    except Exception:  # zipfile raises BadZipFile, OSError, ValueError, … on crafted directories
         return "zip"
     if "word/document.xml" in names:
         return "docx"

@@ -67,11 +67,23 @@ def _unit(root: Path) -> UnitFolder:
     files: list[Path] = []
     for folder, dirnames, filenames in os.walk(root, followlinks=False, onerror=partial(_unlisted, files=files)):
         base = Path(folder)
-        files.extend(base / name for name in dirnames if (base / name).is_symlink())
+        files.extend(base / name for name in dirnames if _is_link(base / name))
         files.extend(base / name for name in filenames)
-    table = _self_assessment([f for f in files if f.parent == root and not f.is_symlink()])
+    table = _self_assessment([f for f in files if f.parent == root and not _is_link(f)])
     evidence = sorted((f for f in files if f != table), key=lambda f: nfc(f.relative_to(root).as_posix()))
     return UnitFolder(nfc(root.name), root, table, tuple(evidence))
+
+
+def _is_link(path: Path) -> bool:
+    """Whether a path is a link (listed, never followed).
+
+    A path the system cannot even stat (ENAMETOOLONG past PATH_MAX) is not taken for a link: walking
+    into it fails and `_unlisted` reports it once as an entry of its own.
+    """
+    try:
+        return path.is_symlink()
+    except OSError:
+        return False
 
 
 def _unlisted(error: OSError, files: list[Path]) -> None:
