@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 
 from criteria_map.assignments import Assignment, responsible_for
 from criteria_map.criteria import CriteriaSet, code_key, parent_of
@@ -18,7 +19,7 @@ from criteria_map.matching import CriterionTarget, location_codes, match_evidenc
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.citations import find_citations
 from extractors.explanations import analyse_explanation
-from extractors.models import AssessmentRow, FileKind, SelfAssessmentTable
+from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, SelfAssessmentTable
 from validators import RuleContext, validate_criterion, validate_unit
 from validators.model import CitationCheck, CriterionFacts, UnitFacts
 
@@ -33,6 +34,18 @@ class _Claim:
     keywords: tuple[str, ...] = ()
     document_types: tuple[str, ...] = ()
     row: AssessmentRow | None = None
+
+    @cached_property
+    def explanation(self) -> ExplanationFacts | None:
+        """The row's explanation analysed, once: its citations serve matching and its facets the rules."""
+        return analyse_explanation(self.row.explanation) if self.row is not None else None
+
+    @property
+    def citations(self) -> tuple[Citation, ...]:
+        """Documents cited in the explanation and in the evidence column."""
+        if self.row is None or self.explanation is None:
+            return ()
+        return self.explanation.citations + find_citations(self.row.evidence_text)
 
 
 def assess_unit(
@@ -55,7 +68,7 @@ def assess_unit(
             title=claim.title,
             keywords=claim.keywords,
             document_types=claim.document_types,
-            citations=find_citations(f"{claim.row.explanation}\n{claim.row.evidence_text}") if claim.row else (),
+            citations=claim.citations,
             is_leaf=not any(other.startswith(claim.code + ".") for other in claims),
         )
         for claim in claims.values()
@@ -123,7 +136,7 @@ def _criteria(
         children = tuple(c for c in claims if parent_of(c) == code)
         supporting = tuple(i.path for i in items if code in i.criteria)
         below = sum(1 for i in items if any(c == code or c.startswith(code + ".") for c in i.criteria))
-        explanation = analyse_explanation(row.explanation) if row is not None else None
+        explanation = claim.explanation
         self_score = row.self_score if row is not None else None
         if self_score is None and children and all(done[c].self_score is not None for c in children):
             self_score = sum(done[c].self_score or 0.0 for c in children)

@@ -22,21 +22,12 @@ from rapidfuzz import fuzz
 
 from criteria_map.folders import criteria_for_path, criterion_code
 from extractors.models import Citation, DocumentFacts
-from extractors.text import fold
+from extractors.text import fold, fold_spelled_out
 from validators.model import CitationCheck, CitationStatus
 
 TITLE_MIN_SCORE = 70.0  # below this a title match is a guess
 TITLE_MIN_MARGIN = 6.0  # the best criterion must beat the runner-up by this much
 
-_ABBREVIATIONS = (
-    (re.compile(r"\bcchc\b"), "cai cach hanh chinh"),
-    (re.compile(r"\btthc\b"), "thu tuc hanh chinh"),
-    (re.compile(r"\bqppl\b"), "quy pham phap luat"),
-    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
-    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
-    (re.compile(r"\bcbcc\b"), "can bo cong chuc"),
-    (re.compile(r"\bktxh\b"), "kinh te xa hoi"),
-)
 _FILE_LABEL = re.compile(r"^(?:tlkc|tai lieu kiem chung)\s*[.:_-]?\s*", re.IGNORECASE)
 
 
@@ -61,14 +52,6 @@ class CriterionTarget:
     document_types: tuple[str, ...] = ()
     citations: tuple[Citation, ...] = ()  # cited in its explanation and evidence columns
     is_leaf: bool = True
-
-
-def comparable(text: str) -> str:
-    """Folded text with the field's abbreviations spelled out."""
-    folded = fold(text)
-    for pattern, words in _ABBREVIATIONS:
-        folded = pattern.sub(words, folded)
-    return folded
 
 
 def match_evidence(
@@ -161,14 +144,14 @@ def _document_text(path: str, facts: DocumentFacts) -> str:
 
 
 def _score(text: str, target: CriterionTarget, doc_type: str | None) -> float:
-    scores = [fuzz.token_set_ratio(comparable(target.title), text)]
-    scores += [fuzz.partial_ratio(comparable(keyword), text) for keyword in target.keywords]
+    scores = [fuzz.token_set_ratio(fold_spelled_out(target.title), text)]
+    scores += [fuzz.partial_ratio(fold_spelled_out(keyword), text) for keyword in target.keywords]
     bonus = 5.0 if doc_type is not None and doc_type in target.document_types else 0.0
     return min(100.0, max(scores) + bonus)
 
 
 def _by_title(path: str, facts: DocumentFacts, leaves: Sequence[CriterionTarget]) -> Match | None:
-    text = comparable(_document_text(path, facts))
+    text = fold_spelled_out(_document_text(path, facts))
     if not text.strip():
         return None
     doc_type = facts.header.doc_type.value if facts.header.doc_type else None

@@ -6,7 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from criteria_map.matching import Match
-from extractors.models import DocumentFacts, ExplanationFacts
+from extractors.models import DocumentFacts, ExplanationFacts, FileKind
 from validators.model import CitationCheck, Finding
 
 
@@ -104,7 +104,7 @@ class UnitAssessment:
     @property
     def unmatched(self) -> tuple[str, ...]:
         """Evidence files tied to no criterion (OS litter aside)."""
-        return tuple(item.path for item in self.evidence if not item.matches and item.facts.kind.value != "system")
+        return tuple(item.path for item in self.evidence if not item.matches and item.facts.kind is not FileKind.SYSTEM)
 
     def all_findings(self) -> tuple[tuple[str, str | None, Finding], ...]:
         """Every finding with where it belongs: ("unit", None, f), ("criterion", code, f), ("document", path, f)."""

@@ -14,6 +14,8 @@ from typing import Generic, TypeVar
 
 T = TypeVar("T")
 
+VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7), "ICT")  # one time zone for the whole country
+
 
 class FileKind(StrEnum):
     """What a file really is, judged from its bytes and its name."""
@@ -92,6 +94,11 @@ class Located(Generic[T]):
     value: T
     raw: str
     where: Where
+
+
+def value_of(located: Located[str] | None) -> str | None:
+    """A located text's value, None when absent or blank."""
+    return located.value if located is not None and located.value else None
 
 
 @dataclass(frozen=True)
@@ -200,6 +207,11 @@ class SignatureFacts:
     trust_detail: str  # why, in English, for developers and the report's detail column
     revocation: str  # "not-checked" unless CRLs were supplied
     error: str | None = None  # what pyHanko could not do, if anything
+
+    @property
+    def moment(self) -> dt.datetime | None:
+        """When it was signed: the timestamp if there is one, else the time the signer claims."""
+        return self.timestamp_time or self.signing_time
 
 
 @dataclass(frozen=True)

@@ -60,7 +60,7 @@ from pyhanko.sign.validation.status import ModificationInfo, SignatureStatus
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
-from extractors.models import Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
+from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
 from extractors.text import strip_marks
 
@@ -70,7 +70,6 @@ TrustRoot: TypeAlias = Path | x509.Certificate
 _ROOT_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
 _PEM_CERTIFICATE_TYPES = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
 # Naive PDF dates (/M without a zone) come from Vietnamese signing tools running on local time.
-_VIETNAM_TIME = dt.timezone(dt.timedelta(hours=7))
 # Signing certificates of Vietnamese bodies often assert digitalSignature only (persons' usually
 # add nonRepudiation); either one is a signing key. pyHanko's default is nonRepudiation alone.
 _SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
@@ -929,7 +928,7 @@ def _attempt(read: Any) -> Any:
 def _aware(value: dt.datetime | None) -> dt.datetime | None:
     if value is None or not isinstance(value, dt.datetime):
         return None
-    return value if value.tzinfo is not None else value.replace(tzinfo=_VIETNAM_TIME)
+    return value if value.tzinfo is not None else value.replace(tzinfo=VIETNAM_TIME)
 
 
 def _kebab(value: Enum | None) -> str | None:

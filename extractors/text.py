@@ -50,3 +50,25 @@ def strip_marks(text: str) -> str:
 def fold(text: str) -> str:
     """Lower case without diacritics, blanks folded, for fuzzy comparison ("Ủy  ban" -> "uy ban")."""
     return strip_marks(squash(text)).lower()
+
+
+# Abbreviations administrative writing uses for the same words, spelled out after folding.
+_ABBREVIATIONS = (
+    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
+    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
+    (re.compile(r"\bcchc\b"), "cai cach hanh chinh"),
+    (re.compile(r"\btthc\b"), "thu tuc hanh chinh"),
+    (re.compile(r"\bqppl\b"), "quy pham phap luat"),
+    (re.compile(r"\bcbcc\b"), "can bo cong chuc"),
+    (re.compile(r"\bktxh\b"), "kinh te xa hoi"),
+    (re.compile(r"\btp\b"), "thanh pho"),
+    (re.compile(r"\btt\b"), "thi tran"),
+)
+
+
+def fold_spelled_out(text: str) -> str:
+    """`fold`, then the field's abbreviations spelled out ("UBND xã" -> "uy ban nhan dan xa")."""
+    folded = fold(text)
+    for pattern, words in _ABBREVIATIONS:
+        folded = pattern.sub(words, folded)
+    return folded

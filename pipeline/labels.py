@@ -11,6 +11,7 @@ import datetime as dt
 import inspect
 from enum import StrEnum
 
+from extractors.models import DocumentHeader, value_of
 from validators.format import vn_score
 from validators.registry import rule_by_key
 
@@ -203,3 +204,11 @@ def score(value: float | None, lang: Lang = Lang.VI) -> str:
 def date(value: dt.date | None, lang: Lang = Lang.VI) -> str:
     """30/01/2023 in both languages (the documents' own convention); "—" when unknown."""
     return value.strftime("%d/%m/%Y") if value is not None else label("unknown", lang)
+
+
+def number_and_symbol(header: DocumentHeader, blank: str = "…") -> str | None:
+    """The number and symbol as the header prints them: 11/KH-UBND, 30/2018/QĐ-UBND; `blank` for a blank number."""
+    number, year, symbol = value_of(header.number), value_of(header.number_year), value_of(header.symbol)
+    if number is None and symbol is None:
+        return None
+    return "/".join([number or blank, *(part for part in (year, symbol) if part)])

@@ -24,15 +24,14 @@ from urllib.parse import quote, urlsplit
 
 from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import DocumentFacts, Located, SignatureFacts
+from extractors.models import VIETNAM_TIME, DocumentFacts, SignatureFacts, value_of
 from pipeline import __version__
-from pipeline.labels import Lang, date, has_label, label, rule_label, score
+from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.model import Finding, Outcome, Proof
 
 PAGE_NAME = "report.html"
 INDEX_NAME = "index.html"
 # Nothing may be fetched: inline styles only, images only as data: URIs (none are used today).
-_VIETNAM = dt.timezone(dt.timedelta(hours=7), "ICT")  # one time zone for the whole country
 CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
@@ -314,20 +313,6 @@ def _findings(findings: Iterable[Finding], path: str | None, lang: Lang) -> _Htm
 # -------------------------------------------------------------------------------------------- documents
 
 
-def _value(located: Located[str] | None) -> str | None:
-    return located.value if located is not None and located.value else None
-
-
-def _number_symbol(facts: DocumentFacts) -> str | None:
-    """11/KH-UBND as the header prints it, the year of a legal document kept (30/2018/QĐ-UBND); "…" for a blank."""
-    header = facts.header
-    number = header.number.value if header.number is not None else None
-    year, symbol = _value(header.number_year), _value(header.symbol)
-    if not number and symbol is None:
-        return None
-    return "/".join([number or "…", *(part for part in (year, symbol) if part)])
-
-
 def _signature_rows(facts: DocumentFacts, lang: Lang) -> _Html:
     if not facts.signatures and not facts.signature_fields:
         return _el("p", _t("no_signatures", lang), class_="meta")
@@ -354,7 +339,7 @@ def _signature_rows(facts: DocumentFacts, lang: Lang) -> _Html:
 def _signature_row(sig: SignatureFacts, lang: Lang) -> _Html:
     subject = sig.subject
     cn = subject.common_name if subject is not None and subject.common_name else _t("unknown", lang)
-    when = _moment(sig.timestamp_time or sig.signing_time, lang)
+    when = _moment(sig.moment, lang)
 
     return _el(
         "tr",
@@ -373,7 +358,7 @@ def _moment(moment: dt.datetime | None, lang: Lang) -> str:
         return _t("unknown", lang)
     if moment.tzinfo is None:  # no zone recorded: show it as written rather than guess
         return moment.strftime("%d/%m/%Y %H:%M:%S")
-    return moment.astimezone(_VIETNAM).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+7)"
+    return moment.astimezone(VIETNAM_TIME).strftime("%d/%m/%Y %H:%M:%S") + " (UTC+7)"
 
 
 def _state(value: str, lang: Lang) -> str:
@@ -388,15 +373,15 @@ def _document_block(item: EvidenceItem, lang: Lang) -> _Html:
     facts = item.facts
     header = facts.header
     issued = header.date.value.as_date() if header.date is not None else None
-    number = _number_symbol(facts)
+    number = number_and_symbol(facts.header)
     unknown = _t("unknown", lang)
     rows: list[tuple[str, _Child]] = [
         ("number_symbol", number or unknown),
-        ("doc_type", _value(header.type_name) or _value(header.doc_type) or unknown),
+        ("doc_type", value_of(header.type_name) or value_of(header.doc_type) or unknown),
         ("issue_date", date(issued, lang) if issued else (header.date.raw if header.date else unknown)),
-        ("issuer", _value(header.issuer) or unknown),
-        ("subject", _value(header.subject) or unknown),
-        ("signer", " – ".join(p for p in (_value(header.signer_role), _value(header.signer_name)) if p) or unknown),
+        ("issuer", value_of(header.issuer) or unknown),
+        ("subject", value_of(header.subject) or unknown),
+        ("signer", " – ".join(p for p in (value_of(header.signer_role), value_of(header.signer_name)) if p) or unknown),
     ]
     if facts.read_error is not None:
         # Nothing was read: a column of dashes would hide the one fact that matters.

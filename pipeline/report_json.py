@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import DocumentFacts, DocumentHeader, Located, SignatureFacts
+from extractors.models import DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from pipeline import __version__
 from validators.model import Finding
 
@@ -33,8 +33,7 @@ _PROVENANCE_FIELDS = (
 
 def unit_report(unit: UnitAssessment) -> dict[str, Any]:
     """The JSON-ready report of one unit."""
-    findings = [f for item in unit.evidence for f in item.findings] + [f for c in unit.criteria for f in c.findings]
-    findings += unit.findings
+    findings = [finding for _, _, finding in unit.all_findings()]
     return {
         "unit": unit.unit,
         "year": unit.year,
@@ -158,23 +157,19 @@ def _time(moment: dt.datetime | None) -> str | None:
     return moment.isoformat() if moment is not None else None
 
 
-def _value(located: Located[str] | None) -> str | None:
-    return located.value if located is not None and located.value else None
-
-
 def _document(header: DocumentHeader) -> dict[str, Any]:
     date = header.date.value.as_date() if header.date is not None else None
     return {
-        "number": _value(header.number),
-        "symbol": _value(header.symbol),
-        "type": _value(header.doc_type),
-        "type_name": _value(header.type_name),
+        "number": value_of(header.number),
+        "symbol": value_of(header.symbol),
+        "type": value_of(header.doc_type),
+        "type_name": value_of(header.type_name),
         "date": date.isoformat() if date else None,
-        "issuer": _value(header.issuer),
-        "place": _value(header.place),
-        "subject": _value(header.subject),
-        "signer": _value(header.signer_name),
-        "signer_role": _value(header.signer_role),
+        "issuer": value_of(header.issuer),
+        "place": value_of(header.place),
+        "subject": value_of(header.subject),
+        "signer": value_of(header.signer_name),
+        "signer_role": value_of(header.signer_role),
     }
 
 

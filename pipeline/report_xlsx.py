@@ -32,9 +32,9 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
-from extractors.models import DocumentFacts, DocumentHeader, Located, SignatureFacts
+from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from pipeline import __version__
-from pipeline.labels import Lang, date, has_label, label, rule_label, score
+from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.model import Finding, Outcome
 
 # Labels pipeline/labels.py does not have yet: (Vietnamese, English).
@@ -52,7 +52,6 @@ MIN_WIDTH = 6
 EXCEL_CELL_LIMIT = 32_767  # characters Excel accepts in one cell; more and it "repairs" the file
 # What makes Excel (or LibreOffice) read typed text as a formula: OWASP CSV-injection guidance.
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-_VIETNAM = dt.timezone(dt.timedelta(hours=7))  # signing times are shown in the country's own time
 
 CellValue = str | int | float | bool | dt.date | None
 
@@ -299,21 +298,8 @@ def _criteria(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
     fit_columns(sheet)
 
 
-def _text(located: Located[str] | None) -> str | None:
-    return located.value if located is not None and located.value else None
-
-
-def _number_symbol(header: DocumentHeader) -> str | None:
-    """As printed: "11/KH-UBND", "30/2018/QĐ-UBND"; "/BC-UBND" when the number was left blank."""
-    number, symbol = _text(header.number), _text(header.symbol)
-    if number is None and symbol is None:
-        return None
-    parts = [number or "", _text(header.number_year), symbol or ""]
-    return "/".join(part for part in parts if part is not None)
-
-
 def _signer(header: DocumentHeader) -> str | None:
-    name, role = _text(header.signer_name), _text(header.signer_role)
+    name, role = value_of(header.signer_name), value_of(header.signer_role)
     if name and role:
         return f"{name} ({role})"
     return name or role
@@ -329,10 +315,10 @@ def _signature_line(signature: SignatureFacts, lang: Lang) -> str:
     name = (subject.common_name if subject else None) or signature.field_name
     organization = subject.organization if subject else None
     who = f"{name} ({organization})" if organization and organization != name else name
-    moment = signature.timestamp_time or signature.signing_time
+    moment = signature.moment
     day = None
     if moment is not None:
-        day = (moment.astimezone(_VIETNAM) if moment.tzinfo is not None else moment).date()
+        day = (moment.astimezone(VIETNAM_TIME) if moment.tzinfo is not None else moment).date()
     status = f"{_status(signature.integrity.value, lang)}/{_status(signature.trust.value, lang)}"
     return f"{who} – {status} – {date(day, lang)}"
 
@@ -383,11 +369,11 @@ def _documents(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
                     item.path,
                     ", ".join(item.criteria),
                     _matched_by(item, lang),
-                    _number_symbol(header),
-                    _text(header.type_name) or _text(header.doc_type),
+                    number_and_symbol(header, blank=""),
+                    value_of(header.type_name) or value_of(header.doc_type),
                     header.date.value.as_date() if header.date is not None else None,
-                    _text(header.issuer),
-                    _text(header.subject),
+                    value_of(header.issuer),
+                    value_of(header.subject),
                     _signer(header),
                     _signatures(item.facts, lang),
                     _lines(rule_label(f.rule, lang) for f in item.findings),

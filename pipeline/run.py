@@ -33,9 +33,7 @@ class RunResult:
 
     def fails(self, threshold: FailOn) -> bool:
         """Whether any finding reaches the --fail-on threshold."""
-        findings = [f for unit in self.units for item in unit.evidence for f in item.findings]
-        findings += [f for unit in self.units for c in unit.criteria for f in c.findings]
-        findings += [f for unit in self.units for f in unit.findings]
+        findings = [finding for unit in self.units for _, _, finding in unit.all_findings()]
         if threshold is FailOn.ZERO:
             return any(f.zeroes for f in findings)
         if threshold is FailOn.ERROR:

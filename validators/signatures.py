@@ -15,11 +15,6 @@ def signed(facts: DocumentFacts) -> tuple[SignatureFacts, ...]:
     return tuple(s for s in facts.signatures if s.subfilter != DOCUMENT_TIMESTAMP)
 
 
-def signing_moment(signature: SignatureFacts) -> dt.datetime | None:
-    """When a signature was made: its timestamp if it has one, else the time it claims."""
-    return signature.timestamp_time or signature.signing_time
-
-
 def who(signature: SignatureFacts) -> str:
     """The signer as the council reads it: CN, and the organisation when different."""
     subject = signature.subject

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 from validators.format import quoted, vn_date
 from validators.model import (
     PASSED,
@@ -22,8 +24,6 @@ def _difference(check: CitationCheck) -> str:
     for difference in check.differences:
         kind, _, value = difference.partition(":")
         if kind == "date":
-            from datetime import date
-
             parts.append(f"tài liệu ghi ngày {vn_date(date.fromisoformat(value))}")
         else:
             parts.append(f"tài liệu có ký hiệu {value}")

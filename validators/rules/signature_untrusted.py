@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity, Trust
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import signing_moment, when, who
+from validators.signatures import when, who
 
 
 class SignatureUntrusted(DocumentRule):
@@ -46,7 +46,7 @@ class SignatureUntrusted(DocumentRule):
                 return Verdict(
                     Outcome.FAILED,
                     f"Chứng thư của {who(signature)} không chuỗi được tới chứng thư gốc "
-                    f"tin cậy tại thời điểm ký ({when(signing_moment(signature))}).",
+                    f"tin cậy tại thời điểm ký ({when(signature.moment)}).",
                     Proof(signature.trust_detail, signature.page, f"signature:{signature.field_name}"),
                 )
         unknown = [s for s in checked if s.trust is Trust.UNKNOWN]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors.models import DocumentFacts
 from validators.format import vn_date
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import signed, signing_moment, who
+from validators.signatures import signed, who
 
 
 class SignedLongAfterIssue(DocumentRule):
@@ -32,7 +32,7 @@ class SignedLongAfterIssue(DocumentRule):
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         located = facts.header.date
         issued = located.value.as_date() if located is not None else None
-        moments = [(m, s) for s in signed(facts) if (m := signing_moment(s)) is not None]
+        moments = [(m, s) for s in signed(facts) if (m := s.moment) is not None]
         if issued is None or not moments:
             return NOT_APPLICABLE
         first, signature = min(moments, key=lambda pair: pair[0])

@@ -7,19 +7,10 @@ import re
 from rapidfuzz import fuzz
 
 from extractors.models import DocumentFacts, SignerKind
-from extractors.text import fold
+from extractors.text import fold, fold_spelled_out
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
 from validators.signatures import signed, who
-
-# Abbreviations certificates and headers use for the same words.
-_EXPANSIONS = (
-    (re.compile(r"\bubnd\b"), "uy ban nhan dan"),
-    (re.compile(r"\bhdnd\b"), "hoi dong nhan dan"),
-    (re.compile(r"\btp\b"), "thanh pho"),
-    (re.compile(r"\btt\b"), "thi tran"),
-)
-
 
 # Words every body's name shares; left in, they make "UBND xã Cao An" look like "UBND xã Tân Lập".
 _GENERIC_WORDS = frozenset(
@@ -49,10 +40,7 @@ _GENERIC_WORDS = frozenset(
 
 def comparable(name: str) -> str:
     """The distinctive part of a body's name: folded, abbreviations spelled out, generic words dropped."""
-    text = fold(name)
-    for pattern, spelled_out in _EXPANSIONS:
-        text = pattern.sub(spelled_out, text)
-    words = re.sub(r"[^\w\s]", " ", text).split()
+    words = re.sub(r"[^\w\s]", " ", fold_spelled_out(name)).split()
     distinctive = [word for word in words if word not in _GENERIC_WORDS]
     return " ".join(distinctive or words)
 
