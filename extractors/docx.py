@@ -4,6 +4,8 @@ Word documents keep the two-column header in a borderless table: the left cell
 holds the issuer and number, the right cell the motto and the place and date.
 Body paragraphs and tables are walked in document order; cells of one table row
 share visual rows so the header parser sees the same picture as on paper.
+Paragraphs typed in a legacy encoding (TCVN3, VNI) are turned into Unicode run
+group by run group, helped by the fonts the runs are drawn in (see `extractors.legacy`).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.oxml.ns import qn
+from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from extractors import legacy
 from extractors.errors import ReadFailure
 from extractors.models import Column, ReadProblem, Source, TextLine
 from extractors.sniff import check_zip_directory
@@ -146,25 +150,123 @@ def document_lines(document: Document) -> list[TextLine]:
     blocks = [element for element in document.element.body.iterchildren() if element.tag in _BLOCK_TAGS]
     head, tail = (blocks, []) if len(blocks) <= HEAD_BLOCKS + TAIL_BLOCKS else (
         blocks[:HEAD_BLOCKS], blocks[-TAIL_BLOCKS:])
+    fonts = _RunFonts(document)
     lines: list[TextLine] = []
     row = 0
     for element in head + tail:
         if element.tag == qn("w:p"):
-            row = _add_paragraph(lines, Paragraph(element, document), row, Column.FULL, Source.DOCX_BODY)
+            row = _add_paragraph(lines, Paragraph(element, document), row, Column.FULL, Source.DOCX_BODY, fonts)
         else:
-            row = _add_table(lines, Table(element, document), row)
+            row = _add_table(lines, Table(element, document), row, fonts)
     return lines
 
 
-def _add_paragraph(lines: list[TextLine], paragraph: Paragraph, row: int, column: Column, source: Source) -> int:
-    for text in normalize(paragraph.text).split("\n"):
+class _RunFonts:
+    """The fonts a Word document's runs are drawn in, as far as TCVN3 and VNI go.
+
+    A run's font is its own `w:rFonts`, else its character style's, else its paragraph style's (or
+    the default paragraph style's), else the document default, each style followed up its `w:basedOn`
+    chain. `w:hAnsi` comes before `w:ascii`: Word draws the characters past ASCII, where the legacy
+    code points are, in the hAnsi font. A document naming no legacy font anywhere skips all this.
+    """
+
+    def __init__(self, document: Document) -> None:
+        styles = document.styles.element
+        # By id, built here: python-docx's get_by_id puts the id into an XPath expression unescaped.
+        self._styles = {str(style.get(qn("w:styleId"))): style for style in styles.iterchildren(qn("w:style"))}
+        self._default_paragraph_style = next(
+            (
+                style_id
+                for style_id, style in self._styles.items()
+                if style.get(qn("w:type")) == "paragraph" and style.get(qn("w:default")) in ("1", "true")
+            ),
+            None,
+        )
+        self._document_default = _named_font(styles.find(f"{qn('w:docDefaults')}/{qn('w:rPrDefault')}/{qn('w:rPr')}"))
+        self._style_fonts: dict[str, str | None] = {}
+        self.any_legacy = _names_legacy_font(document.element, styles)
+
+    def paragraph_text(self, paragraph: Paragraph) -> str:
+        """The paragraph's text (as `paragraph.text`) with its legacy spans in Unicode."""
+        text = paragraph.text
+        if text.isascii():
+            return text
+        if not self.any_legacy:
+            return legacy.to_unicode(text)
+        paragraph_style = _style_id(paragraph._p.find(qn("w:pPr")), "w:pStyle") or self._default_paragraph_style
+        runs = paragraph._p.xpath("w:r | w:hyperlink/w:r")  # the runs `paragraph.text` joins
+        return legacy.runs_to_unicode(
+            [(run.text, legacy.font_hint(self._run_font(run, paragraph_style))) for run in runs]
+        )
+
+    def _run_font(self, run: BaseOxmlElement, paragraph_style: str | None) -> str | None:
+        properties = run.find(qn("w:rPr"))
+        return (
+            _named_font(properties)
+            or self._style_font(_style_id(properties, "w:rStyle"))
+            or self._style_font(paragraph_style)
+            or self._document_default
+        )
+
+    def _style_font(self, style_id: str | None) -> str | None:
+        if style_id is None:
+            return None
+        if style_id not in self._style_fonts:
+            font: str | None = None
+            seen: set[str] = set()
+            current: str | None = style_id
+            while font is None and current is not None and current not in seen and current in self._styles:
+                seen.add(current)  # a basedOn loop in a crafted file ends here
+                style = self._styles[current]
+                font = _named_font(style.find(qn("w:rPr")))
+                current = _style_id(style, "w:basedOn")
+            self._style_fonts[style_id] = font
+        return self._style_fonts[style_id]
+
+
+_HANSI, _ASCII = qn("w:hAnsi"), qn("w:ascii")  # Word draws characters past ASCII in the hAnsi font
+
+
+def _names_legacy_font(*roots: BaseOxmlElement) -> bool:
+    """Whether any `w:rFonts` under `roots` names a TCVN3 or VNI font; each distinct name is judged once
+    and nothing is collected, as a crafted body may hold half a million of them."""
+    judged: set[str] = set()
+    for root in roots:
+        for fonts in root.iter(qn("w:rFonts")):
+            for name in (fonts.get(_HANSI), fonts.get(_ASCII)):
+                if name and name not in judged:
+                    judged.add(name)
+                    if legacy.font_hint(name):
+                        return True
+    return False
+
+
+def _named_font(properties: BaseOxmlElement | None) -> str | None:
+    fonts = properties.find(qn("w:rFonts")) if properties is not None else None
+    if fonts is None:
+        return None
+    name = fonts.get(_HANSI) or fonts.get(_ASCII)
+    return str(name) if name else None
+
+
+def _style_id(parent: BaseOxmlElement | None, tag: str) -> str | None:
+    """`@w:val` of `parent`'s child `tag` (`w:pStyle`, `w:rStyle`, `w:basedOn`)."""
+    child = parent.find(qn(tag)) if parent is not None else None
+    value = child.get(qn("w:val")) if child is not None else None
+    return str(value) if value else None
+
+
+def _add_paragraph(
+    lines: list[TextLine], paragraph: Paragraph, row: int, column: Column, source: Source, fonts: _RunFonts
+) -> int:
+    for text in normalize(fonts.paragraph_text(paragraph)).split("\n"):
         if text.strip():
             lines.append(TextLine(text.strip(), 1, row, column, source))
         row += 1
     return row
 
 
-def _add_table(lines: list[TextLine], table: Table, row: int) -> int:
+def _add_table(lines: list[TextLine], table: Table, row: int, fonts: _RunFonts) -> int:
     rows = list(table.rows)
     if len(rows) > 2 * MAX_TABLE_ROWS:  # a header table's top, a signature table's bottom
         rows = rows[:MAX_TABLE_ROWS] + rows[-MAX_TABLE_ROWS:]
@@ -176,7 +278,7 @@ def _add_table(lines: list[TextLine], table: Table, row: int) -> int:
                 Column.LEFT if index == 0 else Column.RIGHT if index == len(cells) - 1 else Column.FULL)
             cell_row = row
             for paragraph in cell.paragraphs:
-                cell_row = _add_paragraph(lines, paragraph, cell_row, column, Source.DOCX_TABLE)
+                cell_row = _add_paragraph(lines, paragraph, cell_row, column, Source.DOCX_TABLE, fonts)
             deepest = max(deepest, cell_row)
         row = deepest
     return row

@@ -3,6 +3,10 @@
 Page text is taken in pypdf's layout mode, which keeps the two header columns
 apart as runs of spaces; each run becomes a `TextLine` with its column. Text
 stamped inside signature widgets is read from the widgets' appearance streams.
+Column segments typed in a legacy encoding (TCVN3, VNI) are turned into Unicode
+first, each on its own (see `extractors.legacy`); layout mode loses fonts, so on a
+page whose resources name a TCVN3 or VNI font a plain-mode pass learns which words
+those fonts draw, and an upper-case font (".VnTimeH") gives capitals.
 
 Bounds. Evidence arrives damaged or crafted, so a PDF is read inside `reading_limits()`, which
 tightens pypdf's own per-stream limits, and two budgets are charged *before* pypdf decodes
@@ -17,14 +21,15 @@ A file that breaks a bound is `corrupt`, with the bound in the detail: a decompr
 not evidence the council could read either, and reading "what fits" would hide that. What is
 not refused is capped: the signature-widget scan stops after `MAX_ANNOTATIONS` annotations and
 `MAX_SIGNATURE_FIELDS` fields. pypdf flattens the whole page tree (~0.15 ms a page, so 20 000
-pages take 3-4 s), within `MAX_PAGE_TREE_ENTRIES`.
+pages take 3-4 s), within `MAX_PAGE_TREE_ENTRIES`. The plain-mode pass for legacy fonts reads a
+page a second time, so it is skipped past `MAX_FONT_HINT_CONTENT` (then statistics alone decide).
 """
 
 from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -32,11 +37,15 @@ from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
+from extractors import legacy
 from extractors.errors import ReadFailure
+from extractors.legacy import FontHint
 from extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
 from extractors.text import normalize
 
-_COLUMN_GAP = re.compile(r"\s{3,}")
+_GAP = r"\s{3,}"
+_COLUMN_GAP = re.compile(_GAP)
+_COLUMN_GAP_KEPT = re.compile(f"({_GAP})")  # for a split that keeps the gaps
 # "Số:      /KH-UBND" and "ngày      tháng      năm 2024": blanks left for the clerk, not columns.
 _BLANK_BEFORE = re.compile(r"(\bSố\s*:?|\bngày|\btháng)$")
 _BLANK_AFTER = re.compile(r"^(/|tháng\b|năm\b)")
@@ -56,6 +65,7 @@ MAX_OBJECT_STREAMS = 20_000  # a writer packs ~100 objects a stream; each costs 
 MAX_CONTENT_BYTES = 4 * _MIB  # drawing operators interpreted for the pages read, per use
 MAX_SIGNATURE_FIELDS = 100  # signature widgets read; a real document has one to five
 MAX_ANNOTATIONS = 100_000  # annotations looked at for them (links included), ~1.5 µs each
+MAX_FONT_HINT_CONTENT = 512 * 1024  # operators a page read twice for its legacy fonts may have (as budgeted)
 _MAX_FORM_DEPTH = 12  # as in `imaging`
 _MAX_REFERENCE_HOPS = 8  # a reference to a reference is legal, a chain of eight is a loop
 _PDF_SPACE = rb"\x00\t\n\x0c\r "
@@ -268,7 +278,85 @@ def page_lines(page: PageObject, page_number: int, source: Source = Source.PAGE_
         raise ReadFailure(ReadProblem.CORRUPT, f"page {page_number}: {limit_detail(error)}") from error
     except Exception:  # pypdf's layout mode trips on some fonts; plain mode still reads them
         text = page.extract_text()
-    return layout_lines(normalize(text), page_number, source, field_name)
+    unicode_text = legacy_to_unicode(text, _legacy_word_hints(page, page_number))
+    return layout_lines(normalize(unicode_text), page_number, source, field_name)
+
+
+class _LegacyWords:
+    """A pypdf text visitor: which words a font named as TCVN3's or VNI's draws, and its hint."""
+
+    def __init__(self) -> None:
+        self._votes: dict[str, Counter[FontHint]] = {}
+
+    def visit(self, text: object, _cm: object, _tm: object, font: object, _size: object) -> None:
+        hint = legacy.font_hint(_base_font(font))
+        if hint is not None and isinstance(text, str):
+            for word in text.split():
+                self._votes.setdefault(word, Counter())[hint] += 1
+
+    def hints(self) -> dict[str, FontHint]:
+        """Each word's hint; a word drawn in several such fonts takes the one drawing it most."""
+        return {word: votes.most_common(1)[0][0] for word, votes in self._votes.items()}
+
+
+def _base_font(font: object) -> str | None:
+    resolved = _resolved(font)
+    name = resolved.get("/BaseFont") if isinstance(resolved, DictionaryObject) else None
+    return str(name) if name is not None else None
+
+
+def _names_legacy_font(resources: object) -> bool:
+    """Whether a resource dictionary's fonts include one named as TCVN3's or VNI's: a dictionary lookup."""
+    resolved = _resolved(resources)
+    fonts = _resolved(resolved.get("/Font")) if isinstance(resolved, DictionaryObject) else None
+    return isinstance(fonts, DictionaryObject) and any(legacy.font_hint(_base_font(f)) for f in fonts.values())
+
+
+def _legacy_word_hints(page: PageObject, page_number: int) -> dict[str, FontHint]:
+    """For a page naming a legacy font, the words drawn in it, from a second, plain-mode pass.
+
+    Layout mode keeps no font. The pass costs what reading the page cost, so it is made only when
+    the page's own font resources name such a font (fonts inside forms are not looked for) and its
+    content is within `MAX_FONT_HINT_CONTENT`.
+    """
+    if not _names_legacy_font(page.get("/Resources")):
+        return {}
+    words = _LegacyWords()
+    try:
+        ContentBudget(MAX_FONT_HINT_CONTENT).charge_page(page, page_number)
+        page.extract_text(visitor_text=words.visit)
+    except LimitReachedError as error:
+        raise ReadFailure(ReadProblem.CORRUPT, f"page {page_number}: {limit_detail(error)}") from error
+    except Exception:  # too much to read twice, or a font pypdf trips on: statistics alone decide
+        return {}
+    return words.hints()
+
+
+def legacy_to_unicode(text: str, hints: Mapping[str, FontHint]) -> str:
+    """Layout text with each legacy column segment in Unicode (see `extractors.legacy`).
+
+    A segment's font hint is the one most of its words carry in `hints`. A decoded segment is padded
+    back to its width (VNI spends two characters on many letters), centred, so that the columns
+    `layout_lines` finds stay where they were.
+    """
+    if not hints and not legacy.may_be_legacy(text):
+        return text  # the common case, one regex search a page
+    return "".join(_row_to_unicode(row, hints) for row in text.splitlines(keepends=True))
+
+
+def _row_to_unicode(row: str, hints: Mapping[str, FontHint]) -> str:
+    if not hints and not legacy.may_be_legacy(row):
+        return row
+    parts = _COLUMN_GAP_KEPT.split(row)
+    for index in range(0, len(parts), 2):  # segments; the odd indices are the gaps between them
+        piece = parts[index]
+        core = piece.strip()
+        converted = legacy.to_unicode(core, legacy.majority_hint(core.split(), hints)) if core else core
+        if converted != core:
+            start = piece.index(core)
+            end = start + len(core)
+            parts[index] = piece[:start] + converted.center(len(core)) + piece[end:]
+    return "".join(parts)
 
 
 def layout_lines(text: str, page_number: int, source: Source, field_name: str | None = None) -> list[TextLine]:
@@ -375,10 +463,12 @@ def _appearance_text(widget: DictionaryObject, page_number: int, field_name: str
     if resources is not None:
         page[NameObject("/Resources")] = resources
     page[NameObject("/Contents")] = stream
+    words = _LegacyWords() if _names_legacy_font(resources) else None  # plain mode: fonts come with the text
     try:
-        return normalize(page.extract_text()).strip()
+        text = page.extract_text(visitor_text=words.visit if words is not None else None)
     except Exception:  # an undecodable stamp is just a stamp without text
         return ""
+    return normalize(legacy_to_unicode(text, words.hints() if words is not None else {})).strip()
 
 
 def appearance_lines(fields: list[SignatureField]) -> list[TextLine]:
