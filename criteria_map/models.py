@@ -16,7 +16,7 @@ class EvidenceItem:
 
     path: str  # NFC, "/"-separated, relative to the unit folder
     facts: DocumentFacts
-    findings: tuple[Finding, ...]
+    findings: tuple[Finding, ...]  # its document rules' and, after `assess_unit`, its document-set rules'
     matches: tuple[Match, ...] = ()
 
     @property

@@ -27,7 +27,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import VIETNAM_TIME, DocumentFacts, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
-from validators.model import Finding, Outcome, Proof
+from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 
 PAGE_NAME = "report.html"
 INDEX_NAME = "index.html"
@@ -257,6 +257,7 @@ def _source(proof: Proof, lang: Lang) -> str | None:
         "signature-field": "src_signature_field",
         "page-imaging": "src_page_imaging",
         "config": "src_config",
+        UNIT_EVIDENCE: "src_unit_evidence",
     }
     return _t(known[source], lang) if source in known else source
 

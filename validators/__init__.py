@@ -1,10 +1,18 @@
 """Validators: judge extracted facts with coded rules and return findings. They never open files.
 
-`validate_document`, `validate_criterion` and `validate_unit` run the registry's rules of each kind.
+`validate_document`, `validate_document_set`, `validate_criterion` and `validate_unit` run the
+registry's rules of each kind.
 """
 
-from validators.model import Finding, Outcome, RuleContext, Severity
-from validators.registry import RULES, rule_by_key, validate_criterion, validate_document, validate_unit
+from validators.model import Finding, Outcome, RuleContext, Severity, SubmittedDocument
+from validators.registry import (
+    RULES,
+    rule_by_key,
+    validate_criterion,
+    validate_document,
+    validate_document_set,
+    validate_unit,
+)
 
 __all__ = [
     "RULES",
@@ -12,8 +20,10 @@ __all__ = [
     "Outcome",
     "RuleContext",
     "Severity",
+    "SubmittedDocument",
     "rule_by_key",
     "validate_criterion",
     "validate_document",
+    "validate_document_set",
     "validate_unit",
 ]

@@ -1,4 +1,8 @@
-"""The vocabulary of judging: outcomes, findings, the rule base class and its context.
+"""The vocabulary of judging: outcomes, findings, the rule base classes and their context.
+
+Rules come in four kinds, by what they judge: one document (`DocumentRule`), the documents of a
+unit taken together (`DocumentSetRule`), one criterion (`CriterionRule`) and the unit's submission
+as a whole (`UnitRule`).
 
 A check has three real outcomes — passed, failed, indeterminate — plus "not
 applicable" when another rule owns the situation (an unreadable file has no number
@@ -9,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 from abc import ABC, abstractmethod
+from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any, ClassVar
@@ -22,6 +27,8 @@ from extractors.models import (
     SelfAssessmentTable,
     Source,
 )
+
+UNIT_EVIDENCE = "unit-evidence"  # the proof source of a document-set finding: the unit's other files
 
 
 class Severity(StrEnum):
@@ -54,6 +61,11 @@ class Proof:
         if where.source is Source.SIGNATURE_APPEARANCE and where.field_name:
             source = f"{source}:{where.field_name}"
         return cls(located.raw, where.page, source)
+
+    @classmethod
+    def of_documents(cls, paths: Sequence[str]) -> Proof:
+        """The other files a document-set finding is about, as the unit named them."""
+        return cls("; ".join(paths), None, UNIT_EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -137,6 +149,50 @@ class DocumentRule(Rule):
     @abstractmethod
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         """Judge the facts; return PASSED, a failed/indeterminate Verdict, or NOT_APPLICABLE."""
+
+
+@dataclass(frozen=True)
+class SubmittedDocument:
+    """One evidence file as document-set rules see it: its path in the unit and the facts read from it.
+
+    The path is only a name for messages and proofs ("the same as 1.1/ke-hoach.pdf"); validators never
+    open it.
+    """
+
+    path: str  # NFC, "/"-separated, relative to the unit folder
+    facts: DocumentFacts
+
+
+class DocumentSetRule(Rule):
+    """A rule about the documents of one unit's submission taken together: each judged against the others.
+
+    `check` sees every readable file of the unit at once and returns one verdict per file, in the
+    order given, so one comparison can fail several files (both documents carrying a reused
+    number). A set verdict's proof names the other files involved (source `unit-evidence`), because
+    the evidence of a finding across documents is the other documents.
+    """
+
+    needs_content: ClassVar[bool] = True
+
+    def evaluate(self, documents: Sequence[SubmittedDocument], context: RuleContext) -> tuple[Verdict, ...]:
+        """One verdict per document, aligned with `documents`; unreadable files and OS litter are not judged."""
+        judged = [
+            index
+            for index, document in enumerate(documents)
+            if not self.needs_content
+            or (document.facts.read_error is None and document.facts.kind is not FileKind.SYSTEM)
+        ]
+        verdicts = self.check([documents[index] for index in judged], context)
+        if len(verdicts) != len(judged):
+            raise ValueError(f"{self.name}: {len(verdicts)} verdicts for {len(judged)} documents")
+        aligned = [NOT_APPLICABLE] * len(documents)
+        for index, verdict in zip(judged, verdicts, strict=True):
+            aligned[index] = verdict
+        return tuple(aligned)
+
+    @abstractmethod
+    def check(self, documents: Sequence[SubmittedDocument], context: RuleContext) -> tuple[Verdict, ...]:
+        """Judge the documents together; one PASSED, failed/indeterminate or NOT_APPLICABLE verdict each, in order."""
 
 
 class CitationStatus(StrEnum):

@@ -1,4 +1,4 @@
-"""The explicit list of every rule, and the functions that run them.
+"""The explicit list of every rule, and the functions that run them, one per kind of rule.
 
 Adding a rule: write its module in `validators/rules/`, add its instance to
 `RULES`, and add its cases file in `tests/rules/`. Codes are never reused: a
@@ -7,14 +7,18 @@ retired rule's code moves to `RETIRED_CODES`.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from extractors.models import DocumentFacts
 from validators.model import (
     CriterionFacts,
     CriterionRule,
     DocumentRule,
+    DocumentSetRule,
     Finding,
     Rule,
     RuleContext,
+    SubmittedDocument,
     UnitFacts,
     UnitRule,
 )
@@ -22,8 +26,10 @@ from validators.rules.citation_mismatch import CitationMismatch
 from validators.rules.citation_not_found import CitationNotFound
 from validators.rules.date_missing import DateMissing
 from validators.rules.date_out_of_period import DateOutOfPeriod
+from validators.rules.duplicate_document import DuplicateDocument
 from validators.rules.no_evidence import NoEvidence
 from validators.rules.number_missing import NumberMissing
+from validators.rules.number_reused import NumberReused
 from validators.rules.number_suffix import NumberSuffix
 from validators.rules.organization_signature_missing import OrganizationSignatureMissing
 from validators.rules.scanned_paper import ScannedPaper
@@ -62,12 +68,15 @@ RULES: tuple[Rule, ...] = (
     CitationMismatch(),
     ScoreOverMax(),
     SelfAssessmentUnreadable(),
+    DuplicateDocument(),
+    NumberReused(),
 )
 
 # code -> the name it had, for codes no longer in use (none yet).
 RETIRED_CODES: dict[str, str] = {}
 
 DOCUMENT_RULES: tuple[DocumentRule, ...] = tuple(rule for rule in RULES if isinstance(rule, DocumentRule))
+DOCUMENT_SET_RULES: tuple[DocumentSetRule, ...] = tuple(rule for rule in RULES if isinstance(rule, DocumentSetRule))
 CRITERION_RULES: tuple[CriterionRule, ...] = tuple(rule for rule in RULES if isinstance(rule, CriterionRule))
 UNIT_RULES: tuple[UnitRule, ...] = tuple(rule for rule in RULES if isinstance(rule, UnitRule))
 
@@ -84,6 +93,19 @@ def validate_document(facts: DocumentFacts, context: RuleContext) -> tuple[Findi
     """Every document rule's finding for one file, in registry order."""
     findings = (rule.finding(rule.evaluate(facts, context)) for rule in DOCUMENT_RULES)
     return tuple(finding for finding in findings if finding is not None)
+
+
+def validate_document_set(
+    documents: Sequence[SubmittedDocument], context: RuleContext
+) -> tuple[tuple[Finding, ...], ...]:
+    """Every document-set rule's findings for each document of a unit, aligned with `documents`."""
+    found: list[list[Finding]] = [[] for _ in documents]
+    for rule in DOCUMENT_SET_RULES:
+        for findings, verdict in zip(found, rule.evaluate(documents, context), strict=True):
+            finding = rule.finding(verdict)
+            if finding is not None:
+                findings.append(finding)
+    return tuple(tuple(findings) for findings in found)
 
 
 def validate_criterion(facts: CriterionFacts, context: RuleContext) -> tuple[Finding, ...]:
