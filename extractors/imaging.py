@@ -54,6 +54,12 @@ _MAX_FORM_CALLS = 500  # per page: a form drawn thousands of times is a pattern,
 # so this caps a crafted page at about a second whatever budget the caller did or did not check.
 _MAX_OPERATIONS = 500_000
 
+# A page is "image-only" when one image covers most of it and it shows almost no real text: a scan,
+# or a photograph of paper. The reader OCRs such a first page and `validators.scans` judges scans
+# by the same test, so the two can never disagree on what a scanned page is.
+IMAGE_COVERAGE = 0.8
+VISIBLE_TEXT_CHARS = 40
+
 
 @dataclass
 class _GraphicsState:
@@ -79,6 +85,11 @@ class _PageTally:
 
 class _TooMuchContent(Exception):
     """Raised out of nested walks when a page reaches `_MAX_OPERATIONS`; what was counted stands."""
+
+
+def is_image_page(page: PageImaging) -> bool:
+    """One image covers the page and (almost) no visible text is drawn on it; an OCR layer may be."""
+    return page.largest_image_coverage >= IMAGE_COVERAGE and page.visible_chars < VISIBLE_TEXT_CHARS
 
 
 def page_imaging(reader: PdfReader, max_pages: int = 3) -> tuple[PageImaging, ...]:
@@ -415,4 +426,4 @@ def _token_of(value: object) -> bytes:
     return str(value.get_object() if hasattr(value, "get_object") else value).encode("ascii", "replace")
 
 
-__all__ = ["page_imaging"]
+__all__ = ["IMAGE_COVERAGE", "VISIBLE_TEXT_CHARS", "is_image_page", "page_imaging"]

@@ -22,6 +22,7 @@ class FileKind(StrEnum):
 
     PDF = "pdf"
     DOCX = "docx"
+    IMAGE = "image"  # a picture file (.jpg, .png, .tif): a photo, or a scan or photo of a paper document
     SYSTEM = "system"  # operating-system litter (.DS_Store, Thumbs.db, ~$ lock files)
     OTHER = "other"
 
@@ -38,6 +39,8 @@ class ReadProblem(StrEnum):
     NO_ACCESS = "no-access"
     LINK = "link"
     NO_HEADER = "no-header"  # a table whose header row cannot be found
+    TIMEOUT = "timeout"  # reading took longer than the run's per-file limit
+    CRASHED = "crashed"  # the process reading it died (a crash in a library, out of memory)
 
 
 @dataclass(frozen=True)
@@ -64,6 +67,7 @@ class Source(StrEnum):
     SIGNATURE_APPEARANCE = "signature-appearance"
     DOCX_TABLE = "docx-table"
     DOCX_BODY = "docx-body"
+    OCR = "ocr"  # recognised by OCR in the image of a scanned page or an image file
 
 
 @dataclass(frozen=True)
@@ -76,6 +80,7 @@ class TextLine:
     column: Column
     source: Source
     field_name: str | None = None  # the signature field whose appearance holds the line
+    confidence: float | None = None  # OCR lines only: mean word confidence, 0-100 as Tesseract reports it
 
 
 @dataclass(frozen=True)
@@ -224,6 +229,35 @@ class PageImaging:
     invisible_chars: int  # text render mode 3: the OCR layer of a scan
 
 
+class OcrStatus(StrEnum):
+    """Whether the header of a scanned page or an image file was read by OCR. Values are stable."""
+
+    READ = "read"  # Tesseract ran on the header region of page 1
+    DISABLED = "disabled"  # the run was told not to OCR
+    UNAVAILABLE = "unavailable"  # Tesseract or its Vietnamese model is not installed
+    FAILED = "failed"  # no page image could be taken, or Tesseract failed or timed out
+
+
+@dataclass(frozen=True)
+class OcrFacts:
+    """What OCR read from the top of page 1 of a scan or an image file, or why it read nothing.
+
+    Only the header region is read: the facts the council cites (issuer, number and symbol, place
+    and date, type and title) sit there. `header_found` says whether those lines look like the
+    header of an administrative document (national motto, a "Số:" line, a type name with a date),
+    which is what tells a photographed or scanned paper document from a photo of an event.
+    """
+
+    status: OcrStatus
+    engine: str = ""  # `extractors.ocr.engine_version()`: program, version and model
+    page: int = 1
+    lines: tuple[TextLine, ...] = ()  # the lines kept, `Source.OCR`, each with its confidence
+    confidence: float | None = None  # mean word confidence of `lines`, 0-100; None when nothing was read
+    header_found: bool = False
+    header_evidence: tuple[str, ...] = ()  # the lines that mark a document header, as read
+    detail: str = ""  # for developers: why OCR failed, or the size and resolution of the region read
+
+
 @dataclass(frozen=True)
 class DocumentFacts:
     """Everything read from one evidence file."""
@@ -238,6 +272,7 @@ class DocumentFacts:
     signatures: tuple[SignatureFacts, ...] = ()
     package_signatures: int = 0  # XML signatures inside a Word package (not verified)
     imaging: tuple[PageImaging, ...] = ()  # the first pages, for scan detection
+    ocr: OcrFacts | None = None  # None when no page needed OCR (a born-digital file, a scan with a text layer)
 
 
 @dataclass(frozen=True)

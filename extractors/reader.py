@@ -1,37 +1,62 @@
 """`read_document`: one evidence file in, `DocumentFacts` out, never an exception.
 
 Steps: refuse links, skip OS litter, hash the bytes, check that the content is what
-the name says, then hand over to the PDF or Word extractor. Anything an extractor
+the name says, then hand over to the PDF, Word or image extractor. Anything an extractor
 cannot read becomes a `ReadError` fact for the `unreadable` rule to judge.
+
+A page with no text of its own — the first page of a scan without an OCR layer, or an image
+file — has the header region of its page 1 read by OCR (`extractors.ocr`); the fields parsed from
+it say `Source.OCR`. OCR that is turned off or not installed is recorded, never an error.
 """
 
 from __future__ import annotations
 
 import hashlib
+from dataclasses import fields, replace
 from pathlib import Path
 
 from asn1crypto.x509 import Certificate
 from pypdf.errors import LimitReachedError
 
 from extractors import docx as docx_extractor
+from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
 from extractors.header import parse_header
-from extractors.imaging import page_imaging
-from extractors.models import DocumentFacts, DocumentHeader, FileKind, ReadError, ReadProblem
+from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page, page_imaging
+from extractors.models import (
+    DocumentFacts,
+    DocumentHeader,
+    FileKind,
+    OcrFacts,
+    OcrStatus,
+    PageImaging,
+    ReadError,
+    ReadProblem,
+    TextLine,
+)
 from extractors.signatures import TrustRootError, load_trust_roots, verify_signatures
 from extractors.sniff import is_system_file, sniff
 
-_EXTENSION_KINDS = {".pdf": "pdf", ".docx": "docx"}
+_EXTENSION_KINDS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".tif": "image",
+    ".tiff": "image",
+}
 _HASH_CHUNK = 1024 * 1024
 _IMAGED_PAGES = 3  # pages looked at for scan detection
 
 
-def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> DocumentFacts:
+def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool = True) -> DocumentFacts:
     """Read one evidence file; a file that cannot be read yields facts with `read_error` set.
 
     `trust_roots` (certificate files or folders) are what PDF signatures are verified against;
     a bad root raises `TrustRootError`, a configuration error rather than a fact about the file.
+    `ocr=False` skips OCR of scans and images (recorded as `OcrStatus.DISABLED`).
     """
     roots = load_trust_roots(trust_roots)  # cached: checks every file's version, parses changed ones
     try:
@@ -50,8 +75,8 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> Document
         return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, str(error)))
     except OSError as error:
         return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.CORRUPT, str(error)))
-    expected = _EXTENSION_KINDS.get(path.suffix.lower())
-    kind = FileKind(expected) if expected else FileKind.OTHER
+    kind = kind_for_name(path)
+    expected = kind.value if kind is not FileKind.OTHER else None
     if size == 0:
         return _failed(kind, size, digest, ReadFailure(ReadProblem.EMPTY, "zero bytes"))
     try:
@@ -61,7 +86,9 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> Document
         if actual != expected:
             raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {expected} but holds {actual}", actual)
         if kind is FileKind.PDF:
-            return _read_pdf(path, size, digest, roots)
+            return _read_pdf(path, size, digest, roots, ocr)
+        if kind is FileKind.IMAGE:
+            return _read_image(path, size, digest, ocr)
         return _read_docx(path, size, digest)
     except ReadFailure as failure:
         return _failed(kind, size, digest, failure)
@@ -80,7 +107,13 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = ()) -> Document
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
 
 
-def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate]) -> DocumentFacts:
+def kind_for_name(path: Path) -> FileKind:
+    """What the file's extension says it is; OTHER for an extension the reader does not accept."""
+    expected = _EXTENSION_KINDS.get(path.suffix.lower())
+    return FileKind(expected) if expected else FileKind.OTHER
+
+
+def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr: bool) -> DocumentFacts:
     with pdf_extractor.reading_limits():  # pypdf's limits, tightened, for everything below
         reader = pdf_extractor.open_pdf(path)
         pages = reader.pages
@@ -93,16 +126,65 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate]) -> D
         lines = pdf_extractor.page_lines(pages[0], 1)
         if count > 1:
             lines += pdf_extractor.page_lines(pages[count - 1], count)
-        fields = pdf_extractor.signature_fields(reader, budget)
-        header = parse_header(lines, pdf_extractor.appearance_lines(fields))
+        signature_fields = pdf_extractor.signature_fields(reader, budget)
+        appearances = pdf_extractor.appearance_lines(signature_fields)
+        header = parse_header(lines, appearances)
+        imaging = page_imaging(reader, max_pages=_IMAGED_PAGES)
+        ocr_facts = None
+        if _needs_ocr(imaging):
+            ocr_facts = ocr_extractor.ocr_pdf_page(pages[0], 1) if ocr else _ocr_disabled()
+            header = _with_ocr_header(header, ocr_facts, appearances)
         # pyHanko only finds signatures through the AcroForm: without one (and no widget) there is none.
-        has_form = fields or "/AcroForm" in reader.root_object
-        signatures = verify_signatures(path, roots, known_fields=fields) if has_form else ()
+        has_form = signature_fields or "/AcroForm" in reader.root_object
+        signatures = verify_signatures(path, roots, known_fields=signature_fields) if has_form else ()
         return DocumentFacts(
             kind=FileKind.PDF, size=size, sha256=digest, page_count=count, header=header,
-            signature_fields=tuple(fields), signatures=signatures,
-            imaging=page_imaging(reader, max_pages=_IMAGED_PAGES),
+            signature_fields=tuple(signature_fields), signatures=signatures, imaging=imaging, ocr=ocr_facts,
         )
+
+
+def _needs_ocr(imaging: tuple[PageImaging, ...]) -> bool:
+    """Page 1 is one image with no text layer: nothing on it can be read but by OCR.
+
+    A scan with an invisible OCR layer already has its text read from the layer.
+    """
+    first = imaging[0] if imaging else None
+    return (
+        first is not None
+        and first.page == 1
+        and is_image_page(first)
+        and first.visible_chars + first.invisible_chars < VISIBLE_TEXT_CHARS
+    )
+
+
+def _with_ocr_header(header: DocumentHeader, facts: OcrFacts, appearances: list[TextLine]) -> DocumentHeader:
+    """The header OCR read, the file's own text filling what OCR lacks (a signer on a last text page).
+
+    Lines that do not make a document header are not parsed: a photo's stray words are no issuer.
+    """
+    if not facts.header_found:
+        return header
+    read = parse_header(list(facts.lines), appearances)
+    return replace(read, **{f.name: getattr(header, f.name) for f in fields(read) if getattr(read, f.name) is None})
+
+
+def _ocr_disabled() -> OcrFacts:
+    return OcrFacts(OcrStatus.DISABLED, detail="OCR turned off for this run")
+
+
+def _read_image(path: Path, size: int, digest: str, ocr: bool) -> DocumentFacts:
+    """An image file: one picture of a page (the first frame of a multi-page TIFF) and its OCR'd header.
+
+    Decoded even without OCR, so a damaged image is reported whether or not OCR runs.
+    """
+    page_image, frames = ocr_extractor.read_image_file(path)
+    ocr_facts = ocr_extractor.ocr_header(page_image, 1) if ocr else _ocr_disabled()
+    return DocumentFacts(
+        kind=FileKind.IMAGE, size=size, sha256=digest, page_count=frames,
+        header=_with_ocr_header(DocumentHeader(), ocr_facts, []), ocr=ocr_facts,
+        # The picture is the whole page and holds no text layer: the same facts a scanned PDF page gives.
+        imaging=(PageImaging(page=1, largest_image_coverage=1.0, visible_chars=0, invisible_chars=0),),
+    )
 
 
 def _read_docx(path: Path, size: int, digest: str) -> DocumentFacts:

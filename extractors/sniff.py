@@ -23,6 +23,8 @@ SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
 
+_HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"})
+
 _END_OF_DIRECTORY = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_END_OF_DIRECTORY = b"PK\x06\x06"
@@ -49,6 +51,9 @@ def sniff(path: Path) -> str:
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         return "ole"
     if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"II*\x00", b"MM\x00*", b"GIF8")):
+        return "image"
+    # WebP and the HEIC photos of phones: pictures too, though not formats the reader accepts.
+    if (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS):
         return "image"
     return "unknown"
 

@@ -4,6 +4,24 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 extras="${1:-}"
+# OCR of scans and pictures needs Tesseract with its Vietnamese model. Installed when missing and
+# possible (apt, as root or with password-less sudo); otherwise kiemchung runs without OCR and its
+# reports say so. grep without -q reads to the end: an early exit would fail the pipe (pipefail).
+if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>&1 | grep -x vie >/dev/null; then
+    sudo=none
+    if [ "$(id -u)" = 0 ]; then
+        sudo=""
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo="sudo -n"
+    fi
+    if [ "$sudo" != none ] && command -v apt-get >/dev/null 2>&1 && $sudo apt-get update -qq \
+        && $sudo apt-get install -y -qq tesseract-ocr tesseract-ocr-vie >/dev/null; then
+        echo "Installed Tesseract OCR with its Vietnamese model."
+    else
+        echo "Tesseract OCR with its Vietnamese model is not installed and could not be installed here" \
+            "(Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-vie): OCR of scans and pictures will be off." >&2
+    fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ -n "$extras" ]; then

@@ -3,10 +3,17 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # System packages: DejaVu fonts for the sample generator's Vietnamese PDFs; Chromium to render
-# report.html as a council member's browser would (its tests are skipped without it).
+# report.html as a council member's browser would; Tesseract with its Vietnamese model for OCR of
+# scans and pictures (the tests of each are skipped without it); poppler's pdfsig, the reference
+# the signature benchmark compares with.
 need=()
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+# grep without -q reads to the end: an early exit would fail the pipe under pipefail.
+if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>&1 | grep -x vie >/dev/null; then
+    need+=(tesseract-ocr tesseract-ocr-vie)
+fi
+command -v pdfsig >/dev/null || need+=(poppler-utils)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi
     $SUDO apt-get update -qq && $SUDO apt-get install -y -qq "${need[@]}" >/dev/null

@@ -3,16 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+from dataclasses import replace
 from typing import Any
 
 from extractors.models import (
     Citation,
+    Column,
     DocumentFacts,
     DocumentHeader,
     FileKind,
     Integrity,
     IssueDate,
     Located,
+    OcrFacts,
+    OcrStatus,
     PageImaging,
     ReadError,
     ReadProblem,
@@ -22,10 +27,11 @@ from extractors.models import (
     SignerKind,
     SignerSubject,
     Source,
+    TextLine,
     Trust,
     Where,
 )
-from validators.model import CitationCheck, CitationStatus, CriterionFacts, RuleContext, UnitFacts
+from validators.model import CitationCheck, CitationStatus, CriterionFacts, RuleContext, SubmittedDocument, UnitFacts
 
 _TEXT_FIELDS = ("issuer", "number", "symbol", "type_name", "doc_type", "place", "subject", "signer_role",
                 "signer_name")
@@ -76,6 +82,33 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
     )
 
 
+def _ocr(spec: dict[str, Any] | None) -> OcrFacts | None:
+    """`ocr: {status, header, lines, detail}`; `header: true` makes every line header evidence."""
+    if spec is None:
+        return None
+    lines = tuple(TextLine(text, 1, row, Column.FULL, Source.OCR, confidence=90.0)
+                  for row, text in enumerate(spec.get("lines", ())))
+    header = bool(spec.get("header", False))
+    return OcrFacts(
+        OcrStatus(spec.get("status", "read")),
+        engine="tesseract test",
+        lines=lines,
+        confidence=90.0 if lines else None,
+        header_found=header,
+        header_evidence=tuple(line.text for line in lines) if header else (),
+        detail=spec.get("detail", "test"),
+    )
+
+
+def _imaging(doc: dict[str, Any]) -> tuple[PageImaging, ...]:
+    """`imaging: [{coverage, visible, invisible}]`; an image file is one image-only page, as the reader says."""
+    pages = doc.get("imaging")
+    if pages is None and doc.get("kind") == "image":
+        pages = [{"coverage": 1.0, "visible": 0}]
+    return tuple(PageImaging(i + 1, float(p.get("coverage", 0.0)), int(p.get("visible", 2000)),
+                             int(p.get("invisible", 0))) for i, p in enumerate(pages or ()))
+
+
 def facts_from_case(case: dict[str, Any]) -> DocumentFacts:
     """`document:` keys are header fields; `<field>_raw` and `<field>_source` override provenance."""
     doc = case.get("document", {}) or {}
@@ -100,8 +133,8 @@ def facts_from_case(case: dict[str, Any]) -> DocumentFacts:
                                for f in doc.get("signature_fields", ())),
         signatures=tuple(_signature(i, spec) for i, spec in enumerate(doc.get("signatures", ()))),
         package_signatures=int(doc.get("package_signatures", 0)),
-        imaging=tuple(PageImaging(i + 1, float(p.get("coverage", 0.0)), int(p.get("visible", 2000)),
-                                  int(p.get("invisible", 0))) for i, p in enumerate(doc.get("imaging", ()))),
+        imaging=_imaging(doc),
+        ocr=_ocr(doc.get("ocr")),
     )
 
 
@@ -154,3 +187,22 @@ def unit_facts_from_case(case: dict[str, Any]) -> UnitFacts:
     table = SelfAssessmentTable(read_error=ReadError(ReadProblem(error["problem"]), error["detail"])) if error \
         else SelfAssessmentTable()
     return UnitFacts(spec.get("self_assessment"), table)
+
+
+def documents_from_case(case: dict[str, Any]) -> tuple[SubmittedDocument, ...]:
+    """`documents:` a unit's files for a document-set rule, each a `document:` mapping plus its own keys.
+
+    `path` names the file (default `<n>.pdf`); files with the same `content` token have the same bytes
+    (SHA-256), by default every file's content is its own; `number_year` is the year inside a number
+    (`30/2018/QĐ-UBND`).
+    """
+    documents = []
+    for index, spec in enumerate(case.get("documents", ())):
+        path = str(spec.get("path", f"{index + 1}.pdf"))
+        facts = facts_from_case({"document": spec})
+        header = facts.header
+        if spec.get("number_year") is not None:
+            header = replace(header, number_year=_located(str(spec["number_year"]), None, None))
+        digest = hashlib.sha256(str(spec.get("content", path)).encode("utf-8")).hexdigest()
+        documents.append(SubmittedDocument(path, replace(facts, header=header, sha256=digest)))
+    return tuple(documents)

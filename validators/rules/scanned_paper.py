@@ -1,28 +1,43 @@
-"""Rule `scanned-paper`: a scan of a paper document rather than an electronic one."""
+"""Rule `scanned-paper`: a scan or photograph of a paper document rather than an electronic one."""
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts
+from extractors.models import DocumentFacts, FileKind, OcrStatus
+from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.scans import is_scan, scanned_pages
+from validators.scans import is_photo, is_scan, scanned_pages, text_lines
 from validators.signatures import signed
+
+_OCR_MISSING = {
+    OcrStatus.UNAVAILABLE: "máy kiểm tra chưa cài phần mềm nhận dạng chữ (Tesseract tiếng Việt)",
+    OcrStatus.DISABLED: "lần kiểm tra này đã tắt nhận dạng chữ (OCR)",
+    OcrStatus.FAILED: "không nhận dạng được chữ trong ảnh",
+}
 
 
 class ScannedPaper(DocumentRule):
-    """The document is a scan of paper.
+    """The document is a scan or photograph of paper.
 
-    What it checks: whether the pages are essentially one image each with no
-    real text — either no text at all, or only an invisible OCR text layer. The
+    What it checks: whether the pages of a PDF are essentially one image each with
+    no real text — either no text at all, or only an invisible OCR text layer; the
     message says whether the scan is unsigned or a digitised copy signed
-    afterwards ("SAO Y").
+    afterwards ("SAO Y"). An image file (.jpg, .png, .tif) fails when OCR of the
+    top of the picture finds a document header (the national motto, a "Số: …/…"
+    line, or a type name with a date line). A picture with no header and little
+    text is a photo (an event, a banner) and is not judged; without OCR, or when
+    the picture is mostly text but shows no header, the outcome is undetermined
+    and the council looks at it.
 
     Why it matters: the council scores 0 a paper document signed by hand and
     scanned ("văn bản ký bản giấy sau đó quét lên"), even when the scan was
-    digitally signed afterwards: the evidence must be the electronic original.
+    digitally signed afterwards: the evidence must be the electronic original. A
+    phone photo of the paper is the same paper.
 
     Example: a PDF whose page is one 150 dpi image fails as an unsigned scan; the
-    same scan signed by the People's Committee fails as a signed digitised copy;
-    a born-digital report with a photo in it passes.
+    same scan signed by the People's Committee fails as a signed digitised copy; a
+    born-digital report with a photo in it passes; `Kế hoạch 11.jpg` showing
+    "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" and "Số: 11/KH-UBND" fails; a photo of
+    the commune's reform banner is not judged.
     """
 
     code = "KC308"
@@ -32,6 +47,8 @@ class ScannedPaper(DocumentRule):
     zeroes = True
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if facts.kind is FileKind.IMAGE:
+            return _judge_image(facts)
         if not facts.imaging:
             return NOT_APPLICABLE
         if not is_scan(facts):
@@ -50,3 +67,33 @@ class ScannedPaper(DocumentRule):
             "page-imaging",
         )
         return Verdict(Outcome.FAILED, f"Văn bản là {kind}, không phải văn bản điện tử gốc.", proof)
+
+
+def _judge_image(facts: DocumentFacts) -> Verdict:
+    """A picture file: paper when OCR reads a document header, a photo when it reads little text."""
+    ocr = facts.ocr
+    if ocr is None or ocr.status is not OcrStatus.READ:
+        status = ocr.status if ocr is not None else OcrStatus.FAILED
+        return Verdict(
+            Outcome.INDETERMINATE,
+            f"Tệp ảnh chưa xác định được nội dung: {_OCR_MISSING[status]} nên không biết đây là ảnh "
+            "chụp/scan văn bản giấy hay ảnh hoạt động. Cần xem trực tiếp: nếu là văn bản giấy thì "
+            "không phải văn bản điện tử gốc có ký số.",
+            Proof(ocr.detail if ocr is not None else "no OCR facts", 1, "ocr"),
+        )
+    if ocr.header_found:
+        shown = "; ".join(quoted(line) for line in ocr.header_evidence[:2])
+        return Verdict(
+            Outcome.FAILED,
+            f"Tệp ảnh là ảnh chụp/scan văn bản giấy (nhận dạng được phần đầu văn bản: {shown}), "
+            "không có chữ ký số, không phải văn bản điện tử gốc.",
+            Proof("\n".join(ocr.header_evidence), ocr.page, "ocr"),
+        )
+    if is_photo(facts):
+        return NOT_APPLICABLE  # a photo of an event or a banner: not a document, nothing to judge
+    return Verdict(
+        Outcome.INDETERMINATE,
+        f"Tệp ảnh có nhiều dòng chữ ({len(text_lines(ocr))} dòng ở phần trên) nhưng không nhận ra phần đầu "
+        "văn bản (quốc hiệu, số, ký hiệu); có thể là ảnh chụp/scan một trang văn bản giấy. Cần xem trực tiếp.",
+        Proof("\n".join(line.text for line in ocr.lines[:3]), ocr.page, "ocr"),
+    )

@@ -14,6 +14,8 @@ _KIND_NAMES = {
     "image": "ảnh",
     "unknown": "không xác định",
 }
+# What the file's name says it is, for "named … but holds …".
+_NAMED_AS = {"pdf": "đuôi .pdf", "docx": "đuôi .docx", "image": "đuôi ảnh (.jpg, .png, .tif)"}
 
 _MESSAGES = {
     ReadProblem.EMPTY: "Tệp rỗng (0 byte), không có nội dung.",
@@ -23,7 +25,11 @@ _MESSAGES = {
     ReadProblem.NO_ACCESS: "Không có quyền đọc tệp.",
     ReadProblem.NO_HEADER: "Không tìm thấy dòng tiêu đề của bảng.",
     ReadProblem.LINK: "Đây là liên kết (shortcut/symlink), không phải tệp tài liệu; không được mở theo.",
+    ReadProblem.TIMEOUT: "Đọc tệp quá thời gian cho phép nên đã dừng; cần Hội đồng mở kiểm tra trực tiếp.",
+    ReadProblem.CRASHED: "Tiến trình đọc tệp bị dừng đột ngột (tệp có thể hỏng hoặc quá lớn); không đọc được nội dung.",
 }
+
+_NOT_JUDGED = frozenset({ReadProblem.TIMEOUT, ReadProblem.CRASHED})
 
 
 class Unreadable(DocumentRule):
@@ -32,12 +38,15 @@ class Unreadable(DocumentRule):
     What it checks: that the evidence file opens as what its name says — not empty,
     truncated, corrupt, password-protected, of another content than its extension
     (a Word file renamed .pdf), or of a type that is not an evidence document.
+    Pictures (.jpg, .png, .tif) are read, and judged by `scanned-paper`; other
+    picture formats (.gif, .webp, .heic) are not accepted.
 
     Why it matters: the council cannot check what it cannot open; an unreadable
     file proves nothing, so the criterion it supports scores 0.
 
     Example: `1.1/Kế hoạch 11.pdf` of 0 bytes; `2.3/Báo cáo.pdf` that is really a
-    .docx; `3.1/Quyết định.doc` (legacy Word format).
+    .docx; `3.1/Quyết định.doc` (legacy Word format); `4.1/Ảnh.jpg` whose data
+    stops half-way.
     """
 
     code = "KC101"
@@ -55,7 +64,8 @@ class Unreadable(DocumentRule):
             return PASSED
         if error.problem is ReadProblem.WRONG_CONTENT:
             actual = _KIND_NAMES.get(error.actual_kind or "unknown", error.actual_kind or "")
-            message = f"Tên tệp có đuôi .{facts.kind.value} nhưng nội dung là {actual}; không đọc được như tài liệu."
+            named = _NAMED_AS.get(facts.kind.value, f"đuôi .{facts.kind.value}")
+            message = f"Tên tệp có {named} nhưng nội dung là {actual}; không đọc được như tài liệu."
         elif error.problem is ReadProblem.UNSUPPORTED:
             actual = _KIND_NAMES.get(error.actual_kind or "unknown", "không xác định")
             message = (
@@ -64,4 +74,6 @@ class Unreadable(DocumentRule):
             )
         else:
             message = _MESSAGES[error.problem]
-        return Verdict(Outcome.FAILED, message, Proof(error.detail, None, error.problem.value))
+        # Out of time or a dead reader says nothing about the document: the council looks at it itself.
+        outcome = Outcome.INDETERMINATE if error.problem in _NOT_JUDGED else Outcome.FAILED
+        return Verdict(outcome, message, Proof(error.detail, None, error.problem.value))

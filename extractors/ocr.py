@@ -1,0 +1,566 @@
+"""OCR of the header of a scanned page or an image file, with Tesseract's Vietnamese model.
+
+Only the top of page 1 is read (`HEADER_FRACTION` of its height): the facts the council cites —
+motto, issuer, number and symbol, place and date, type and title (Decree 30, Appendix I) — sit
+there, and a crop of it costs Tesseract about a second where a whole page costs several.
+
+Tesseract is run as a program (`tesseract stdin stdout -l vie --psm 3 tsv`), not through a binding,
+so a machine without it only loses OCR. Its TSV output gives every word with its box and
+confidence; the words are regrouped here into rows and the two header columns, the way the PDF
+layout text is split, so `extractors.header.parse_header` reads an OCR'd header unchanged. Every
+line keeps its confidence, and every field parsed from it says `Source.OCR`.
+
+Whether the lines are a document header at all (`OcrFacts.header_found`) is decided from the
+header's own shapes: the national motto (matched loosely, OCR garbles diacritics), a "Số: …/…"
+line, or a type name together with a date line. That is what tells a scan or photograph of a
+paper document from a photo of an event or of a banner with a slogan.
+
+Bounds: an image over `MAX_IMAGE_PIXELS` is not decoded (the limit holds a 600 dpi A4 page and a
+48-megapixel phone photo); Tesseract runs with one thread, under `OCR_TIMEOUT` seconds.
+"""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import itertools
+import os
+import re
+import shutil
+import statistics
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PageObject
+from pypdf.errors import LimitReachedError
+from pypdf.generic import DictionaryObject, StreamObject
+from rapidfuzz import fuzz
+
+from extractors.doctypes import type_for_title
+from extractors.errors import ReadFailure
+from extractors.header import DATE_NUMERIC, DATE_WORDS, NUMBER_LINE
+from extractors.models import Column, OcrFacts, OcrStatus, ReadProblem, Source, TextLine
+from extractors.text import fold, squash
+
+TESSERACT = "tesseract"  # the program, looked up on PATH
+LANGUAGE = "vie"
+METHOD = "header-crop-1"  # bump when the crop, scaling or line building changes what OCR returns
+HEADER_FRACTION = 0.38  # of the page height, from the top: the header and title of a Decree 30 page
+TARGET_DPI = 300  # what Tesseract's documentation asks for; its LSTM cost grows with the text, not the pixels
+MAX_IMAGE_PIXELS = 64_000_000
+OCR_TIMEOUT = 30.0  # seconds for one header crop; a normal one takes about one
+_PAGE_SIZE_INCHES = 11.69  # the long side of A4: a picture without a resolution is taken as a page
+# Resolutions a file may declare that are believed. Phones and editors write 72 or 96 whatever the
+# picture: no scanner scans a page below 100 dpi.
+_BELIEVED_DPI = (100, 1200)
+_SCALE_LIMITS = (0.4, 2.5)  # no upscaling past 2.5x: it only enlarges blur
+_MAX_CROP_WIDTH = 2600  # px, an A4 width at 300 dpi and a margin: a wide photo is not enlarged past it
+_COLUMN_GAP_HEIGHTS = 2.0  # a gap wider than twice the text height splits a line into columns
+_MIN_CONFIDENCE = 40.0  # lines below it are noise: texture in a photo read as letters
+_SLOPE_WORDS = 4  # words a line needs for its slope to count
+_LEVEL_SLOPE = 0.002  # below about 0.1° a tilt moves nothing by a pixel that matters
+_MOTTO = ("cong hoa xa hoi chu nghia viet nam", "doc lap tu do hanh phuc")
+_MOTTO_SIMILARITY = 85
+_NOT_WORD = re.compile(r"[^a-z0-9 ]+")
+_ALNUM = re.compile(r"\w", re.UNICODE)
+# OCR misreadings of the number line's label, at the start of a line: "Sô:", "S6:", "Sé;".
+_NUMBER_LABEL = re.compile(r"^S\S{1,2}\s*[:;]\s*(?=[\d\s.…_]*/)")
+# "ngày 24 tháng 02 nám 2023": the date words with a diacritic misread, told by the digits between them.
+_DATE_SHAPE = re.compile(r"(\w+)(\s+\d{1,2}\s+)(\w+)(\s+\d{1,2}\s+)(\w+)(?=\s+\d{4}\b)")
+_DATE_WORDS = ("ngay", "thang", "nam")
+
+
+class _OcrError(Exception):
+    """Tesseract could not read the image; the message says why, for developers."""
+
+
+@dataclass(frozen=True)
+class Engine:
+    """The Tesseract program found on this machine, with the Vietnamese model it will use."""
+
+    program: str
+    version: str  # "5.3.0"
+    model: str  # sha256 prefix of vie.traineddata: models differ between distributions
+
+
+@functools.cache
+def find_engine() -> Engine | None:
+    """Tesseract with its `vie` model, or None when either is missing. Looked up once per process."""
+    program = shutil.which(TESSERACT)
+    if program is None:
+        return None
+    try:
+        version_run = subprocess.run([program, "--version"], capture_output=True, timeout=10, check=False)
+        languages_run = subprocess.run([program, "--list-langs"], capture_output=True, timeout=10, check=False)
+    except (OSError, subprocess.SubprocessError):
+        return None
+    # Tesseract 4 prints these on stderr, 5 on stdout.
+    version_text = (version_run.stdout + version_run.stderr).decode("utf-8", "replace")
+    languages_text = (languages_run.stdout + languages_run.stderr).decode("utf-8", "replace")
+    version = re.search(r"tesseract\s+v?(\S+)", version_text)
+    if version is None or LANGUAGE not in {line.strip() for line in languages_text.splitlines()}:
+        return None
+    folder = re.search(r'"([^"]+)"', languages_text)  # 'List of available languages in "/usr/…/tessdata/"'
+    return Engine(program, version.group(1), _model_digest(Path(folder.group(1)) if folder else None))
+
+
+def _model_digest(folder: Path | None) -> str:
+    if folder is None:
+        return "unknown"
+    try:
+        return hashlib.sha256((folder / f"{LANGUAGE}.traineddata").read_bytes()).hexdigest()[:12]
+    except OSError:
+        return "unknown"
+
+
+def ocr_available() -> bool:
+    """Tesseract and its Vietnamese model are installed."""
+    return find_engine() is not None
+
+
+def engine_version() -> str:
+    """What OCR results depend on, for cache keys: "tesseract 5.3.0 vie:<model> header-crop-1"; "" if none."""
+    engine = find_engine()
+    if engine is None:
+        return ""
+    return f"tesseract {engine.version} {LANGUAGE}:{engine.model} {METHOD}"
+
+
+# --- page images -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class PageImage:
+    """A page's picture, greyscale, with its resolution; the thing OCR reads."""
+
+    image: Image.Image
+    dpi: float
+
+
+def read_image_file(path: Path) -> tuple[PageImage, int]:
+    """The first page of an image file, decoded and upright, and the file's page (frame) count.
+
+    Raises `ReadFailure`: corrupt when Pillow cannot open or decode it, truncated when the data
+    stops early, corrupt when it declares more than `MAX_IMAGE_PIXELS` (a decompression bomb).
+    """
+    try:
+        with Image.open(path) as opened:
+            width, height = opened.size
+            if width * height > MAX_IMAGE_PIXELS:
+                raise ReadFailure(
+                    ReadProblem.CORRUPT,
+                    f"image declares {width}x{height} pixels, over the {MAX_IMAGE_PIXELS} limit; not decoded",
+                )
+            frames = int(getattr(opened, "n_frames", 1))
+            opened.seek(0)  # counting the frames of a TIFF moves to the last one
+            dpi = _file_dpi(opened.info.get("dpi"), max(width, height))
+            if opened.format == "JPEG":
+                # Decode at a reduced scale straight away when the picture is far finer than OCR needs.
+                opened.draft("L", (round(width * TARGET_DPI / dpi), round(height * TARGET_DPI / dpi)))
+                dpi *= opened.size[0] / width
+            upright = ImageOps.exif_transpose(opened)  # phones store the camera's rotation, not rotated pixels
+            image = _greyscale(upright)
+    except ReadFailure:
+        raise
+    except UnidentifiedImageError as error:  # its message names the file, which the report already does
+        raise ReadFailure(ReadProblem.CORRUPT, "not a readable image: Pillow cannot identify it", "image") from error
+    except Image.DecompressionBombError as error:
+        raise ReadFailure(ReadProblem.CORRUPT, f"not decoded: {error}", "image") from error
+    except OSError as error:
+        problem = ReadProblem.TRUNCATED if "truncated" in str(error) else ReadProblem.CORRUPT
+        raise ReadFailure(problem, f"image data unreadable: {error}", "image") from error
+    except (ValueError, SyntaxError, EOFError) as error:  # Pillow's plugins raise these on damaged headers
+        raise ReadFailure(ReadProblem.CORRUPT, f"image data unreadable: {error}", "image") from error
+    return PageImage(image, dpi), frames
+
+
+def _file_dpi(declared: object, long_side: int) -> float:
+    if isinstance(declared, tuple) and declared and isinstance(declared[0], int | float):
+        value = float(declared[0])
+        if _BELIEVED_DPI[0] <= value <= _BELIEVED_DPI[1]:
+            return value
+    return max(long_side / _PAGE_SIZE_INCHES, 1.0)
+
+
+def _greyscale(image: Image.Image) -> Image.Image:
+    """Greyscale 8-bit; transparency laid on white (a PNG with an alpha channel has black behind it)."""
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        background = Image.new("RGBA", rgba.size, (255, 255, 255, 255))
+        image = Image.alpha_composite(background, rgba)
+    if image.mode.startswith(("I", "F")):  # 16-bit and float scans: scaled to 8 bits, not clipped to white
+        image = image.convert("F")
+        high = float(image.getextrema()[1])  # type: ignore[arg-type]  # one band: (low, high)
+        if high > 255:
+            image = image.point(lambda value: value * 255 / high)
+    grey = image.convert("L")
+    grey.load()
+    return grey
+
+
+def ocr_pdf_page(page: PageObject, number: int) -> OcrFacts:
+    """OCR the header of a scanned PDF page from its page image; never raises."""
+    if find_engine() is None:  # before decoding an image nobody will read
+        return _unavailable(number)
+    try:
+        page_image = _pdf_page_image(page)
+    except _OcrError as error:
+        return OcrFacts(OcrStatus.FAILED, engine=engine_version(), page=number, detail=str(error))
+    except Exception as error:  # a damaged resource dictionary: OCR fails, the rest of the file is still read
+        detail = f"page image not found: {type(error).__name__}: {error}"
+        return OcrFacts(OcrStatus.FAILED, engine=engine_version(), page=number, detail=detail)
+    return ocr_header(page_image, number)
+
+
+def _pdf_page_image(page: PageObject) -> PageImage:
+    """The picture of a scanned PDF page: its largest image XObject, turned as the page is shown.
+
+    Raises `_OcrError` when the page draws no image XObject, or it is too large or cannot be decoded.
+    """
+    name, pixels = _largest_image(page)
+    if name is None:
+        raise _OcrError("no image XObject on the page")
+    if pixels > MAX_IMAGE_PIXELS:
+        raise _OcrError(f"page image of {pixels} pixels, over the {MAX_IMAGE_PIXELS} limit; not decoded")
+    try:
+        picture = page.images[name].image
+        if picture is None:
+            raise _OcrError("pypdf returned no picture for the page image")
+        image = _greyscale(picture)
+    except _OcrError:
+        raise
+    except LimitReachedError as error:
+        raise _OcrError(f"page image inflates past the reading limit: {error}") from error
+    except Exception as error:  # pypdf and Pillow raise many kinds on odd filters (JBIG2 without a decoder)
+        raise _OcrError(f"page image cannot be decoded: {type(error).__name__}: {error}") from error
+    rotation = page.rotation % 360
+    if rotation:
+        image = image.rotate(-rotation, expand=True)  # /Rotate turns the page clockwise on screen
+    box = page.cropbox
+    long_side_inches = max(abs(float(box.width)), abs(float(box.height))) / 72 or _PAGE_SIZE_INCHES
+    return PageImage(image, max(image.size) / long_side_inches)
+
+
+def _largest_image(page: PageObject) -> tuple[str | list[str] | None, int]:
+    """The key (for `page.images`) of the largest image drawn directly or by a form, and its pixels."""
+    best: tuple[str | list[str] | None, int] = (None, 0)
+    for path, stream in _image_streams(page.get("/Resources"), (), depth=0):
+        try:
+            pixels = int(stream.get("/Width", 0)) * int(stream.get("/Height", 0))
+        except (TypeError, ValueError):
+            continue
+        if pixels > best[1]:
+            best = (path[0] if len(path) == 1 else list(path), pixels)
+    return best
+
+
+def _image_streams(resources: object, path: tuple[str, ...], depth: int) -> list[tuple[tuple[str, ...], StreamObject]]:
+    resolved = resources.get_object() if hasattr(resources, "get_object") else resources
+    if not isinstance(resolved, DictionaryObject):
+        return []
+    entry = resolved.get("/XObject")
+    xobjects = entry.get_object() if entry is not None else None
+    if not isinstance(xobjects, DictionaryObject):
+        return []
+    found: list[tuple[tuple[str, ...], StreamObject]] = []
+    for name in xobjects:
+        stream = xobjects[name].get_object()
+        if not isinstance(stream, StreamObject):
+            continue
+        if stream.get("/Subtype") == "/Image":
+            found.append(((*path, str(name)), stream))
+        elif stream.get("/Subtype") == "/Form" and depth < 1:  # scanners that wrap the page image in a form
+            found += _image_streams(stream.get("/Resources"), (*path, str(name)), depth + 1)
+    return found
+
+
+# --- OCR -------------------------------------------------------------------------------------------
+
+
+def _unavailable(page: int) -> OcrFacts:
+    return OcrFacts(OcrStatus.UNAVAILABLE, page=page, detail=f"{TESSERACT} with the '{LANGUAGE}' model not found")
+
+
+def ocr_header(page_image: PageImage, page: int = 1) -> OcrFacts:
+    """OCR the header region of a page; never raises. Status `unavailable` when Tesseract is missing."""
+    engine = find_engine()
+    if engine is None:
+        return _unavailable(page)
+    version = engine_version()
+    crop, dpi = _header_crop(page_image)
+    try:
+        tsv = _run_tesseract(engine, crop, dpi)
+    except _OcrError as error:
+        return OcrFacts(OcrStatus.FAILED, engine=version, page=page, detail=str(error))
+    lines = ocr_lines(tsv, page)
+    used = [line.confidence for line in lines if line.confidence is not None]
+    evidence, found = header_evidence(lines)
+    return OcrFacts(
+        OcrStatus.READ,
+        engine=version,
+        page=page,
+        lines=tuple(lines),
+        confidence=round(statistics.fmean(used), 1) if used else None,
+        header_found=found,
+        header_evidence=evidence,
+        detail=f"header region {crop.width}x{crop.height} px at {dpi} dpi",  # no timing: facts are cached
+    )
+
+
+def _header_crop(page_image: PageImage) -> tuple[Image.Image, int]:
+    """The top `HEADER_FRACTION` of the page, rescaled towards `TARGET_DPI`."""
+    image = page_image.image
+    crop = image.crop((0, 0, image.width, max(1, round(image.height * HEADER_FRACTION))))
+    scale = min(max(TARGET_DPI / page_image.dpi, _SCALE_LIMITS[0]), _SCALE_LIMITS[1])
+    scale = min(scale, max(_MAX_CROP_WIDTH / crop.width, _SCALE_LIMITS[0]))
+    if abs(scale - 1) > 0.1:
+        size = (max(1, round(crop.width * scale)), max(1, round(crop.height * scale)))
+        crop = crop.resize(size, Image.Resampling.LANCZOS)
+    return crop, max(1, round(page_image.dpi * scale))
+
+
+def _run_tesseract(engine: Engine, image: Image.Image, dpi: int) -> str:
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    # One thread: the run already reads several files at once, one per core, and Tesseract's OpenMP
+    # threads would only fight those processes for the same cores (Tesseract's own advice).
+    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    command = [engine.program, "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "--dpi", str(dpi), "tsv"]
+    try:
+        completed = subprocess.run(
+            command, input=buffer.getvalue(), capture_output=True, timeout=OCR_TIMEOUT, env=environment, check=False
+        )
+    except subprocess.TimeoutExpired as error:
+        raise _OcrError(f"tesseract took more than {OCR_TIMEOUT:.0f} s") from error
+    except OSError as error:
+        raise _OcrError(f"tesseract could not be run: {error}") from error
+    if completed.returncode != 0:
+        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
+        raise _OcrError(f"tesseract exited with {completed.returncode}: {message[-1] if message else ''}")
+    return completed.stdout.decode("utf-8", "replace")
+
+
+@dataclass(frozen=True)
+class _Word:
+    text: str
+    left: int
+    top: int
+    right: int
+    bottom: int
+    confidence: float
+
+
+@dataclass(frozen=True)
+class _Segment:
+    """Words of one Tesseract line between column gaps."""
+
+    words: tuple[_Word, ...]
+
+    @property
+    def left(self) -> int:
+        return self.words[0].left
+
+    @property
+    def right(self) -> int:
+        return self.words[-1].right
+
+    @property
+    def middle(self) -> float:
+        return statistics.median((w.top + w.bottom) / 2 for w in self.words)
+
+    @property
+    def height(self) -> float:
+        return statistics.median(w.bottom - w.top for w in self.words)
+
+    @property
+    def confidence(self) -> float:
+        return statistics.fmean(w.confidence for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return squash(" ".join(w.text for w in self.words))
+
+
+def ocr_lines(tsv: str, page: int) -> list[TextLine]:
+    """Tesseract's TSV as `TextLine`s in reading order: rows top to bottom, columns by position.
+
+    Rows are numbered so that blank space shows as skipped rows, as in PDF layout text: the parser
+    takes consecutive rows under the type name as the title.
+    """
+    segments = [s for s in _segments(_level(_words_by_line(tsv))) if _worth_keeping(s)]
+    if not segments:
+        return []
+    rows = _rows(segments)
+    left = min(s.left for s in segments)
+    width = max(s.right for s in segments) - left or 1
+    lines: list[TextLine] = []
+    for row_number, row in rows:
+        for segment in sorted(row, key=lambda s: s.left):
+            column = _column((segment.left - left) / width, (segment.right - left) / width)
+            text = _DATE_SHAPE.sub(_date_words, _NUMBER_LABEL.sub("Số: ", segment.text))
+            lines.append(TextLine(text, page, row_number, column, Source.OCR, confidence=round(segment.confidence, 1)))
+    return lines
+
+
+def _date_words(match: re.Match[str]) -> str:
+    """ "ngày", "tháng", "năm" spelled right when OCR only lost or swapped their diacritics."""
+    day_word, day, month_word, month, year_word = match.groups()
+    if tuple(fold(word) for word in (day_word, month_word, year_word)) != _DATE_WORDS:
+        return match.group(0)
+    return f"{day_word[0]}gày{day}tháng{month}năm"
+
+
+def _words_by_line(tsv: str) -> list[list[_Word]]:
+    lines: dict[tuple[str, str, str], list[_Word]] = {}
+    for record in tsv.splitlines()[1:]:
+        fields = record.split("\t")
+        if len(fields) < 12 or fields[0] != "5" or not fields[11].strip():
+            continue
+        try:
+            left, top, width, height = (int(value) for value in fields[6:10])
+            confidence = float(fields[10])
+        except ValueError:
+            continue
+        if confidence < 0:
+            continue
+        word = _Word(fields[11].strip(), left, top, left + width, top + height, confidence)
+        lines.setdefault((fields[2], fields[3], fields[4]), []).append(word)
+    return [sorted(words, key=lambda w: w.left) for words in lines.values()]
+
+
+def _level(lines: list[list[_Word]]) -> list[list[_Word]]:
+    """Words with their heights corrected for a page scanned or photographed askew.
+
+    Tesseract follows a tilted line, so the words of every line climb or fall across the page by
+    one slope; taken out, the two header columns of one visual row line up again. A phone photo
+    tilted 2° moves the right column two lines up or down from the left one.
+    """
+    slopes = [slope for words in lines if len(words) >= _SLOPE_WORDS and (slope := _slope(words)) is not None]
+    if not slopes:
+        return lines
+    slope = statistics.median(slopes)
+    if abs(slope) < _LEVEL_SLOPE:
+        return lines
+
+    def levelled(word: _Word) -> _Word:
+        shift = round(slope * (word.left + word.right) / 2)
+        return replace(word, top=word.top - shift, bottom=word.bottom - shift)
+
+    return [[levelled(word) for word in words] for words in lines]
+
+
+def _slope(words: list[_Word]) -> float | None:
+    """Least-squares slope of the words' middles across the line."""
+    xs = [(w.left + w.right) / 2 for w in words]
+    ys = [(w.top + w.bottom) / 2 for w in words]
+    mean_x, mean_y = statistics.fmean(xs), statistics.fmean(ys)
+    spread = sum((x - mean_x) ** 2 for x in xs)
+    if spread == 0:
+        return None
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / spread
+
+
+def _segments(lines: list[list[_Word]]) -> list[_Segment]:
+    """Split each line where the gap between words is a column gap (Tesseract may join the columns)."""
+    segments: list[_Segment] = []
+    for words in lines:
+        height = statistics.median(w.bottom - w.top for w in words)
+        current = [words[0]]
+        for word in words[1:]:
+            if word.left - current[-1].right > _COLUMN_GAP_HEIGHTS * height:
+                segments.append(_Segment(tuple(current)))
+                current = []
+            current.append(word)
+        segments.append(_Segment(tuple(current)))
+    return segments
+
+
+def _worth_keeping(segment: _Segment) -> bool:
+    return segment.confidence >= _MIN_CONFIDENCE and len(_ALNUM.findall(segment.text)) >= 2
+
+
+def _rows(segments: list[_Segment]) -> list[tuple[int, list[_Segment]]]:
+    """Group segments whose middles are within half a text height, numbered by the spacing between them."""
+    ordered = sorted(segments, key=lambda s: s.middle)
+    height = statistics.median(s.height for s in ordered)
+    groups: list[list[_Segment]] = [[ordered[0]]]
+    for segment in ordered[1:]:
+        if abs(segment.middle - statistics.fmean(s.middle for s in groups[-1])) <= height / 2:
+            groups[-1].append(segment)
+        else:
+            groups.append([segment])
+    middles = [statistics.fmean(s.middle for s in group) for group in groups]
+    steps = [b - a for a, b in itertools.pairwise(middles)]
+    # The line pitch is the step between lines of one paragraph, the smaller steps (the lower quartile:
+    # the header's rows and paragraph breaks are wider); a step of twice the pitch holds a blank line.
+    pitch = max(statistics.quantiles(steps, n=4)[0], height) if len(steps) >= 3 else 1.5 * height
+    numbered: list[tuple[int, list[_Segment]]] = []
+    row = 0
+    for index, group in enumerate(groups):
+        if index:
+            row += max(1, round(steps[index - 1] / pitch))
+        numbered.append((row, group))
+    return numbered
+
+
+def _column(start: float, end: float) -> Column:
+    """As for PDF layout text: the middle of the header's width decides, a line across it is full."""
+    if end - start > 0.7:
+        return Column.FULL
+    centre = (start + end) / 2
+    return Column.LEFT if centre < 0.4 else Column.RIGHT if centre > 0.6 else Column.FULL
+
+
+# --- is it a document? -----------------------------------------------------------------------------
+
+
+def header_evidence(lines: Sequence[TextLine]) -> tuple[tuple[str, ...], bool]:
+    """The lines that look like parts of a Decree 30 header, and whether together they make one.
+
+    The national motto or a "Số: …/…" line is enough; a type name or a date line alone is not (a
+    banner reads "KẾ HOẠCH HÓA GIA ĐÌNH"), two of them are.
+    """
+    evidence: list[str] = []
+    strong = weak = 0
+    for line in lines:
+        text = line.text
+        if _is_motto(text) or NUMBER_LINE.search(text):
+            strong += 1
+        elif type_for_title(text) or _has_date(text):
+            weak += 1
+        else:
+            continue
+        evidence.append(text)
+    return tuple(evidence), strong > 0 or weak >= 2
+
+
+def _is_motto(text: str) -> bool:
+    folded = " ".join(_NOT_WORD.sub(" ", fold(text)).split())
+    return any(
+        len(folded) >= 0.7 * len(motto) and fuzz.partial_ratio(motto, folded) >= _MOTTO_SIMILARITY for motto in _MOTTO
+    )
+
+
+def _has_date(text: str) -> bool:
+    match = DATE_WORDS.search(text) or DATE_NUMERIC.search(text)
+    return match is not None and bool(re.search(r"\d{4}", match.group("year") or ""))
+
+
+__all__ = [
+    "HEADER_FRACTION",
+    "MAX_IMAGE_PIXELS",
+    "Engine",
+    "PageImage",
+    "engine_version",
+    "find_engine",
+    "header_evidence",
+    "ocr_available",
+    "ocr_header",
+    "ocr_lines",
+    "ocr_pdf_page",
+    "read_image_file",
+]
