@@ -2,9 +2,11 @@
 
 The criteria come from the province's criteria file when one is given, else from the unit's
 self-assessment rows, else from the evidence folders' names — and always include any code the
-folders or the table use. Each criterion gets its evidence (folder, citation, title), its own
-findings (criterion rules) and a recommended score: 0 when anything zeroes it, a parent's the sum
-of its sub-criteria, otherwise the self score capped at the maximum.
+folders or the table use. First the unit's files are judged together (document-set rules: the
+same document twice, one number on two documents) and those findings join each file's own, so
+they zero criteria exactly as a file's own findings do. Each criterion gets its evidence (folder,
+citation, title), its own findings (criterion rules) and a recommended score: 0 when anything
+zeroes it, a parent's the sum of its sub-criteria, otherwise the self score capped at the maximum.
 """
 
 from __future__ import annotations
@@ -18,9 +20,8 @@ from criteria_map.criteria import CriteriaSet, code_key, parent_of
 from criteria_map.matching import CriterionTarget, location_codes, match_evidence
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.citations import find_citations
-from extractors.explanations import analyse_explanation
 from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, SelfAssessmentTable
-from validators import RuleContext, validate_criterion, validate_unit
+from validators import RuleContext, SubmittedDocument, validate_criterion, validate_document_set, validate_unit
 from validators.model import CitationCheck, CriterionFacts, UnitFacts
 
 
@@ -38,6 +39,9 @@ class _Claim:
     @cached_property
     def explanation(self) -> ExplanationFacts | None:
         """The row's explanation analysed, once: its citations serve matching and its facets the rules."""
+        # Imported here: spaCy takes a second to load, which a run finding every unit cached never needs.
+        from extractors.explanations import analyse_explanation
+
         return analyse_explanation(self.row.explanation) if self.row is not None else None
 
     @property
@@ -59,7 +63,12 @@ def assess_unit(
     criteria_set: CriteriaSet | None = None,
     assignments: Sequence[Assignment] = (),
 ) -> UnitAssessment:
-    """Tie evidence to criteria, judge every criterion and add up the scores."""
+    """Judge the evidence together, tie it to criteria, judge every criterion and add up the scores.
+
+    `evidence` carries each file's own (document-rule) findings; the returned evidence adds the
+    document-set rules' findings to them.
+    """
+    evidence = _with_set_findings(evidence, context)
     rows = table.rows if table is not None and table.read_error is None else ()
     claims, source = _claims(criteria_set, rows, evidence)
     targets = [
@@ -89,6 +98,15 @@ def assess_unit(
         findings=unit_findings,
         totals=_totals([c for c in assessed if c.parent is None]),
         criteria_source=source,
+    )
+
+
+def _with_set_findings(evidence: Sequence[EvidenceItem], context: RuleContext) -> tuple[EvidenceItem, ...]:
+    """Each file with the document-set rules' findings about it appended to its own (new frozen items)."""
+    found = validate_document_set([SubmittedDocument(item.path, item.facts) for item in evidence], context)
+    return tuple(
+        replace(item, findings=item.findings + extra) if extra else item
+        for item, extra in zip(evidence, found, strict=True)
     )
 
 

@@ -33,7 +33,7 @@ import io
 import logging
 import re
 import unicodedata
-from collections.abc import Awaitable, Coroutine, Iterable, Mapping, Sequence
+from collections.abc import Awaitable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from enum import Enum
@@ -41,8 +41,8 @@ from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
 from asn1crypto import core as asn1_core
-from asn1crypto import pem, x509
 from asn1crypto import tsp as asn1_tsp
+from asn1crypto import x509
 from cryptography import x509 as crypto_x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PDF_WHITESPACE
@@ -63,21 +63,16 @@ from pypdf import PdfReader
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
 from extractors.text import strip_marks
+from extractors.trust import TrustRootError, load_trust_roots
 
 T = TypeVar("T")
 TrustRoot: TypeAlias = Path | x509.Certificate
 
-_ROOT_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
-_PEM_CERTIFICATE_TYPES = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
 # Naive PDF dates (/M without a zone) come from Vietnamese signing tools running on local time.
 # Signing certificates of Vietnamese bodies often assert digitalSignature only (persons' usually
 # add nonRepudiation); either one is a signing key. pyHanko's default is nonRepudiation alone.
 _SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 _REVOCATION = "not-checked"
-
-
-class TrustRootError(ValueError):
-    """A configured trust root is missing, unreadable or not a certificate."""
 
 
 def _silence_pyhanko_logging() -> None:
@@ -145,72 +140,26 @@ _read_hex_string_fast.__wrapped__ = _pyhanko_read_hex_string  # type: ignore[att
 generic.read_hex_string_from_stream = _read_hex_string_fast
 
 
-# --- trust roots ---------------------------------------------------------------------------------
+# Comparing certificate names (the signer's issuer against every certificate in the CMS, the ESS
+# signing-certificate check) prepares each name string by RFC 4518, about 0.3 ms a string, on fresh
+# objects for every signature; the same few dozen names recur across a batch. The preparation is a
+# function of the string alone (asn1crypto never reads `self` there), so one cache serves them all.
+_asn1_string_prep = getattr(x509.NameTypeAndValue._ldap_string_prep, "__wrapped__",
+                            x509.NameTypeAndValue._ldap_string_prep)
 
 
-def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
-    """Certificates from PEM files (several per file allowed), DER files, and folders of them.
-
-    A folder contributes every .pem/.crt/.cer/.der file directly inside it. Files are parsed once
-    per content version (cached by path, size and modification time), so batches pay once.
-    Raises `TrustRootError` for a missing path, an unreadable file, a file that holds no
-    certificate, or a folder without certificate files.
-    """
-    certificates: list[x509.Certificate] = []
-    seen: set[bytes] = set()
-    for path in paths:
-        for file in _root_files(Path(path)):
-            for certificate in _certificates_in(*_file_version(file)):
-                fingerprint = certificate.sha256
-                if fingerprint not in seen:
-                    seen.add(fingerprint)
-                    certificates.append(certificate)
-    return certificates
+@functools.lru_cache(maxsize=4096)
+def _prepared_name_string(string: str) -> str:
+    prepared: str = _asn1_string_prep(None, string)
+    return prepared
 
 
-def _root_files(path: Path) -> list[Path]:
-    if path.is_dir():
-        try:
-            files = sorted(child for child in path.iterdir()
-                           if child.is_file() and child.suffix.lower() in _ROOT_SUFFIXES)
-        except OSError as error:
-            raise TrustRootError(f"trust root folder {path} cannot be listed: {error}") from error
-        if not files:
-            raise TrustRootError(f"trust root folder {path} holds no .pem/.crt/.cer/.der file")
-        return files
-    if not path.is_file():
-        raise TrustRootError(f"trust root {path} does not exist")
-    return [path]
+def _ldap_string_prep_cached(_self: object, string: str) -> str:
+    return _prepared_name_string(string)
 
 
-def _file_version(path: Path) -> tuple[str, int, int]:
-    try:
-        stat = path.stat()
-    except OSError as error:
-        raise TrustRootError(f"trust root {path} cannot be read: {error}") from error
-    return str(path.resolve()), stat.st_mtime_ns, stat.st_size
-
-
-@functools.lru_cache(maxsize=256)
-def _certificates_in(path: str, mtime_ns: int, size: int) -> tuple[x509.Certificate, ...]:
-    """Parse one trust-root file; the cache key includes its version so edits are picked up."""
-    try:
-        data = Path(path).read_bytes()
-    except OSError as error:
-        raise TrustRootError(f"trust root {path} cannot be read: {error}") from error
-    try:
-        if pem.detect(data):
-            ders = [der for kind, _, der in pem.unarmor(data, multiple=True) if kind in _PEM_CERTIFICATE_TYPES]
-        else:
-            ders = [data]
-        certificates = tuple(x509.Certificate.load(der, strict=True) for der in ders)
-        for certificate in certificates:
-            _ = certificate.native  # asn1crypto parses lazily: force it so a bad file fails here
-    except (ValueError, TypeError, OSError) as error:
-        raise TrustRootError(f"trust root {path} is not a PEM or DER certificate: {error}") from error
-    if not certificates:
-        raise TrustRootError(f"trust root {path} holds no certificate")
-    return certificates
+_ldap_string_prep_cached.__wrapped__ = _asn1_string_prep  # type: ignore[attr-defined]
+x509.NameTypeAndValue._ldap_string_prep = _ldap_string_prep_cached
 
 
 def _resolve_roots(trust_roots: Sequence[TrustRoot]) -> tuple[x509.Certificate, ...] | None:
@@ -297,7 +246,9 @@ async def _verify_all(
 ) -> tuple[SignatureFacts, ...]:
     pages = _PageIndex(reader)
     pending: list[_Pending] = []
-    for index, (name, _value, field_ref) in enumerate(entries):
+    for index, (raw_name, _value, field_ref) in enumerate(entries):
+        # pyHanko's names are string objects tied to the parsed file: a plain str pickles in bytes, not the PDF.
+        name = str(raw_name)
         field: Any = None  # stays None when the field itself cannot be read
         try:
             field = field_ref.get_object()
@@ -357,7 +308,7 @@ async def _verify_one(
     # A document timestamp (/ETSI.RFC3161) is the TSA's, never the person's or the body's signature.
     kind = _signer_kind(subject) if subject is not None and not is_document_timestamp else SignerKind.UNKNOWN
     return SignatureFacts(
-        field_name=embedded.field_name,
+        field_name=str(embedded.field_name),
         page=page,
         subject=subject,
         signer_kind=kind,

@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import FailOn, Layout, load_config
+from pipeline.config import ExecutorKind, FailOn, Layout, load_config
 from pipeline.errors import ExitCode, KiemchungError, UsageError
 from pipeline.run import check
 from validators.docs import rule_doc, rules_markdown, rules_table
@@ -62,6 +62,15 @@ def _parser() -> argparse.ArgumentParser:
     run.add_argument("--format", metavar="LIST", help="reports to write: json,xlsx,html (default: all three)")
     run.add_argument("--lang", choices=["vi", "en"], help="language of the report labels (default: vi)")
 
+    batch = run.add_argument_group("batch")
+    batch.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    batch.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per file (default: 60)")
+    batch.add_argument("--cache-dir", type=Path, metavar="DIR", help="result cache (default: ~/.cache/kiemchung)")
+    batch.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
+    batch.add_argument("--executor", choices=[m.value for m in ExecutorKind], help="where files are read")
+    batch.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --executor dask")
+    batch.add_argument("--quiet", action="store_true", help="no progress and no per-unit lines")
+
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
     rules.add_argument("--markdown", action="store_true", help="print every rule's documentation as Markdown")
@@ -91,8 +100,14 @@ def _dispatch(args: argparse.Namespace) -> int:
         assignments_file=args.assignments,
         formats=args.format,
         lang=args.lang,
+        jobs=args.jobs,
+        timeout=args.timeout,
+        cache_dir=args.cache_dir,
+        no_cache=args.no_cache,
+        executor=args.executor,
+        scheduler=args.scheduler,
     )
-    result = check(args.path, config, args.out)
+    result = check(args.path, config, args.out, progress="quiet" if args.quiet else "auto")
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK
 
 

@@ -14,8 +14,10 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from pipeline.cache import default_cache_dir
 from pipeline.errors import ConfigError, UsageError
 from pipeline.labels import Lang
+from pipeline.pool import default_jobs
 
 REPORT_FORMATS = ("json", "xlsx", "html")
 
@@ -24,6 +26,11 @@ class Layout(StrEnum):
     AUTO = "auto"
     UNIT = "unit"
     BATCH = "batch"
+
+
+class ExecutorKind(StrEnum):
+    LOCAL = "local"
+    DASK = "dask"
 
 
 class FailOn(StrEnum):
@@ -48,6 +55,12 @@ class Config:
     assignments_file: Path | None = None
     formats: frozenset[str] = frozenset(REPORT_FORMATS)
     lang: Lang = Lang.VI
+    jobs: int = 1
+    timeout: float = 60.0
+    recycle_after: int = 200
+    cache_dir: Path | None = None  # None: no cache
+    executor: ExecutorKind = ExecutorKind.LOCAL
+    scheduler: str = ""
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -64,7 +77,7 @@ def _merge(defaults: dict[str, dict[str, Any]], user: dict[str, Any], origin: st
             if key not in defaults[section]:
                 raise ConfigError(f"{origin}: unknown key {section}.{key} (known: {', '.join(defaults[section])})")
             expected = type(defaults[section][key])
-            if type(value) is not expected:
+            if type(value) is not expected and not (expected is float and type(value) is int):
                 raise ConfigError(f"{origin}: {section}.{key} must be {expected.__name__}, got {value!r}")
             merged[section][key] = value
     return merged
@@ -97,6 +110,12 @@ def load_config(
     assignments_file: Path | None = None,
     formats: str | None = None,
     lang: str | None = None,
+    jobs: int | None = None,
+    timeout: float | None = None,
+    cache_dir: Path | None = None,
+    no_cache: bool = False,
+    executor: str | None = None,
+    scheduler: str | None = None,
 ) -> Config:
     """Defaults, then the user's file, then command-line values (trust roots add up)."""
     user: dict[str, Any] = {}
@@ -109,7 +128,7 @@ def load_config(
             raise ConfigError(f"{path}: invalid TOML: {error}") from error
     values = _merge(_defaults(), user, str(path))
     period, run, signatures, criteria = values["period"], values["run"], values["signatures"], values["criteria"]
-    report = values["report"]
+    report, batch = values["report"], values["batch"]
     chosen_year = year if year is not None else period["year"]
     start, end = _iso(period["start"], "period.start"), _iso(period["end"], "period.end")
     if not chosen_year and (start is None or end is None):
@@ -136,7 +155,30 @@ def load_config(
         assignments_file=assignments_file or _optional_path(criteria["assignments"], path),
         formats=_formats(formats.split(",") if formats is not None else _strings(report["formats"], "report.formats")),
         lang=_choice(Lang, lang or report["lang"], "report.lang"),
+        jobs=_at_least(jobs if jobs is not None else batch["jobs"], 0, "batch.jobs") or default_jobs(),
+        timeout=_positive(timeout if timeout is not None else batch["timeout"], "batch.timeout"),
+        recycle_after=_at_least(batch["recycle_after"], 1, "batch.recycle_after"),
+        cache_dir=None if no_cache or not batch["cache"] else cache_dir or _cache_dir(batch["cache_dir"], path),
+        executor=_executor(executor or batch["executor"], scheduler or batch["scheduler"]),
+        scheduler=scheduler or batch["scheduler"],
     )
+
+
+def _cache_dir(value: str, config_file: Path | None) -> Path:
+    return _paths([value], config_file)[0] if value else default_cache_dir()
+
+
+def _executor(value: str, scheduler: str) -> ExecutorKind:
+    kind: ExecutorKind = _choice(ExecutorKind, value, "batch.executor")
+    if kind is ExecutorKind.DASK and not scheduler:
+        raise UsageError("--executor dask needs the scheduler's address: --scheduler tcp://HOST:8786")
+    return kind
+
+
+def _positive(value: float, key: str) -> float:
+    if value <= 0:
+        raise ConfigError(f"{key} must be more than 0, got {value}")
+    return float(value)
 
 
 def _formats(names: list[str]) -> frozenset[str]:

@@ -4,26 +4,33 @@ read the self-assessment, tie evidence to criteria, score, and write the reports
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
+import sys
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
-from extractors import read_document
-from extractors.self_assessment import read_self_assessment
-from extractors.signatures import TrustRootError, load_trust_roots
-from pipeline.config import Config, FailOn
+from extractors.models import SelfAssessmentTable
+from extractors.trust import TrustRootError, load_trust_roots
+from pipeline.cache import ResultCache, code_fingerprint, digest, file_digest
+from pipeline.config import Config, ExecutorKind, FailOn
 from pipeline.discovery import UnitFolder, discover
 from pipeline.errors import ConfigError, OutputError, UsageError
 from pipeline.labels import label
+from pipeline.progress import Progress
 from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
 from pipeline.report_json import write_report
 from pipeline.report_summary import write_batch_summary
 from pipeline.report_xlsx import write_unit_workbook
+from pipeline.work import Facts, ReadJob, cacheable, job_for
 from validators import RuleContext, Severity, validate_document
 from validators.format import vn_score
+
+if TYPE_CHECKING:
+    from pipeline.executors import Executor
 
 
 @dataclass(frozen=True)
@@ -51,29 +58,148 @@ class _Settings:
     context: RuleContext
     criteria: CriteriaSet | None
     assignments: tuple[Assignment, ...]
+    reading: str  # digest of the code and of the settings that change what is read from a file
+
+    judging: str  # digest of the reading digest and of everything else a unit's reports depend on
+
+    def cache_key(self, job: ReadJob) -> str:
+        return digest(job.content_key, self.reading)
+
+    def unit_key(self, plan: _UnitPlan) -> str:
+        files = [f"{plan.unit.relative(job.path)}|{job.table}|{job.sha256}" for job in plan.jobs]
+        return digest(self.judging, "unit", str(plan.unit.root), *files)
 
 
-def check(path: Path, config: Config, out_dir: Path, echo: Callable[[str], None] = print) -> RunResult:
-    """Judge every unit under `path` and write OUT/<unit>/report.json; the evidence is only read."""
+def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> RunResult:
+    """Judge every unit under `path` and write OUT/<unit>/report.json; the evidence is only read.
+
+    Files are read in parallel (or taken from the cache); a unit is judged and its reports written
+    as soon as its last file is in. `progress` is "auto", "bar", "lines" or "quiet".
+    """
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
     settings = _settings(config)
     units = discover(path, config.layout)
-    results = []
+    cache = ResultCache(config.cache_dir, warn=_warn)
+    plans = [_UnitPlan(unit, _jobs(unit, config)) for unit in units]
+    meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
+    results: dict[str, UnitAssessment] = {}
+
+    def finish(plan: _UnitPlan, assessment: UnitAssessment, report: Path) -> None:
+        results[plan.unit.name] = assessment
+        if progress != "quiet":
+            meter.message(summary_line(assessment, report))
+
     try:
-        for unit in units:
-            assessment = _assess(unit, settings)
-            echo(summary_line(assessment, _write_unit_reports(assessment, out_dir / unit.name, config)))
-            results.append(assessment)
-        _write_batch_reports(results, out_dir, config)
+        to_read = []
+        for plan in plans:  # a unit whose files and settings are unchanged: its reports as they were
+            stored = cache.get(settings.unit_key(plan)) if plan.hashed else None
+            if isinstance(stored, _JudgedUnit):
+                meter.advance(len(plan.jobs), cached=True)
+                finish(plan, stored.assessment, stored.restore(out_dir / plan.unit.name))
+            else:
+                to_read.append(plan)
+        for plan in _read_all(to_read, settings, cache, meter):
+            meter.unit(plan.unit.name)
+            assessment = _assess(plan, settings)
+            written = _write_unit_reports(assessment, out_dir / plan.unit.name, config)
+            if plan.hashed and all(cacheable(job, facts) for job, facts in plan.facts.items()):
+                cache.put(settings.unit_key(plan), _JudgedUnit.of(assessment, written))
+            finish(plan, assessment, written[-1])
+        ordered = [results[unit.name] for unit in units]
+        _write_batch_reports(ordered, out_dir, config)
     except OSError as error:
         raise OutputError(f"cannot write the reports in {out_dir}: {error}") from error
-    return RunResult(tuple(results), out_dir)
+    finally:
+        meter.close()
+        cache.close()
+    return RunResult(tuple(ordered), out_dir)
 
 
-def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> Path:
-    """The unit's reports in the chosen formats; returns the one to point the user at."""
+@dataclass(frozen=True)
+class _JudgedUnit:
+    """A unit's judgement and its report files, as the cache keeps them."""
+
+    assessment: UnitAssessment
+    reports: tuple[tuple[str, bytes], ...]  # (file name, content), the one to point at last
+
+    @classmethod
+    def of(cls, assessment: UnitAssessment, written: list[Path]) -> _JudgedUnit:
+        return cls(assessment, tuple((path.name, path.read_bytes()) for path in written))
+
+    def restore(self, folder: Path) -> Path:
+        """Write the reports again into `folder`; returns the one to point the user at."""
+        folder.mkdir(parents=True, exist_ok=True)
+        for name, content in self.reports:
+            (folder / name).write_bytes(content)
+        return folder / self.reports[-1][0]
+
+
+@dataclass
+class _UnitPlan:
+    """A unit's files to read and, once read, their facts (by job)."""
+
+    unit: UnitFolder
+    jobs: list[ReadJob]
+    facts: dict[ReadJob, Facts] = field(default_factory=dict)
+
+    @property
+    def complete(self) -> bool:
+        return len(self.facts) == len(self.jobs)
+
+    @property
+    def hashed(self) -> bool:
+        """Whether every file's content is known (no links, nothing unreadable): the unit can be cached."""
+        return all(job.sha256 for job in self.jobs)
+
+
+def _jobs(unit: UnitFolder, config: Config) -> list[ReadJob]:
+    """One job per evidence file, plus the self-assessment table."""
+    jobs = [job_for(file, table=False, trust_roots=config.trust_roots) for file in unit.files]
+    if unit.self_assessment:
+        jobs.append(job_for(unit.self_assessment, table=True))
+    return jobs
+
+
+def _read_all(plans: list[_UnitPlan], settings: _Settings, cache: ResultCache, meter: Progress) -> Iterator[_UnitPlan]:
+    """Yield each unit as soon as all its files are read: from the cache, else by the executor."""
+    owner = {job: plan for plan in plans for job in plan.jobs}
+    to_read: list[ReadJob] = []
+    for job, plan in owner.items():
+        cached = cache.get(settings.cache_key(job)) if job.sha256 else None
+        if cached is None:
+            to_read.append(job)
+        else:
+            plan.facts[job] = cached
+            meter.advance(cached=True)
+    yield from (plan for plan in plans if plan.complete)
+    if not to_read:
+        return
+    executor = _executor(settings.config)
+    try:
+        for job, facts in executor.run(to_read):
+            if cacheable(job, facts):
+                cache.put(settings.cache_key(job), facts)
+            plan = owner[job]
+            plan.facts[job] = facts
+            meter.advance()
+            if plan.complete:
+                yield plan
+    finally:
+        executor.close()
+
+
+def _executor(config: Config) -> Executor:
+    from pipeline.executors import DaskExecutor, LocalExecutor  # the reading stack, only when there is reading
+
+    if config.executor is ExecutorKind.DASK:
+        return DaskExecutor(config.scheduler, timeout=config.timeout)
+    return LocalExecutor(jobs=config.jobs, timeout=config.timeout, recycle_after=config.recycle_after)
+
+
+def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> list[Path]:
+    """The unit's reports in the chosen formats; the last is the one to point the user at."""
     written = []
     if "json" in config.formats:
         written.append(folder / "report.json")
@@ -86,7 +212,7 @@ def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> P
         links[label("summary_sheet", config.lang)] = f"../{INDEX_NAME}"
         written.append(folder / PAGE_NAME)
         write_unit_page(unit, written[-1], config.lang, links)
-    return written[-1]
+    return written
 
 
 def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config) -> None:
@@ -99,7 +225,7 @@ def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Con
 def _settings(config: Config) -> _Settings:
     """Load roots, criteria and assignments up front: a bad file stops the run before any evidence is read."""
     try:
-        load_trust_roots(config.trust_roots)
+        roots = [certificate.dump() for certificate in load_trust_roots(config.trust_roots)]
         criteria = load_criteria(config.criteria_file) if config.criteria_file else None
         known = [c.code for c in criteria.criteria] if criteria else []
         assignments = load_assignments(config.assignments_file, known) if config.assignments_file else ()
@@ -113,15 +239,23 @@ def _settings(config: Config) -> _Settings:
         max_days_to_sign=config.max_days_to_sign,
         signer_match_threshold=config.signer_match_threshold,
     )
-    return _Settings(config, context, criteria, assignments)
+    reading = digest(code_fingerprint(), *roots)
+    # What the reports depend on beyond the files: the judging settings, the criteria and assignment
+    # files' contents, and the day (rules compare dates with today). Batch settings change nothing.
+    judged = replace(config, jobs=0, timeout=0.0, recycle_after=0, cache_dir=None, scheduler="")
+    inputs = [file_digest(file) for file in (config.criteria_file, config.assignments_file) if file]
+    judging = digest(reading, repr(judged), repr(context), *inputs)
+    return _Settings(config, context, criteria, assignments, reading, judging)
 
 
-def _assess(unit: UnitFolder, settings: _Settings) -> UnitAssessment:
-    items = []
-    for file in unit.files:
-        facts = read_document(file, trust_roots=settings.config.trust_roots)
-        items.append(EvidenceItem(unit.relative(file), facts, validate_document(facts, settings.context)))
-    table = read_self_assessment(unit.self_assessment) if unit.self_assessment else None
+def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:
+    unit, items, table = plan.unit, [], None
+    for job in plan.jobs:
+        facts = plan.facts[job]
+        if isinstance(facts, SelfAssessmentTable):
+            table = facts
+        else:
+            items.append(EvidenceItem(unit.relative(job.path), facts, validate_document(facts, settings.context)))
     return assess_unit(
         unit.name,
         settings.config.year,
@@ -132,6 +266,10 @@ def _assess(unit: UnitFolder, settings: _Settings) -> UnitAssessment:
         criteria_set=settings.criteria,
         assignments=settings.assignments,
     )
+
+
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr)
 
 
 def _points(value: float | None) -> str:

@@ -70,7 +70,7 @@ def generate(out: Path) -> None:
         criteria_file=ROOT / "criteria_map" / "sample-commune.yaml",
         assignments_file=table,
     )
-    result = check(ROOT / "samples" / "batch", config, out, echo=lambda _line: None)
+    result = check(ROOT / "samples" / "batch", config, out, progress="quiet")
     for unit in result.units:
         links = {"report.json": "report.json", "Tổng hợp các đơn vị": f"../{INDEX_NAME}"}
         write_unit_page(unit, out / unit.unit / PAGE_NAME, Lang.VI, links)

@@ -495,7 +495,7 @@ config = load_config(year=2023, formats="json")
 Path("/proc/self/clear_refs").write_text("5")
 baseline = status_kib("VmRSS")
 start = time.monotonic()
-check(Path(sys.argv[1]), config, Path(sys.argv[2]), echo=lambda line: None)
+check(Path(sys.argv[1]), config, Path(sys.argv[2]), progress="quiet")
 seconds = time.monotonic() - start
 print(json.dumps({"seconds": seconds, "baseline_kib": baseline, "peak_kib": status_kib("VmHWM")}))
 """

@@ -132,7 +132,7 @@ def run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Any]:
         assignments_file=table,
     )
     out = base / "out"
-    result = check(SAMPLES / "batch", config, out, echo=lambda _line: None)
+    result = check(SAMPLES / "batch", config, out, progress="quiet")
     for unit in result.units:
         write_unit_page(
             unit, out / unit.unit / PAGE_NAME, links={"report.json": "report.json", "Tổng hợp": "../index.html"}

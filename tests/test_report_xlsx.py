@@ -49,7 +49,7 @@ def units(tmp_path_factory: pytest.TempPathFactory) -> tuple[UnitAssessment, ...
         criteria_file=ROOT / "criteria_map" / "sample-commune.yaml",
         assignments_file=assignments,
     )
-    return check(BATCH, config, folder / "out", echo=lambda _: None).units
+    return check(BATCH, config, folder / "out", progress="quiet").units
 
 
 @pytest.fixture(scope="module")

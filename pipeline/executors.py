@@ -1,0 +1,112 @@
+"""Where the per-file reading runs: worker processes on this machine, or a Dask cluster.
+
+Both take `ReadJob`s and yield (job, facts) as each file is done, in completion order, and both
+honour the per-file time limit: a file past it is reported as timed out and the worker that was
+reading it is replaced. Judging, scoring and the reports always happen in the calling process.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator, Sequence
+from typing import Any, Protocol
+
+from pipeline.errors import ConfigError, UsageError
+from pipeline.pool import TaskFailure, WorkerPool
+from pipeline.work import Facts, ReadJob, failed, perform
+
+
+class Executor(Protocol):
+    def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]: ...
+
+    def close(self) -> None: ...
+
+
+class LocalExecutor:
+    """`jobs` worker processes on this machine (see `pipeline.pool`)."""
+
+    def __init__(self, *, jobs: int, timeout: float, recycle_after: int) -> None:
+        # The reading stack, imported once here: forked workers inherit it instead of each importing it.
+        import extractors.reader
+        import extractors.self_assessment  # noqa: F401
+
+        self.pool: WorkerPool[ReadJob, Facts] = WorkerPool(
+            perform, jobs=jobs, timeout=timeout, recycle_after=recycle_after
+        )
+
+    def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]:
+        for job, result in self.pool.run(jobs):
+            yield job, failed(job, result.kind, result.detail) if isinstance(result, TaskFailure) else result
+
+    def close(self) -> None:
+        """Nothing to release: the pool's workers end with each `run`."""
+
+
+class DaskExecutor:
+    """The reading runs on a Dask distributed cluster (`pip install 'kiemchung[dask]'`).
+
+    Workers must see the evidence at the same paths as this machine (a shared or mounted folder).
+    As many files are in flight as the cluster has threads, so a file starts when it is sent and
+    its time limit runs from then; a file past the limit has its worker restarted, which Dask
+    follows by re-running that worker's other files elsewhere.
+    """
+
+    def __init__(self, scheduler: str, *, timeout: float) -> None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--executor dask needs Dask: pip install 'kiemchung[dask]'") from None
+        try:
+            self._client = Client(scheduler, timeout=10)
+        except (OSError, TimeoutError) as error:
+            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+        self._timeout = timeout
+
+    def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]:
+        from distributed import wait
+
+        slots = max(1, sum(self._client.nthreads().values()))
+        pending = iter(jobs)
+        running: dict[Any, tuple[ReadJob, float]] = {}
+        while True:
+            while len(running) < slots and (job := next(pending, None)) is not None:
+                future = self._client.submit(perform, job, pure=False)
+                running[future] = (job, time.monotonic() + self._timeout)
+            if not running:
+                return
+            nearest = min(deadline for _, deadline in running.values())
+            try:
+                done = wait(list(running), timeout=max(0.01, nearest - time.monotonic()), return_when="FIRST_COMPLETED")
+                finished = done.done
+            except TimeoutError:
+                finished = set()
+            for future in finished:
+                job, _ = running.pop(future)
+                yield job, self._result(future, job)
+            now = time.monotonic()
+            for future, (job, deadline) in list(running.items()):
+                if deadline <= now and not future.done():
+                    del running[future]
+                    yield job, failed(job, "timeout", self._stop(future))
+
+    def _result(self, future: Any, job: ReadJob) -> Facts:
+        if future.status == "finished":
+            facts: Facts = future.result()
+            return facts
+        return failed(job, "crashed", f"the Dask task ended with {future.status}: {future.exception()!r}")
+
+    def _stop(self, future: Any) -> str:
+        """Cancel a late task and restart the worker running it."""
+        workers = [address for address, keys in self._client.processing().items() if future.key in keys]
+        future.cancel()
+        detail = f"no result after {self._timeout:g} s on the Dask cluster"
+        if workers:
+            try:
+                self._client.restart_workers(workers, raise_for_error=False)
+            except Exception as error:  # a cluster that cannot restart workers still finishes the batch
+                return f"{detail}; its worker could not be restarted ({error})"
+            return f"{detail}; its worker {workers[0]} was restarted"
+        return detail
+
+    def close(self) -> None:
+        self._client.close()

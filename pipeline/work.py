@@ -1,0 +1,85 @@
+"""One unit of parallel work: read one file (evidence or a self-assessment table), never raise.
+
+A `ReadJob` carries everything a worker needs, so it can cross to another process or to another
+machine (Dask) as it is; its result is the extractor's frozen facts. What a job cannot deliver (its
+time ran out, its worker died) becomes an `unreadable` fact here, in one place for every executor.
+"""
+
+from __future__ import annotations
+
+import stat
+from dataclasses import dataclass
+from pathlib import Path
+
+from extractors.models import DocumentFacts, FileKind, ReadError, ReadProblem, SelfAssessmentTable
+from extractors.sniff import is_system_file
+from pipeline.cache import file_digest
+
+Facts = DocumentFacts | SelfAssessmentTable
+
+_FAILURE_PROBLEMS = {"timeout": ReadProblem.TIMEOUT, "crashed": ReadProblem.CRASHED}
+_KINDS = {".pdf": FileKind.PDF, ".docx": FileKind.DOCX}
+
+
+@dataclass(frozen=True)
+class ReadJob:
+    path: Path
+    table: bool  # the unit's self-assessment table, not evidence
+    trust_roots: tuple[Path, ...] = ()
+    sha256: str = ""  # as hashed when the job was planned; "" when not hashed (links, unreadable)
+
+    @property
+    def content_key(self) -> str:
+        """What the facts depend on: the bytes, and the name's extension and litter status."""
+        return f"{self.sha256}|{self.path.suffix.lower()}|{is_system_file(self.path.name)}|{self.table}"
+
+
+def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = ()) -> ReadJob:
+    """The job for a file, hashed when it is a regular file (a link, a pipe, a device or a path the
+    system cannot reach is never opened here: the reader reports it)."""
+    try:
+        regular = stat.S_ISREG(path.lstat().st_mode)
+    except OSError:
+        regular = False
+    return ReadJob(path, table, trust_roots, file_digest(path) if regular else "")
+
+
+def perform(job: ReadJob) -> Facts:
+    """Read the job's file: what a worker runs."""
+    # The reading stack (pyHanko, pypdf, openpyxl) is imported by the first job, not by a run whose
+    # files are all in the cache; forked workers inherit it from the parent, which imports it first.
+    from extractors.reader import read_document
+    from extractors.self_assessment import read_self_assessment
+
+    if job.table:
+        return read_self_assessment(job.path)
+    return read_document(job.path, trust_roots=job.trust_roots)
+
+
+def failed(job: ReadJob, kind: str, detail: str) -> Facts:
+    """The facts of a job that produced none: `kind` is "timeout" or "crashed"."""
+    error = ReadError(_FAILURE_PROBLEMS[kind], detail)
+    if job.table:
+        return SelfAssessmentTable(read_error=error)
+    try:
+        size = job.path.stat().st_size
+    except OSError:
+        size = 0
+    return DocumentFacts(
+        kind=_KINDS.get(job.path.suffix.lower(), FileKind.OTHER), size=size, sha256=job.sha256, read_error=error
+    )
+
+
+def cacheable(job: ReadJob, facts: Facts) -> bool:
+    """Whether the facts depend on the file's bytes alone (and those bytes are still what was hashed).
+
+    A time-out, a crash, a link or a permission problem says something about this run or this
+    file system, not about the content: it is read again next time.
+    """
+    if not job.sha256 or (facts.read_error and facts.read_error.problem in _TRANSIENT):
+        return False
+    # The reader hashes what it reads (system files it does not open): the file must not have changed since.
+    return not isinstance(facts, DocumentFacts) or facts.sha256 in (job.sha256, "")
+
+
+_TRANSIENT = frozenset({ReadProblem.TIMEOUT, ReadProblem.CRASHED, ReadProblem.NO_ACCESS, ReadProblem.LINK})
