@@ -1,12 +1,15 @@
 """Benchmark: a province-sized batch, cold and warm, beside poppler run once per file.
 
 Run from the repository root:  .venv/bin/python bench/batch.py [--units 50] [--docs-per-unit 48]
+It measures the code of the tree it lives in (PYTHONPATH), so `git worktree add` gives a stable copy
+to measure while the working tree changes; the data is that tree's bench/data.
 
 1. Builds (once; reused while its manifest matches) a synthetic batch with the samples generator:
    by default 50 units x 48 evidence files, about 2,300 of them signed PDFs, in bench/data/.
 2. Times, on the same files, with the machine otherwise idle:
-   (a) `kiemchung check` cold: an empty cache folder;
+   (a) `kiemchung check` cold: an empty cache folder (OCR on, as by default where Tesseract is installed);
    (b) the same command warm: the cache as (a) left it;
+   (a') cold again with --no-ocr, which does what the baseline does (poppler reads no scan);
    (c) the baseline: `pdfsig FILE` then `pdftotext -l 2 FILE -` for every PDF, one process after
        the other, as a council's shell loop would run them;
    (d) cold runs on the first units holding about 500, 1,000 and 2,000 files, for the scaling.
@@ -93,7 +96,9 @@ def _tree_rss(pid: int) -> tuple[int, int]:
 def timed(command: Sequence[str]) -> Timing:
     """Run a command, sampling its process tree's memory until it ends."""
     started = time.perf_counter()
-    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL)
+    # The code of this tree, whatever else is installed: a worktree gives a stable copy to measure.
+    environment = {**os.environ, "PYTHONPATH": str(ROOT)}
+    process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.DEVNULL, env=environment)
     peaks = [0, 0]
 
     def sample() -> None:
@@ -111,22 +116,10 @@ def timed(command: Sequence[str]) -> Timing:
     return Timing(seconds, peaks[0] / 1024, peaks[1] / 1024)
 
 
-def kiemchung(batch: Path, out: Path, cache: Path) -> list[str]:
+def kiemchung(batch: Path, out: Path, cache: Path, *options: str) -> list[str]:
     trust = DATA / "trust" / "test-root.pem"
-    return [
-        str(Path(sys.executable).parent / "kiemchung"),
-        "check",
-        str(batch),
-        "--year",
-        "2023",
-        "--out",
-        str(out),
-        "--trust-root",
-        str(trust),
-        "--cache-dir",
-        str(cache),
-        "--quiet",
-    ]
+    command = [sys.executable, "-m", "pipeline", "check", str(batch), "--year", "2023", "--out", str(out)]
+    return [*command, "--trust-root", str(trust), "--cache-dir", str(cache), "--quiet", *options]
 
 
 def baseline(pdfs: Sequence[Path]) -> float:
@@ -165,18 +158,18 @@ def main() -> None:
         work = Path(scratch)
         cold = timed(kiemchung(batch, work / "cold", work / "cache"))
         warm = timed(kiemchung(batch, work / "warm", work / "cache"))
+        no_ocr = timed(kiemchung(batch, work / "no-ocr", work / "cache-no-ocr", "--no-ocr"))
         poppler = baseline(pdfs)
         scaling = []
         if not args.no_scaling:
             for size in SCALING:
                 folder, count = subset(batch, size, work / f"subset-{size}")
-                scaling.append((count, timed(kiemchung(folder, work / f"out-{size}", work / f"cache-{size}"))))
-    report(len(files), len(pdfs), cold, warm, poppler, scaling)
+                out, cache = work / f"out-{size}", work / f"cache-{size}"
+                scaling.append((count, timed(kiemchung(folder, out, cache, "--no-ocr"))))
+    report(len(files), len(pdfs), {"cold": cold, "warm": warm, "cold, --no-ocr": no_ocr}, poppler, scaling)
 
 
-def report(
-    files: int, pdfs: int, cold: Timing, warm: Timing, poppler: float, scaling: list[tuple[int, Timing]]
-) -> None:
+def report(files: int, pdfs: int, runs: dict[str, Timing], poppler: float, scaling: list[tuple[int, Timing]]) -> None:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -188,20 +181,25 @@ def report(
     print(f"{files} files ({pdfs} PDFs); {os.cpu_count()} cores ({cpu}); Python {platform.python_version()}\n")
     print("| run | seconds | files/s | peak memory, all processes | largest process |")
     print("|---|---:|---:|---:|---:|")
-    for name, timing in (("kiemchung cold", cold), ("kiemchung warm", warm)):
+    for name, timing in runs.items():
         print(
-            f"| {name} | {timing.seconds:.1f} | {files / timing.seconds:.0f} | {timing.peak_tree_mib:.0f} MiB "
-            f"| {timing.peak_process_mib:.0f} MiB |"
+            f"| kiemchung {name} | {timing.seconds:.1f} | {files / timing.seconds:.0f} | "
+            f"{timing.peak_tree_mib:.0f} MiB | {timing.peak_process_mib:.0f} MiB |"
         )
     print(f"| poppler: pdfsig + pdftotext -l 2, per PDF | {poppler:.1f} | {pdfs / poppler:.0f} | | |")
-    print(f"\ncold / poppler: {cold.seconds / poppler:.2f}   cold / warm: {cold.seconds / warm.seconds:.1f}x")
+    cold, warm, no_ocr = runs["cold"], runs["warm"], runs["cold, --no-ocr"]
+    print(
+        f"\ncold / poppler: {cold.seconds / poppler:.2f}; cold --no-ocr / poppler: {no_ocr.seconds / poppler:.2f}; "
+        f"cold / warm: {cold.seconds / warm.seconds:.1f}x"
+    )
     if scaling:
-        print("\n| files | cold seconds | ms per file | peak memory, all processes |")
+        print("\nScaling (cold, --no-ocr):\n")
+        print("| files | seconds | ms per file | peak memory, all processes |")
         print("|---:|---:|---:|---:|")
         for count, timing in scaling:
             print(
-                f"| {count} | {timing.seconds:.1f} | {1000 * timing.seconds / count:.1f} | "
-                f"{timing.peak_tree_mib:.0f} MiB |"
+                f"| {count} | {timing.seconds:.1f} | {1000 * timing.seconds / count:.1f} "
+                f"| {timing.peak_tree_mib:.0f} MiB |"
             )
 
 

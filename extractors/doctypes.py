@@ -6,6 +6,8 @@ without a type name, whose symbol starts with the issuer instead.
 
 from __future__ import annotations
 
+import unicodedata
+
 from extractors.text import fold
 
 # abbreviation -> printed type name (upper case, as on the document)
@@ -63,6 +65,26 @@ def type_for_title(line: str) -> str | None:
         return None
     folded = fold(line)
     for name in _NAMES_LONGEST_FIRST:
-        if folded == name or folded.startswith(name + " "):
+        if (folded == name or folded.startswith(name + " ")) and not _marks_differ(
+            line, TYPE_NAMES[_BY_FOLDED_NAME[name]]
+        ):
             return _BY_FOLDED_NAME[name]
     return None
+
+
+def _marks_differ(line: str, type_name: str) -> bool:
+    """Whether a word of the line carries other diacritics than the type name's word in its place.
+
+    Folding forgives words that lost their marks (OCR, a font without Vietnamese letters) but not
+    other marks: "PHƯỜNG AN PHÚ" is a ward, not "PHƯƠNG ÁN". Only which marks a word has counts,
+    not where the tone sits ("THỎA" and "THOẢ" are one word).
+    """
+    for word, expected in zip(line.split(), type_name.split(), strict=False):
+        marks = _marks(word)
+        if marks and marks != _marks(expected):
+            return True
+    return False
+
+
+def _marks(word: str) -> list[str]:
+    return sorted(ch for ch in unicodedata.normalize("NFD", word.lower()) if unicodedata.combining(ch))

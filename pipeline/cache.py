@@ -15,8 +15,10 @@ warning and the run goes on without it.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import importlib
+import json
 import os
 import pickle
 import sqlite3
@@ -62,6 +64,19 @@ def file_digest(path: Path) -> str:
             return hashlib.file_digest(handle, "sha256").hexdigest()
     except OSError:
         return ""
+
+
+def canonical(value: Any) -> str:
+    """A text that is the same in every process for equal settings: dataclasses as sorted JSON, sets
+    sorted (their `repr` follows the per-process string hash), paths, dates and enums as text."""
+    plain = dataclasses.asdict(value) if dataclasses.is_dataclass(value) and not isinstance(value, type) else value
+    return json.dumps(plain, sort_keys=True, ensure_ascii=False, default=_jsonable)
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, set | frozenset):
+        return sorted(map(str, value))
+    return str(value)
 
 
 @cache

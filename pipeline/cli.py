@@ -70,6 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--executor", choices=[m.value for m in ExecutorKind], help="where files are read")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --executor dask")
     batch.add_argument("--quiet", action="store_true", help="no progress and no per-unit lines")
+    run.add_argument(
+        "--ocr",
+        action=argparse.BooleanOptionalAction,
+        help="read scanned headers and pictures with Tesseract (default: when it is installed)",
+    )
 
     rules = commands.add_parser("rules", help="list the rules, or explain one")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
@@ -106,6 +111,7 @@ def _dispatch(args: argparse.Namespace) -> int:
         no_cache=args.no_cache,
         executor=args.executor,
         scheduler=args.scheduler,
+        ocr=args.ocr,
     )
     result = check(args.path, config, args.out, progress="quiet" if args.quiet else "auto")
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK

@@ -33,6 +33,12 @@ class ExecutorKind(StrEnum):
     DASK = "dask"
 
 
+class OcrMode(StrEnum):
+    AUTO = "auto"
+    ON = "on"
+    OFF = "off"
+
+
 class FailOn(StrEnum):
     NEVER = "never"
     ZERO = "zero"
@@ -61,6 +67,7 @@ class Config:
     cache_dir: Path | None = None  # None: no cache
     executor: ExecutorKind = ExecutorKind.LOCAL
     scheduler: str = ""
+    ocr: OcrMode = OcrMode.AUTO
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -116,6 +123,7 @@ def load_config(
     no_cache: bool = False,
     executor: str | None = None,
     scheduler: str | None = None,
+    ocr: bool | None = None,
 ) -> Config:
     """Defaults, then the user's file, then command-line values (trust roots add up)."""
     user: dict[str, Any] = {}
@@ -161,6 +169,7 @@ def load_config(
         cache_dir=None if no_cache or not batch["cache"] else cache_dir or _cache_dir(batch["cache_dir"], path),
         executor=_executor(executor or batch["executor"], scheduler or batch["scheduler"]),
         scheduler=scheduler or batch["scheduler"],
+        ocr=_choice(OcrMode, values["ocr"]["mode"], "ocr.mode") if ocr is None else OcrMode.ON if ocr else OcrMode.OFF,
     )
 
 

@@ -171,28 +171,19 @@ _LABELS: dict[str, tuple[str, str]] = {
     "unknown-status": ("chưa xác định được", "could not be checked"),
     "zeroed_count": ("Số tiêu chí bị 0 điểm", "Criteria scored 0 (count)"),
     "summary_sheet": ("Tổng hợp", "Summary"),
-    # --- OCR of scans and pictures (values of `OcrStatus` and `FileKind` where the key says so)
+    # --- OCR of scans and pictures ("ocr-…": values of `OcrStatus`)
     "src_ocr": ("chữ nhận dạng từ ảnh (OCR)", "text recognised in the image (OCR)"),
-    "ocr": ("Nhận dạng chữ (OCR)", "Text recognition (OCR)"),
-    "ocr_confidence": ("Độ tin cậy nhận dạng", "OCR confidence"),
-    "read_by_ocr": ("đọc bằng OCR, cần đối chiếu bản gốc", "read by OCR, check against the original"),
-    "ocr-read": ("đã nhận dạng phần đầu trang 1", "page 1 header recognised"),
     "ocr-disabled": ("đã tắt nhận dạng chữ (OCR)", "OCR turned off"),
     "ocr-unavailable": (
         "máy chưa cài phần mềm nhận dạng chữ Tesseract (tiếng Việt)",
         "Tesseract with its Vietnamese model is not installed",
     ),
-    "ocr-failed": ("không nhận dạng được chữ", "text recognition failed"),
     "ocr_off_notice": (
         "Không nhận dạng chữ (OCR) trên bản scan và tệp ảnh: {reason}. Số, ký hiệu, ngày của các tệp này "
         "không được đọc; tệp ảnh được ghi là “chưa xác định được”.",
         "No text recognition (OCR) on scans and pictures: {reason}. Their number, symbol and date were not "
         "read; picture files are marked “could not decide”.",
     ),
-    "kind-image": ("ảnh", "picture"),
-    "image_paper": ("ảnh chụp/scan văn bản giấy", "picture of a paper document"),
-    "image_photo": ("ảnh chụp (không phải văn bản)", "photo (not a document)"),
-    "image_unknown": ("ảnh chưa xác định nội dung", "picture of unknown content"),
 }
 
 

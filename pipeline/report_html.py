@@ -24,7 +24,7 @@ from urllib.parse import quote, urlsplit
 
 from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import VIETNAM_TIME, DocumentFacts, SignatureFacts, value_of
+from extractors.models import VIETNAM_TIME, DocumentFacts, OcrStatus, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
@@ -58,6 +58,7 @@ code { font-family: "Cascadia Mono", Consolas, "Liberation Mono", "DejaVu Sans M
 .path { overflow-wrap: anywhere; color: #2b2b2b; }
 .eyebrow { color: var(--muted); margin: 0; font-size: .95rem; }
 .meta { color: var(--muted); margin: 0; }
+.notice { background: var(--warn-bg); color: var(--warn); border-left: 4px solid var(--warn); padding: .5em .8em; }
 nav.links { margin: .6em 0 0; display: flex; gap: 1.2em; flex-wrap: wrap; }
 .cards { display: grid; grid-template-columns: repeat(4, minmax(0, 1fr)); gap: 12px; margin: 1.2em 0; padding: 0; }
 .cards div { border: 1px solid var(--line); border-radius: 6px; padding: 10px 14px; background: var(--soft); }
@@ -257,6 +258,7 @@ def _source(proof: Proof, lang: Lang) -> str | None:
         "signature-field": "src_signature_field",
         "page-imaging": "src_page_imaging",
         "config": "src_config",
+        "ocr": "src_ocr",
         UNIT_EVIDENCE: "src_unit_evidence",
     }
     return _t(known[source], lang) if source in known else source
@@ -852,6 +854,7 @@ def render_unit_page(unit: UnitAssessment, lang: Lang = Lang.VI, links: Mapping[
     )
     main = _el(
         "main",
+        _ocr_notice(unit, lang),
         _summary(unit, evidence, lang),
         _contents(groups, people is not None, lang),
         _el("h2", _t("criteria", lang), id="criteria"),
@@ -861,6 +864,15 @@ def render_unit_page(unit: UnitAssessment, lang: Lang = Lang.VI, links: Mapping[
     footer = _el("footer", f"{_t('generated_by', lang)} {__version__}")
     title = f"{unit.unit} — {_t('report_title', lang)} {unit.year}"
     return _document(title, lang, [header, main, footer], description=title)
+
+
+def _ocr_notice(unit: UnitAssessment, lang: Lang) -> str | None:
+    """Say so when scans or pictures went unread because OCR was off or not installed."""
+    unread = {item.facts.ocr.status for item in unit.evidence if item.facts.ocr is not None}
+    reasons = [
+        _t(f"ocr-{status.value}", lang) for status in (OcrStatus.DISABLED, OcrStatus.UNAVAILABLE) if status in unread
+    ]
+    return _el("p", _t("ocr_off_notice", lang, reason="; ".join(reasons)), class_="notice") if reasons else None
 
 
 def write_unit_page(

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import DocumentFacts, DocumentHeader, SignatureFacts, value_of
+from extractors.models import DocumentFacts, DocumentHeader, OcrFacts, SignatureFacts, value_of
 from pipeline import __version__
 from validators.model import Finding
 
@@ -98,8 +98,22 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
         "document": _document(facts.header),
         "extracted": _provenance(facts.header),
         "signatures": _signatures(facts),
+        "ocr": _ocr(facts.ocr),
         "findings": [_finding(finding) for finding in item.findings],
         "zeroes": item.zeroes,
+    }
+
+
+def _ocr(ocr: OcrFacts | None) -> dict[str, Any] | None:
+    """How the header of a scan or picture was read by OCR; null for files that needed none."""
+    if ocr is None:
+        return None
+    return {
+        "status": ocr.status.value,
+        "engine": ocr.engine or None,
+        "confidence": round(ocr.confidence, 1) if ocr.confidence is not None else None,
+        "header_found": ocr.header_found,
+        "lines": [line.text for line in ocr.lines],
     }
 
 

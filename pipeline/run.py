@@ -14,9 +14,10 @@ from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
 from extractors.models import SelfAssessmentTable
+from extractors.ocr import engine_version, ocr_available
 from extractors.trust import TrustRootError, load_trust_roots
-from pipeline.cache import ResultCache, code_fingerprint, digest, file_digest
-from pipeline.config import Config, ExecutorKind, FailOn
+from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, file_digest
+from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import UnitFolder, discover
 from pipeline.errors import ConfigError, OutputError, UsageError
 from pipeline.labels import label
@@ -58,6 +59,7 @@ class _Settings:
     context: RuleContext
     criteria: CriteriaSet | None
     assignments: tuple[Assignment, ...]
+    ocr: bool
     reading: str  # digest of the code and of the settings that change what is read from a file
 
     judging: str  # digest of the reading digest and of everything else a unit's reports depend on
@@ -82,7 +84,7 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     settings = _settings(config)
     units = discover(path, config.layout)
     cache = ResultCache(config.cache_dir, warn=_warn)
-    plans = [_UnitPlan(unit, _jobs(unit, config)) for unit in units]
+    plans = [_UnitPlan(unit, _jobs(unit, config, settings.ocr)) for unit in units]
     meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
     results: dict[str, UnitAssessment] = {}
 
@@ -154,9 +156,9 @@ class _UnitPlan:
         return all(job.sha256 for job in self.jobs)
 
 
-def _jobs(unit: UnitFolder, config: Config) -> list[ReadJob]:
+def _jobs(unit: UnitFolder, config: Config, ocr: bool) -> list[ReadJob]:
     """One job per evidence file, plus the self-assessment table."""
-    jobs = [job_for(file, table=False, trust_roots=config.trust_roots) for file in unit.files]
+    jobs = [job_for(file, table=False, trust_roots=config.trust_roots, ocr=ocr) for file in unit.files]
     if unit.self_assessment:
         jobs.append(job_for(unit.self_assessment, table=True))
     return jobs
@@ -239,13 +241,26 @@ def _settings(config: Config) -> _Settings:
         max_days_to_sign=config.max_days_to_sign,
         signer_match_threshold=config.signer_match_threshold,
     )
-    reading = digest(code_fingerprint(), *roots)
+    ocr = _ocr_enabled(config.ocr)
+    reading = digest(code_fingerprint(), engine_version() if ocr else "no OCR", *roots)
     # What the reports depend on beyond the files: the judging settings, the criteria and assignment
     # files' contents, and the day (rules compare dates with today). Batch settings change nothing.
     judged = replace(config, jobs=0, timeout=0.0, recycle_after=0, cache_dir=None, scheduler="")
     inputs = [file_digest(file) for file in (config.criteria_file, config.assignments_file) if file]
-    judging = digest(reading, repr(judged), repr(context), *inputs)
-    return _Settings(config, context, criteria, assignments, reading, judging)
+    judging = digest(reading, canonical(judged), canonical(context), *inputs)
+    return _Settings(config, context, criteria, assignments, ocr, reading, judging)
+
+
+def _ocr_enabled(mode: OcrMode) -> bool:
+    if mode is OcrMode.OFF:
+        return False
+    if ocr_available():
+        return True
+    if mode is OcrMode.ON:
+        raise UsageError(
+            "--ocr needs Tesseract with its Vietnamese model: apt-get install tesseract-ocr tesseract-ocr-vie"
+        )
+    return False
 
 
 def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:

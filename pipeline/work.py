@@ -11,14 +11,13 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.models import DocumentFacts, FileKind, ReadError, ReadProblem, SelfAssessmentTable
+from extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
 from extractors.sniff import is_system_file
 from pipeline.cache import file_digest
 
 Facts = DocumentFacts | SelfAssessmentTable
 
 _FAILURE_PROBLEMS = {"timeout": ReadProblem.TIMEOUT, "crashed": ReadProblem.CRASHED}
-_KINDS = {".pdf": FileKind.PDF, ".docx": FileKind.DOCX}
 
 
 @dataclass(frozen=True)
@@ -27,6 +26,7 @@ class ReadJob:
     table: bool  # the unit's self-assessment table, not evidence
     trust_roots: tuple[Path, ...] = ()
     sha256: str = ""  # as hashed when the job was planned; "" when not hashed (links, unreadable)
+    ocr: bool = False  # read scanned headers and pictures with Tesseract
 
     @property
     def content_key(self) -> str:
@@ -34,14 +34,14 @@ class ReadJob:
         return f"{self.sha256}|{self.path.suffix.lower()}|{is_system_file(self.path.name)}|{self.table}"
 
 
-def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = ()) -> ReadJob:
+def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = (), ocr: bool = False) -> ReadJob:
     """The job for a file, hashed when it is a regular file (a link, a pipe, a device or a path the
     system cannot reach is never opened here: the reader reports it)."""
     try:
         regular = stat.S_ISREG(path.lstat().st_mode)
     except OSError:
         regular = False
-    return ReadJob(path, table, trust_roots, file_digest(path) if regular else "")
+    return ReadJob(path, table, trust_roots, file_digest(path) if regular else "", ocr)
 
 
 def perform(job: ReadJob) -> Facts:
@@ -53,11 +53,13 @@ def perform(job: ReadJob) -> Facts:
 
     if job.table:
         return read_self_assessment(job.path)
-    return read_document(job.path, trust_roots=job.trust_roots)
+    return read_document(job.path, trust_roots=job.trust_roots, ocr=job.ocr)
 
 
 def failed(job: ReadJob, kind: str, detail: str) -> Facts:
     """The facts of a job that produced none: `kind` is "timeout" or "crashed"."""
+    from extractors.reader import kind_for_name  # loaded already: a job has run
+
     error = ReadError(_FAILURE_PROBLEMS[kind], detail)
     if job.table:
         return SelfAssessmentTable(read_error=error)
@@ -65,9 +67,7 @@ def failed(job: ReadJob, kind: str, detail: str) -> Facts:
         size = job.path.stat().st_size
     except OSError:
         size = 0
-    return DocumentFacts(
-        kind=_KINDS.get(job.path.suffix.lower(), FileKind.OTHER), size=size, sha256=job.sha256, read_error=error
-    )
+    return DocumentFacts(kind=kind_for_name(job.path), size=size, sha256=job.sha256, read_error=error)
 
 
 def cacheable(job: ReadJob, facts: Facts) -> bool:

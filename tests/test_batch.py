@@ -8,9 +8,12 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 import time
 import unicodedata
 from collections.abc import Iterator, Sequence
@@ -216,3 +219,22 @@ def test_facts_cross_processes_in_a_few_kilobytes() -> None:
     assert isinstance(facts, DocumentFacts) and len(facts.signatures) >= 1
     assert len(pickle.dumps(facts)) < 20_000
     assert all(type(signature.field_name) is str for signature in facts.signatures)
+
+
+def test_cache_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
+    """Python salts str hashes per process, which reorders a set's repr: keys must not depend on it."""
+    script = (
+        "from pipeline.config import load_config; from pipeline.run import _settings; "
+        "print(_settings(load_config(year=2023, formats='json,html')).judging)"
+    )
+    keys = {
+        subprocess.run(
+            [sys.executable, "-c", script],
+            env={**os.environ, "PYTHONHASHSEED": seed},
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        for seed in ("1", "2", "3")
+    }
+    assert len(keys) == 1

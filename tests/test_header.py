@@ -7,6 +7,7 @@ import unicodedata
 
 import pytest
 
+from extractors.doctypes import type_for_title
 from extractors.header import parse_header
 from extractors.models import Column, Source, TextLine
 from extractors.pdf import layout_lines
@@ -186,3 +187,17 @@ def test_deputy_signs_on_behalf() -> None:
 def test_text_without_a_header_finds_nothing_invented() -> None:
     header = parse_header(plain_lines("Danh sách cán bộ tham gia tập huấn\n1. Nguyễn Văn A\n2. Trần Thị B"))
     assert header.number is None and header.date is None and header.issuer is None and header.symbol is None
+
+
+@pytest.mark.parametrize(
+    ("line", "code"),
+    [
+        ("PHƯƠNG ÁN", "PA"),
+        ("PHƯỜNG AN PHÚ", None),  # a ward in the issuer's name folds like the type name
+        ("PHUONG AN PHAT TRIEN", "PA"),  # text that lost its marks is still read
+        ("BẢN THOẢ THUẬN", "BTT"),  # the tone may sit on either vowel
+        ("KE HOẠCH CẢI CÁCH", "KH"),  # OCR dropped one mark
+    ],
+)
+def test_type_name_needs_its_own_diacritics(line: str, code: str | None) -> None:
+    assert type_for_title(line) == code

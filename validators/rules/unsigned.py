@@ -21,6 +21,9 @@ class Unsigned(DocumentRule):
     digitally by the competent person and the organisation (Decree 30, art. 5);
     an unsigned file scores the criterion 0.
 
+    Pictures (.jpg, .png) are left to `scanned-paper`: a photo of a paper
+    document is judged there, a photo of an event is not evidence to sign.
+
     Example: a PDF exported from Word and uploaded without signing fails; the
     same PDF signed by the chairman and the People's Committee passes.
     """
@@ -32,6 +35,9 @@ class Unsigned(DocumentRule):
     zeroes = True
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if facts.kind is FileKind.IMAGE:
+            # A picture cannot carry a signature; whether it shows a paper document is `scanned-paper`'s call.
+            return NOT_APPLICABLE
         issuer = facts.header.issuer
         if issuer is not None and any(
             fold(pattern) in fold(issuer.value) for pattern in context.unsigned_exempt_issuers if pattern.strip()
