@@ -23,6 +23,7 @@ from rapidfuzz import fuzz
 from criteria_map.folders import criteria_for_path, criterion_code
 from extractors.models import Citation, DocumentFacts
 from extractors.text import fold, fold_spelled_out
+from validators.identity import number_key, symbol_key
 from validators.model import CitationCheck, CitationStatus
 
 TITLE_MIN_SCORE = 70.0  # below this a title match is a guess
@@ -103,11 +104,11 @@ def location_codes(path: str) -> tuple[str, ...]:
 
 
 def _same_number(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and a.strip().lstrip("0").lower() == b.strip().lstrip("0").lower()
+    return a is not None and b is not None and number_key(a) == number_key(b)
 
 
 def _same_symbol(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and fold(a).replace(" ", "") == fold(b).replace(" ", "")
+    return a is not None and b is not None and symbol_key(a) == symbol_key(b)
 
 
 def _resolve(citation: Citation, documents: Mapping[str, DocumentFacts]) -> CitationCheck:

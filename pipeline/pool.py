@@ -10,24 +10,30 @@ parent, so the parent can
 - retire a worker after `recycle_after` documents, so that whatever a long run leaks (pyHanko's and
   pypdf's caches, fragmentation) is handed back to the system.
 
-Workers are forked where the platform allows it: they start in milliseconds with every module the
-parent already imported. Results come back in completion order.
+Each worker holds the task it runs and the next one, so no worker waits while the caller is busy
+with a result (judging a unit, writing its reports). Workers are forked where the platform allows
+it: they start in milliseconds with every module the parent already imported. Results come back in
+completion order.
 """
 
 from __future__ import annotations
 
 import gc
+import math
 import multiprocessing
 import os
 import time
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
 
 T = TypeVar("T")
 R = TypeVar("R")
+
+_AHEAD = 2  # tasks in a worker's pipe at once: the running one and the next
 
 
 class TaskFailure(Exception):
@@ -40,17 +46,12 @@ class TaskFailure(Exception):
 
 
 @dataclass
-class _Worker:
+class _Worker(Generic[T]):
     process: BaseProcess
     connection: Connection
-    done: int = 0
-
-
-@dataclass
-class _Running(Generic[T]):
-    worker: _Worker
-    task: T
-    deadline: float
+    sent: int = 0
+    queue: deque[T] = field(default_factory=deque)  # sent and not yet answered; the first is running
+    deadline: float = math.inf  # for queue[0], counted from when it was seen to start
 
 
 def _serve(connection: Connection, work: Callable[[object], object]) -> None:
@@ -89,7 +90,7 @@ class WorkerPool(Generic[T, R]):
     """Run `work` on tasks in `jobs` worker processes; see the module docstring.
 
     `work` must never raise (the reading functions turn every error into facts); a task that still
-    cannot produce a result is yielded as a `TaskFailure`.
+    cannot produce a result is yielded as a `TaskFailure`. Tasks must not be None.
     """
 
     def __init__(self, work: Callable[[T], R], *, jobs: int, timeout: float, recycle_after: int) -> None:
@@ -103,67 +104,86 @@ class WorkerPool(Generic[T, R]):
         self.started = 0  # worker processes started, for tests and the benchmark
 
     def run(self, tasks: Iterable[T]) -> Iterator[tuple[T, R | TaskFailure]]:
-        """Yield (task, result or failure) for every task, as each finishes."""
-        pending = iter(tasks)
-        idle: list[_Worker] = []
-        running: dict[Connection, _Running[T]] = {}
-        exhausted = False
+        """Yield (task, result or failure) for every task, as each finishes.
+
+        A task's time limit runs from when the previous result of its worker was seen, which can
+        only make it later, never earlier, than the task's real start.
+        """
+        pending = _Pending(iter(tasks))
+        workers: list[_Worker[T]] = []
         try:
             while True:
-                while not exhausted and len(running) < self._jobs:
-                    task = next(pending, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    worker = idle.pop() if idle else self._start()
-                    worker.connection.send(task)
-                    running[worker.connection] = _Running(worker, task, time.monotonic() + self._timeout)
-                if not running:
+                self._top_up(workers, pending)
+                busy = [worker for worker in workers if worker.queue]
+                if not busy:
                     return
-                nearest = min(entry.deadline for entry in running.values())
-                ready = wait(list(running), timeout=max(0.0, nearest - time.monotonic()))
-                for connection in ready:
-                    entry = running.pop(connection)  # type: ignore[call-overload]
-                    yield entry.task, self._collect(entry, idle)
+                nearest = min(worker.deadline for worker in busy)
+                ready = wait([worker.connection for worker in busy], timeout=max(0.0, nearest - time.monotonic()))
+                for worker in busy:
+                    if worker.connection in ready:
+                        task = worker.queue.popleft()
+                        yield task, self._collect(worker, workers, pending)
                 now = time.monotonic()
-                for connection, entry in list(running.items()):
-                    if entry.deadline <= now:
-                        del running[connection]
-                        self._stop(entry.worker, kill=True)
-                        failure = TaskFailure("timeout", f"no result after {self._timeout:g} s; the worker was stopped")
-                        yield entry.task, failure
+                for worker in busy:
+                    if worker in workers and worker.queue and worker.deadline <= now:
+                        task = worker.queue.popleft()
+                        self._retire(worker, workers, pending, kill=True)
+                        yield (
+                            task,
+                            TaskFailure("timeout", f"no result after {self._timeout:g} s; the worker was stopped"),
+                        )
         finally:
-            for entry in running.values():
-                self._stop(entry.worker, kill=True)
-            for worker in idle:
-                self._stop(worker, kill=False)
+            for worker in workers:
+                self._stop(worker, kill=bool(worker.queue))
 
-    def _collect(self, entry: _Running[T], idle: list[_Worker]) -> R | TaskFailure:
-        worker = entry.worker
+    def _top_up(self, workers: list[_Worker[T]], pending: _Pending[T]) -> None:
+        """Fill the workers' queues, starting workers up to `jobs` while there is work."""
+        for worker in workers:
+            self._fill(worker, pending)
+        while len(workers) < self._jobs and pending.remaining():
+            workers.append(self._start())
+            self._fill(workers[-1], pending)
+
+    def _fill(self, worker: _Worker[T], pending: _Pending[T]) -> None:
+        while len(worker.queue) < _AHEAD and worker.sent < self._recycle_after and (task := pending.take()) is not None:
+            worker.connection.send(task)
+            worker.sent += 1
+            worker.queue.append(task)
+            if len(worker.queue) == 1:
+                worker.deadline = time.monotonic() + self._timeout
+
+    def _collect(self, worker: _Worker[T], workers: list[_Worker[T]], pending: _Pending[T]) -> R | TaskFailure:
         try:
             result: R = worker.connection.recv()
         except (EOFError, OSError):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
-            self._stop(worker, kill=True)
+            self._retire(worker, workers, pending, kill=True)
             return TaskFailure("crashed", f"the worker process ended without a result (exit code {code})")
-        worker.done += 1
-        if worker.done >= self._recycle_after:
-            self._stop(worker, kill=False)
-        else:
-            idle.append(worker)
+        if worker.queue:
+            worker.deadline = time.monotonic() + self._timeout
+        elif worker.sent >= self._recycle_after:
+            self._retire(worker, workers, pending, kill=False)
         return result
 
-    def _start(self) -> _Worker:
+    def _retire(self, worker: _Worker[T], workers: list[_Worker[T]], pending: _Pending[T], *, kill: bool) -> None:
+        """Stop a worker; a task queued behind the one it failed on goes to another worker."""
+        pending.put_back(worker.queue)
+        worker.queue.clear()
+        workers.remove(worker)
+        self._stop(worker, kill=kill)
+
+    def _start(self) -> _Worker[T]:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child_end, self._work), daemon=True)
         process.start()
         child_end.close()
         self.started += 1
-        return _Worker(process, parent_end)
+        worker: _Worker[T] = _Worker(process, parent_end)
+        return worker
 
     @staticmethod
-    def _stop(worker: _Worker, *, kill: bool) -> None:
+    def _stop(worker: _Worker[T], *, kill: bool) -> None:
         if not kill:
             try:
                 worker.connection.send(None)
@@ -175,3 +195,22 @@ class WorkerPool(Generic[T, R]):
             worker.process.kill()
         worker.process.join()
         worker.connection.close()
+
+
+class _Pending(Generic[T]):
+    """The tasks still to hand out: any put back (queued behind a failed one) first."""
+
+    def __init__(self, tasks: Iterator[T]) -> None:
+        self._tasks = tasks
+        self._back: deque[T] = deque()
+
+    def take(self) -> T | None:
+        return self._back.popleft() if self._back else next(self._tasks, None)
+
+    def remaining(self) -> bool:
+        if not self._back and (task := next(self._tasks, None)) is not None:
+            self._back.append(task)
+        return bool(self._back)
+
+    def put_back(self, tasks: Iterable[T]) -> None:
+        self._back.extendleft(reversed(list(tasks)))
