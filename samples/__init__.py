@@ -9,6 +9,8 @@ Modules:
 
 - :mod:`samples.pki`: throwaway test PKI (root, intermediate, signers, rogue and expired certificates).
 - :mod:`samples.documents`: Decree 30 documents as PDF, DOCX and scanned PDF.
+- :mod:`samples.scans`: paper pages saved as pictures (.jpg, .png, .tif), phone photos, event photos.
+- :mod:`samples.legacy`: documents typed in the legacy encodings TCVN3 and VNI, as DOCX and PDF.
 - :mod:`samples.signing`: offline pyHanko signing at a chosen time, and tampered copies.
 - :mod:`samples.broken`: broken and odd files (empty, truncated, encrypted, misnamed, OS junk).
 - :mod:`samples.self_assessment`: the unit's self-assessment table as XLSX, DOCX and CSV.

@@ -5,7 +5,9 @@
 - ``<out>/<unit folder>/...``: one folder per unit (``UBND xã Cao An``...) with the unit's
   self-assessment table at its top level and the evidence in criterion folders named the ways units
   name them (``1.1``, ``TC 1.2 - Báo cáo CCHC``, ``Tiêu chí 3.2.6``, ``Lĩnh vực 1/1.1. Kế hoạch CCHC``),
-  a few loose files, one name in Unicode NFD;
+  a few loose files, one name in Unicode NFD; besides PDFs and Word files, pictures (.jpg) of a
+  paper page and of an event, headers typed in legacy fonts (TCVN3, VNI), a byte copy of a document
+  and one number given to two documents;
 - ``<out>/../manifest.json``: for every generated file, its path relative to its unit folder (NFC,
   ``/``), the facts it was built with, the header truth and the rules expected to fire;
 - ``<out>/../trust/test-root.pem``: the throwaway test root, for ``kiemchung --trust-root``.
@@ -30,9 +32,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from datetime import date, timedelta
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
+from extractors.legacy import LegacyEncoding
 from samples import broken
 from samples.catalog import ASSESSMENT_YEAR, PROVINCE, Template, Unit, make_units
 from samples.documents import (
@@ -43,6 +46,7 @@ from samples.documents import (
     write_pdf,
     write_scan_pdf,
 )
+from samples.legacy import write_legacy_docx, write_legacy_pdf
 from samples.pki import (
     EXPIRED_LEAF_VALIDITY,
     SignerProfile,
@@ -51,7 +55,8 @@ from samples.pki import (
     organization_profile,
     person_profile,
 )
-from samples.plans import DocPlan, HeaderTruth, plan_batch
+from samples.plans import DocPlan, HeaderTruth, LegacyHeader, plan_batch
+from samples.scans import write_event_photo, write_scan_image
 from samples.self_assessment import (
     build_self_assessment,
     write_self_assessment_csv,
@@ -84,6 +89,8 @@ RULES = (
     "signer-mismatch",
     "signed-long-after-issue",
     "scanned-paper",
+    "duplicate-document",
+    "number-reused",
 )
 MANIFEST_NOTES = (
     "expected: the rules that must fire for the file; a rule the tool cannot decide (e.g. the number of "
@@ -95,8 +102,19 @@ MANIFEST_NOTES = (
     "for adbe.pkcs7.detached also in the CMS signing-time attribute (PAdES forbids that attribute).",
     "trust_root: the only trust anchor; certificates chain leaf -> intermediate (embedded) -> root (not embedded).",
     "Judge signatures at their signing time: 'expired-since-signing' certificates were valid when used.",
+    "facts.needs_ocr: a picture whose expected rules hold only when OCR (Tesseract, 'vie') reads it; "
+    "facts.header_source 'ocr': its header truth is what OCR must read.",
+    "facts.duplicate: two files with the same bytes; 'kept' is the first by path (extension aside), "
+    "'copy' the other, which gets duplicate-document.",
+    "facts.legacy_encoding: the header is typed in a pre-Unicode font encoding; header holds the Unicode truth.",
 )
 SAMPLES_DIR = Path(__file__).resolve().parent
+PICTURE_DPI = 300
+"""Resolution of the .jpg pictures of paper pages: a common scanner setting, and OCR reads them exactly."""
+LEGACY_ENCODINGS: Mapping[LegacyHeader, LegacyEncoding] = {"tcvn3": LegacyEncoding.TCVN3, "vni": LegacyEncoding.VNI}
+DEFAULT_UNITS = 3
+DEFAULT_DOCS_PER_UNIT = 17
+"""The bundled batch: the anchor plan and every special case once in each of 3 units (48 files of cases)."""
 SELF_ASSESSMENT_STEM = f"Bảng tự đánh giá Chỉ số CCHC {ASSESSMENT_YEAR}"
 
 
@@ -188,19 +206,30 @@ def build_plan(plan: DocPlan, target: Path, pki: TestPKI, workdir: Path, seed: i
     if post in simple_writers:
         simple_writers[post](target)
         return BuildOutcome()
+    if plan.output == "photo":
+        write_event_photo(target, seed=seed)
+        return BuildOutcome(pages=1)
     spec = plan.spec
     assert spec is not None
+    legacy = LEGACY_ENCODINGS[plan.legacy_header] if plan.legacy_header else None
+    if plan.output == "image":
+        write_scan_image(spec, target, dpi=PICTURE_DPI, seed=seed)
+        return BuildOutcome(pages=1)
     if plan.output == "docx":
         if post == "docx-as-pdf":
             tmp = workdir / "doc.docx"
             write_docx(spec, tmp)
             broken.write_misnamed_copy(tmp, target)
+        elif legacy is not None:
+            write_legacy_docx(spec, target, legacy, part="header")
         else:
             write_docx(spec, target)
         return BuildOutcome()
     current = workdir / "0.pdf"
     layout: DocumentLayout
-    if plan.output == "pdf":
+    if plan.output == "pdf" and legacy is not None:
+        layout = write_legacy_pdf(spec, current, legacy, part="header")
+    elif plan.output == "pdf":
         layout = write_pdf(spec, current, column_order=plan.column_order, pages=plan.pages)
     else:
         layout = write_scan_pdf(spec, current, ocr_layer=plan.output == "scan-ocr", pages=plan.pages, seed=seed)
@@ -265,7 +294,7 @@ def manifest_entry(plan: DocPlan, relative_path: str, nfd_on_disk: bool, outcome
         "format": _format_of(plan),
         "text_layer": _text_layer(plan),
         "pages": outcome.pages,
-        "column_order": plan.column_order if plan.output == "pdf" else None,
+        "column_order": plan.column_order if plan.output == "pdf" and not plan.legacy_header else None,
         "tamper": {"flip": "byte flipped inside the signed range",
                    "edit": "incremental update after signing changes page content"}.get(plan.post),
         "signatures": signatures,
@@ -289,13 +318,14 @@ def _format_of(plan: DocPlan) -> str:
         "ds-store": "macos .DS_Store", "thumbs-db": "windows Thumbs.db", "docx-as-pdf": "docx",
         "pdf-as-docx": "pdf", "encrypt-user": "pdf (encrypted, open password)",
         "encrypt-owner": "pdf (encrypted, owner password only)",
-    }.get(plan.post, "docx" if plan.output == "docx" else "pdf")
+    }.get(plan.post, {"docx": "docx", "image": f"jpeg ({PICTURE_DPI} dpi scan of a paper page)",
+                      "photo": "jpeg (photo)"}.get(plan.output, "pdf"))
 
 
 def _text_layer(plan: DocPlan) -> str | None:
     if plan.output == "pdf":
         return "real"
-    if plan.output == "scan":
+    if plan.output in ("scan", "image", "photo"):
         return "none"
     if plan.output == "scan-ocr":
         return "invisible"
@@ -316,11 +346,12 @@ def evidence_reference(header: HeaderTruth) -> str:
 def build_unit(unit: Unit, plans: Sequence[DocPlan], unit_dir: Path, pki: TestPKI, seed: int) -> list[BuiltFile]:
     """Write one unit's folder: evidence files and the self-assessment table."""
     rng = random.Random(f"names:{seed}:{unit.index}")
-    built: list[BuiltFile] = []
     used: set[str] = set()
     nfd_folder_done = unit.index % 3 != 1
     nfd_file_done = unit.index % 3 != 2
     evidence: dict[str, list[str]] = {}
+    written: list[tuple[Path, BuildOutcome]] = []
+    entries: list[tuple[str, dict[str, Any]]] = []
     with tempfile.TemporaryDirectory(prefix="kiemchung-gen-") as tmp:
         for n, plan in enumerate(plans):
             name = plan.file_name or file_stem_for(plan, rng) + plan.extension
@@ -346,13 +377,43 @@ def build_unit(unit: Unit, plans: Sequence[DocPlan], unit_dir: Path, pki: TestPK
             target_dir.mkdir(parents=True, exist_ok=True)
             workdir = Path(tmp) / str(n)
             workdir.mkdir()
-            outcome = build_plan(plan, target_dir / disk_name, pki, workdir, seed=seed * 7919 + n)
+            if plan.post == "duplicate":
+                source, outcome = written[-1]  # the file the previous plan wrote, byte for byte
+                shutil.copyfile(source, target_dir / disk_name)
+            else:
+                outcome = build_plan(plan, target_dir / disk_name, pki, workdir, seed=seed * 7919 + n)
+            written.append((target_dir / disk_name, outcome))
             nfd = nfd or _is_nfd_path(target_dir.relative_to(unit_dir) / disk_name)
-            built.append(BuiltFile(unit, relative, manifest_entry(plan, relative, nfd, outcome)))
+            entries.append((relative, manifest_entry(plan, relative, nfd, outcome)))
+            if plan.post == "duplicate":
+                _label_duplicate(entries[-2][1], entries[-1][1])
             if plan.role == "evidence" and plan.header and plan.criterion and plan.expected != ("unreadable",):
                 evidence.setdefault(plan.criterion, []).append(evidence_reference(plan.header))
+    built = [BuiltFile(unit, relative, entry) for relative, entry in entries]
     built.append(_write_self_assessment(unit, unit_dir, evidence, seed))
     return built
+
+
+def _keep_order(path: str) -> tuple[str, str]:
+    """Which of identical files `duplicate-document` keeps: the first by path without its extension.
+
+    Both files of a duplicate are the same signed born-digital PDF, so only the path decides
+    (validators/rules/duplicate_document.py, `_keep_key`).
+    """
+    return str(PurePosixPath(path).with_suffix("")), path
+
+
+def _label_duplicate(original: dict[str, Any], copy: dict[str, Any]) -> None:
+    """Give the copy's case and expected rules to whichever of the two files the rule reports.
+
+    The copy was planned in another criterion's folder, but a name or a loose file can sort it
+    first: then the original's file is the one reported, and the labels change places.
+    """
+    labels = [(entry["case"], entry["expected"]) for entry in (original, copy)]
+    kept, reported = sorted((original, copy), key=lambda entry: _keep_order(entry["path"]))
+    (kept["case"], kept["expected"]), (reported["case"], reported["expected"]) = labels
+    kept["facts"]["duplicate"] = {"role": "kept", "copy": reported["path"]}
+    reported["facts"]["duplicate"] = {"role": "copy", "kept": kept["path"]}
 
 
 def _existing_variant(unit_dir: Path, folder: str) -> Path:
@@ -464,8 +525,8 @@ def _build_unit_job(index: int) -> list[BuiltFile]:
 def generate(
     out: Path,
     *,
-    units: int = 3,
-    docs_per_unit: int = 15,
+    units: int = DEFAULT_UNITS,
+    docs_per_unit: int = DEFAULT_DOCS_PER_UNIT,
     seed: int = 0,
     manifest_path: Path | None = None,
     trust_root_path: Path | None = None,
@@ -587,8 +648,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m samples.generate",
                                      description="Generate the sample evidence batch and its manifest.")
     parser.add_argument("--out", type=Path, default=SAMPLES_DIR / "batch", help="batch folder (default samples/batch)")
-    parser.add_argument("--units", type=int, default=3, help="number of units (default 3)")
-    parser.add_argument("--docs-per-unit", type=int, default=15, help="evidence files per unit (default 15)")
+    parser.add_argument("--units", type=int, default=DEFAULT_UNITS, help=f"number of units (default {DEFAULT_UNITS})")
+    parser.add_argument("--docs-per-unit", type=int, default=DEFAULT_DOCS_PER_UNIT,
+                        help=f"evidence files per unit (default {DEFAULT_DOCS_PER_UNIT})")
     parser.add_argument("--seed", type=int, default=0, help="seed for all choices (default 0)")
     parser.add_argument("--manifest", type=Path, default=None, help="default: <out>/../manifest.json")
     parser.add_argument("--trust-root", type=Path, default=None, help="default: <out>/../trust/test-root.pem")

@@ -35,6 +35,7 @@ from samples.documents import (
     FONT_DIR,
     FONT_FILES,
     DocSpec,
+    DocumentLayout,
     LineOp,
     TextOp,
     _draw_text_op,
@@ -176,10 +177,13 @@ def _issued(spec: DocSpec) -> datetime:
 # --- PDF -------------------------------------------------------------------------------------------
 
 
-def write_legacy_pdf(spec: DocSpec, path: Path, encoding: LegacyEncoding, *, part: LegacyPart = "all") -> None:
+def write_legacy_pdf(
+    spec: DocSpec, path: Path, encoding: LegacyEncoding, *, part: LegacyPart = "all"
+) -> DocumentLayout:
     """Write a born-digital PDF of ``spec`` whose legacy parts draw code points in legacy-named fonts.
 
-    One page's worth of text and rules: the specs here have no picture and no appendix.
+    Text and rules only: the specs here have no picture and no appendix. Returns the layout used
+    (the boxes a signer stamps into).
     """
     layout = layout_document(spec)
     c = _new_canvas(str(path), spec)
@@ -196,6 +200,7 @@ def write_legacy_pdf(spec: DocSpec, path: Path, encoding: LegacyEncoding, *, par
                 c.line(op.x1, op.y1, op.x2, op.y2)
     c.showPage()
     c.save()
+    return layout
 
 
 def _draw_legacy_text(c: rl_canvas.Canvas, op: TextOp, encoding: LegacyEncoding) -> None:

@@ -1,13 +1,14 @@
 """What to build: one plan per file, with the facts it is built from and the rules it should trigger.
 
 :data:`SPECIAL_CASES` lists every trap and defect the batch covers (in priority order, with the rule
-names expected to fire); :func:`plan_batch` spreads them over the units and fills up with good
-documents: signed by the unit's person then organisation, dated in the assessment year, signed the
-same day.
+names expected to fire; :data:`CASE_FILES` the cases built as more than one file); :func:`plan_batch`
+spreads them over the units and fills up with good documents: signed by the unit's person then
+organisation, dated in the assessment year, signed the same day.
 """
 
 from __future__ import annotations
 
+import itertools
 import random
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
@@ -28,7 +29,9 @@ from samples.pki import EXPIRED_LEAF_VALIDITY
 from samples.signing import VN_TZ, format_signing_time
 
 Role = Literal["evidence", "self-assessment", "junk"]
-Output = Literal["pdf", "docx", "scan", "scan-ocr", "none"]
+Output = Literal["pdf", "docx", "scan", "scan-ocr", "image", "photo", "none"]
+"""``image``: a picture (.jpg) of a paper page; ``photo``: a picture with no document in it."""
+LegacyHeader = Literal["tcvn3", "vni"]
 Visible = Literal["none", "person", "organization", "copy"]
 
 
@@ -80,8 +83,9 @@ class HeaderTruth:
 
 PostStep = Literal[
     "none", "flip", "edit", "zero", "truncate", "random", "docx-as-pdf", "pdf-as-docx", "encrypt-user",
-    "encrypt-owner", "legacy-doc", "ds-store", "thumbs-db",
+    "encrypt-owner", "legacy-doc", "ds-store", "thumbs-db", "duplicate",
 ]
+"""``duplicate``: an exact byte copy of the file the previous plan of the unit wrote."""
 
 
 @dataclass(frozen=True)
@@ -104,7 +108,9 @@ class DocPlan:
     post: PostStep = "none"
     loose: bool = False
     file_name: str | None = None
-    """Fixed file name (junk files); otherwise derived from the document."""
+    """Fixed file name (junk files, photos); otherwise derived from the document."""
+    legacy_header: LegacyHeader | None = None
+    """The header typed in a legacy 8-bit encoding (TCVN3 or VNI fonts), the body in Unicode."""
     facts: Mapping[str, Any] = field(default_factory=dict)
 
 
@@ -150,7 +156,17 @@ SPECIAL_CASES: Mapping[str, tuple[str, ...]] = {
     "broken-pdf-named-docx": ("unreadable",),
     "junk-ds-store": (),
     "junk-thumbs-db": (),
+    # The copy sorting after the original by path (what the rule keeps); the generator labels it.
+    "duplicate-document": ("duplicate-document",),
+    "number-reused": ("number-reused",),
+    "picture-of-paper": ("scanned-paper",),
+    "legacy-tcvn3-docx": ("unsigned",),
+    "legacy-vni-pdf": (),
+    "event-photo": (),
 }
+# Cases built as more than one file (both files of a number-reused pair fail; the original of a
+# duplicate is a good document). Every other case is one file.
+CASE_FILES: Mapping[str, int] = {"duplicate-document": 2, "number-reused": 2}
 
 
 class _UnitPlanner:
@@ -285,11 +301,17 @@ class _UnitPlanner:
                        output="pdf", extension=".pdf", expected=(), header=self.truth(spec),
                        signatures=self.two_signatures(spec, issued))
 
-    def special(self, case: str) -> DocPlan:
-        expected = SPECIAL_CASES[case]
-        builder: Callable[[], DocPlan] = getattr(self, "case_" + case.replace("-", "_"))
-        plan = builder()
-        return replace(plan, case=case, expected=expected)
+    def special(self, case: str) -> tuple[DocPlan, ...]:
+        """The plans of one case: one file labelled with the case's rules, or :data:`CASE_FILES` files
+        that their builder labels (the good original of a duplicate is no case of its own).
+        """
+        builder: Callable[[], DocPlan | tuple[DocPlan, ...]] = getattr(self, "case_" + case.replace("-", "_"))
+        built = builder()
+        if isinstance(built, DocPlan):
+            built = (replace(built, case=case, expected=SPECIAL_CASES[case]),)
+        if len(built) != case_files(case):
+            raise ValueError(f"case {case!r} built {len(built)} files, not {case_files(case)}")
+        return built
 
     def _with_spec(self, template: Template, spec: DocSpec, issued: date | None, *,
                    signatures: tuple[SignStep, ...] | None = None, truth: HeaderTruth | None = None,
@@ -538,6 +560,58 @@ class _UnitPlanner:
                        facts={"actual_format": "pdf (signed)",
                               "content_header": plan.header.to_json() if plan.header else None})
 
+    def case_duplicate_document(self) -> tuple[DocPlan, DocPlan]:
+        """A good document, then the same bytes under another name in another criterion's folder."""
+        original = self.good()
+        assert original.template is not None
+        start = GOOD_ROTATION.index(original.template.key)
+        following = [TEMPLATE_BY_KEY[key] for key in GOOD_ROTATION[start:] + GOOD_ROTATION[:start]]
+        other = next(template for template in following if template.criterion != original.template.criterion)
+        copy = replace(original, case="duplicate-document", expected=SPECIAL_CASES["duplicate-document"],
+                       criterion=other.criterion, template=other, post="duplicate")
+        return original, copy
+
+    def case_number_reused(self) -> tuple[DocPlan, DocPlan]:
+        """Two different plans (other subject, other date) given one number: Số: NN/KH-UBND twice."""
+        number = self.number()
+        plans = []
+        for key in ("kh-tuyen-truyen", "kh-dan-chu"):
+            template = TEMPLATE_BY_KEY[key]
+            issued = self.day_in(template.month)
+            spec = self.spec(template, number=number, when=issued)
+            plans.append(replace(self._with_spec(template, spec, issued, facts={"number_shared_by": 2}),
+                                 case="number-reused", expected=SPECIAL_CASES["number-reused"]))
+        return plans[0], plans[1]
+
+    def case_picture_of_paper(self) -> DocPlan:
+        """A hand-signed paper report scanned to a .jpg: no text layer, no digital signature."""
+        return self._unsigned("bc-cchc-6t", output="image", extension=".jpg",
+                              facts={"hand_signed": True, "needs_ocr": True, "header_source": "ocr"})
+
+    def case_legacy_tcvn3_docx(self) -> DocPlan:
+        """A Word file from an old template: its header typed in .VnTime/.VnTimeH, the body in Unicode."""
+        plan = self._unsigned("kh-kiem-tra", output="docx", extension=".docx")
+        return replace(plan, legacy_header="tcvn3",
+                       facts={"legacy_encoding": "TCVN3", "legacy_fonts": [".VnTime", ".VnTimeH"],
+                              "legacy_part": "header"})
+
+    def case_legacy_vni_pdf(self) -> DocPlan:
+        """A signed PDF printed from a Word file whose header is typed in VNI-Times, the body in Unicode."""
+        template = TEMPLATE_BY_KEY["bc-pakn"]
+        issued = self.day_in(template.month)
+        spec = self.spec(template, number=self.number(), when=issued)
+        return self._with_spec(template, spec, issued, legacy_header="vni",
+                               facts={"legacy_encoding": "VNI", "legacy_fonts": ["VNI-Times"],
+                                      "legacy_part": "header"})
+
+    def case_event_photo(self) -> DocPlan:
+        """A photo of the unit's reform meeting filed as evidence: no document, nothing to judge."""
+        template = TEMPLATE_BY_KEY["kh-tuyen-truyen"]
+        return DocPlan(case="", unit=self.unit, criterion=template.criterion, template=template, spec=None,
+                       output="photo", extension=".jpg", expected=(), header=None,
+                       file_name=f"Ảnh hội nghị tuyên truyền CCHC {self.unit.kind} {self.unit.place}.jpg",
+                       facts={"photo": "an event: sky, building, people; no writing", "needs_ocr": True})
+
     def case_junk_ds_store(self) -> DocPlan:
         return DocPlan(case="", unit=self.unit, criterion=None, template=None, spec=None, output="none",
                        extension="", expected=(), header=None, role="junk", post="ds-store", loose=True,
@@ -550,41 +624,63 @@ class _UnitPlanner:
                        file_name="Thumbs.db")
 
 
+def case_files(case: str) -> int:
+    """How many files a special case is built as."""
+    return CASE_FILES.get(case, 1)
+
+
 def plan_batch(units: Sequence[Unit], docs_per_unit: int, seed: int = 0) -> list[list[DocPlan]]:
     """Per unit, the plans: the anchor plan first, then the unit's special cases, then good documents.
 
-    All special cases appear once when there is room (units x docs ≥ cases + units); large batches
-    repeat them so that about 30% of documents are special. Every unit keeps at least one good document.
+    All special cases appear once when there is room (units x (docs - 1) ≥ the files of all cases);
+    large batches repeat them so that about 30% of documents are special; a small batch keeps the
+    first cases that fit. A case of several files goes whole to one unit. Every unit keeps at least
+    one good document (its anchor).
     """
     if docs_per_unit < 1:
         raise ValueError("docs_per_unit must be ≥ 1")
     cases = list(SPECIAL_CASES)
     total = len(units) * docs_per_unit
     room = total - len(units)
-    if room >= len(cases):
-        wanted = max(len(cases), round(0.3 * total))
-        specials = [cases[i % len(cases)] for i in range(min(wanted, room))]
+    all_files = sum(case_files(case) for case in cases)
+    specials: list[str] = []
+    files = 0
+    if room >= all_files:
+        budget = min(max(all_files, round(0.3 * total)), room)
+        for case in itertools.cycle(cases):
+            if files + case_files(case) > budget:
+                break
+            specials.append(case)
+            files += case_files(case)
     else:
-        specials = cases[: max(room, 0)]
+        for case in cases:
+            if files + case_files(case) <= room:  # a later, smaller case may still fit
+                specials.append(case)
+                files += case_files(case)
     per_unit: list[list[str]] = [[] for _ in units]
+    used = [0] * len(units)
     capacity = docs_per_unit - 1
     u = 0
     for case in specials:
         for _ in range(len(units)):
-            if len(per_unit[u]) < capacity:
+            fits = used[u] + case_files(case) <= capacity
+            if fits:
                 per_unit[u].append(case)
-                u = (u + 1) % len(units)
-                break
+                used[u] += case_files(case)
             u = (u + 1) % len(units)
+            if fits:
+                break
     plans: list[list[DocPlan]] = []
     for unit, unit_cases in zip(units, per_unit, strict=True):
         planner = _UnitPlanner(unit, seed)
-        unit_plans = [planner.anchor()] + [planner.special(case) for case in unit_cases]
+        unit_plans = [planner.anchor()] + [plan for case in unit_cases for plan in planner.special(case)]
         while len(unit_plans) < docs_per_unit:
             unit_plans.append(planner.good())
-        # A few loose files at the unit's top level (the .DS_Store is always there).
+        # A few loose files at the unit's top level (the .DS_Store is always there). Pictures stay in
+        # their criterion's folder: with no title to match, a loose photo would support nothing.
         for i, plan in enumerate(unit_plans):
-            if plan.role == "evidence" and (i == 2 or planner.rng.random() < 0.08):
+            if plan.role == "evidence" and plan.output not in ("image", "photo") and (
+                    i == 2 or planner.rng.random() < 0.08):
                 unit_plans[i] = replace(plan, loose=True)
         plans.append(unit_plans)
     return plans

@@ -219,10 +219,10 @@ def test_documents_show_number_date_and_signatures(run: dict[str, Any]) -> None:
 
 
 def test_summary_numbers_are_vietnamese(run: dict[str, Any]) -> None:
-    dom = parse(run["pages"]["UBND phường Hòa Bình"])
+    dom = parse(run["pages"]["UBND xã Tân Lập"])  # both sums with half points: a decimal comma each
     cards = {div.find("dt").text: div.find("dd").text for div in dom.find("dl", class_="cards").find_all("div")}
-    assert cards["Điểm có nguy cơ bị trừ"] == "37,5 điểm"
-    assert cards["Tổng điểm đề xuất"] == "4,5 điểm"
+    assert cards["Điểm có nguy cơ bị trừ"] == "40,5 điểm"
+    assert cards["Tổng điểm đề xuất"] == "5,5 điểm"
     assert "01/01/2023 – 31/12/2023" in dom.find("header").text
 
 

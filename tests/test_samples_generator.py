@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import unicodedata
+from collections import Counter
 from datetime import date, datetime
 from pathlib import Path
 from typing import Any, Literal
@@ -13,9 +14,18 @@ from pyhanko.pdf_utils.reader import PdfFileReader
 from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DictionaryObject, NameObject, StreamObject
 
+from samples.catalog import make_units
 from samples.documents import BlankDate, DocSpec, format_vn_date, write_pdf, write_scan_pdf
-from samples.generate import OutputNotOwned, generate
+from samples.generate import (
+    DEFAULT_DOCS_PER_UNIT,
+    DEFAULT_UNITS,
+    SAMPLES_DIR,
+    OutputNotOwned,
+    _label_duplicate,
+    generate,
+)
 from samples.pki import TestPKI, build_test_pki, default_profiles
+from samples.plans import SPECIAL_CASES, case_files, plan_batch
 from samples.signing import (
     VN_TZ,
     append_incremental_edit,
@@ -243,3 +253,40 @@ def test_manifest_paths_are_nfc_with_slashes(batch: dict[str, Any]) -> None:
     assert all(p == unicodedata.normalize("NFC", p) and "\\" not in p for p in paths)
     # One name in the batch is NFD on disk, as when folders are zipped on a Mac.
     assert any(entry["nfd_on_disk"] for unit in batch["manifest"]["units"] for entry in unit["files"])
+
+
+def test_the_default_batch_holds_every_special_case_once() -> None:
+    plans = plan_batch(make_units(DEFAULT_UNITS), DEFAULT_DOCS_PER_UNIT)
+    assert [len(unit) for unit in plans] == [DEFAULT_DOCS_PER_UNIT] * DEFAULT_UNITS
+    labelled = Counter(plan.case for unit in plans for plan in unit)
+    # Both documents of a reused number carry the case; of a duplicate, the copy does (its original is good).
+    assert {case: labelled[case] for case in SPECIAL_CASES} == {
+        case: 2 if case == "number-reused" else 1 for case in SPECIAL_CASES
+    }
+    assert sum(case_files(case) for case in SPECIAL_CASES) <= DEFAULT_UNITS * (DEFAULT_DOCS_PER_UNIT - 1)
+    # A case of several files stays in one unit: a duplicate or a reused number is a unit's own.
+    for case in ("duplicate-document", "number-reused"):
+        assert sum(any(plan.case == case for plan in unit) for unit in plans) == 1
+
+
+def test_the_bundled_batch_is_the_default_one() -> None:
+    manifest = json.loads((SAMPLES_DIR / "manifest.json").read_text(encoding="utf-8"))
+    assert manifest["complete"] is True
+    assert manifest["parameters"] == {"units": DEFAULT_UNITS, "docs_per_unit": DEFAULT_DOCS_PER_UNIT, "seed": 0}
+
+
+def _entry_of(path: str, case: str) -> dict[str, Any]:
+    expected = ["duplicate-document"] if case == "duplicate-document" else []
+    return {"path": path, "case": case, "expected": expected, "facts": {}}
+
+
+def test_the_duplicate_finding_is_expected_on_the_copy_the_rule_reports() -> None:
+    """`duplicate-document` keeps the first by path without extension: a loose copy can come first."""
+    original, copy = _entry_of("1.2/48-BC-UBND.pdf", "good"), _entry_of("1.pdf", "duplicate-document")
+    _label_duplicate(original, copy)
+    assert (copy["case"], copy["expected"]) == ("good", [])
+    assert (original["case"], original["expected"]) == ("duplicate-document", ["duplicate-document"])
+    assert original["facts"]["duplicate"] == {"role": "copy", "kept": "1.pdf"}
+    kept, later = _entry_of("1.2/a.pdf", "good"), _entry_of("1.3/b.pdf", "duplicate-document")
+    _label_duplicate(kept, later)
+    assert later["expected"] == ["duplicate-document"] and kept["facts"]["duplicate"]["role"] == "kept"
