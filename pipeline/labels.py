@@ -173,6 +173,11 @@ _LABELS: dict[str, tuple[str, str]] = {
     "summary_sheet": ("Tổng hợp", "Summary"),
     # --- OCR of scans and pictures ("ocr-…": values of `OcrStatus`)
     "src_ocr": ("chữ nhận dạng từ ảnh (OCR)", "text recognised in the image (OCR)"),
+    "read_by_ocr": ("Đọc bằng OCR", "Read by OCR"),
+    "ocr_confidence": (
+        "độ tin cậy {n}%; cần đối chiếu với bản gốc",
+        "confidence {n}%; check against the original",
+    ),
     "ocr-disabled": ("đã tắt nhận dạng chữ (OCR)", "OCR turned off"),
     "ocr-unavailable": (
         "máy chưa cài phần mềm nhận dạng chữ Tesseract (tiếng Việt)",

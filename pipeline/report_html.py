@@ -27,6 +27,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import VIETNAM_TIME, DocumentFacts, OcrStatus, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
+from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 
 PAGE_NAME = "report.html"
@@ -386,6 +387,8 @@ def _document_block(item: EvidenceItem, lang: Lang) -> _Html:
         ("subject", value_of(header.subject) or unknown),
         ("signer", " – ".join(p for p in (value_of(header.signer_role), value_of(header.signer_name)) if p) or unknown),
     ]
+    if facts.ocr is not None and facts.ocr.status is OcrStatus.READ and facts.ocr.confidence is not None:
+        rows.append(("read_by_ocr", _t("ocr_confidence", lang, n=vn_score(round(facts.ocr.confidence)))))
     if facts.read_error is not None:
         # Nothing was read: a column of dashes would hide the one fact that matters.
         rows = [("read_error", f"{facts.read_error.problem.value}: {facts.read_error.detail}")]
