@@ -174,6 +174,10 @@ _LABELS: dict[str, tuple[str, str]] = {
     # --- OCR of scans and pictures ("ocr-…": values of `OcrStatus`)
     "src_ocr": ("chữ nhận dạng từ ảnh (OCR)", "text recognised in the image (OCR)"),
     "read_by_ocr": ("Đọc bằng OCR", "Read by OCR"),
+    "file_kind": ("Loại tệp", "File kind"),
+    "image_paper": ("ảnh chụp/scan văn bản giấy", "picture of a paper document"),
+    "image_photo": ("ảnh chụp, không phải văn bản (chỉ liệt kê)", "photo, not a document (listed only)"),
+    "image_unknown": ("ảnh chưa xác định được nội dung", "picture of unknown content"),
     "ocr_confidence": (
         "độ tin cậy {n}%; cần đối chiếu với bản gốc",
         "confidence {n}%; check against the original",

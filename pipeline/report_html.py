@@ -24,11 +24,12 @@ from urllib.parse import quote, urlsplit
 
 from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import VIETNAM_TIME, DocumentFacts, OcrStatus, SignatureFacts, value_of
+from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
+from validators.scans import is_photo
 
 PAGE_NAME = "report.html"
 INDEX_NAME = "index.html"
@@ -372,6 +373,14 @@ def _state(value: str, lang: Lang) -> str:
     return _t(value, lang) if has_label(value) else value
 
 
+def _picture_kind(facts: DocumentFacts) -> str:
+    """A picture file as the council sees it: a photo (listed, not evidence to judge), a picture of a
+    paper document, or, without OCR, a picture whose content is not known."""
+    if is_photo(facts):
+        return "image_photo"
+    return "image_paper" if facts.ocr is not None and facts.ocr.header_found else "image_unknown"
+
+
 def _document_block(item: EvidenceItem, lang: Lang) -> _Html:
     """One evidence file: header facts, signatures, findings (zeroing first); open when it has findings."""
     facts = item.facts
@@ -387,6 +396,8 @@ def _document_block(item: EvidenceItem, lang: Lang) -> _Html:
         ("subject", value_of(header.subject) or unknown),
         ("signer", " – ".join(p for p in (value_of(header.signer_role), value_of(header.signer_name)) if p) or unknown),
     ]
+    if facts.kind is FileKind.IMAGE:
+        rows.insert(0, ("file_kind", _t(_picture_kind(facts), lang)))
     if facts.ocr is not None and facts.ocr.status is OcrStatus.READ and facts.ocr.confidence is not None:
         rows.append(("read_by_ocr", _t("ocr_confidence", lang, n=vn_score(round(facts.ocr.confidence)))))
     if facts.read_error is not None:

@@ -8,6 +8,7 @@ elements and their text, not about string layout. One test renders a page in hea
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from collections.abc import Iterator
@@ -20,6 +21,7 @@ import pytest
 
 from criteria_map.models import UnitAssessment
 from extractors.models import FileKind
+from extractors.ocr import ocr_available
 from pipeline.config import load_config
 from pipeline.labels import Lang
 from pipeline.report_html import (
@@ -216,6 +218,17 @@ def test_documents_show_number_date_and_signatures(run: dict[str, Any]) -> None:
     rows = block.find("table", class_="signatures").find("tbody").find_all("tr")
     assert [r.find("td").text for r in rows] == ["Nguyễn Văn An", "Ủy ban nhân dân xã Cao An"]
     assert "cơ quan, tổ chức" in rows[1].text and "nguyên vẹn" in rows[1].text and "tin cậy" in rows[1].text
+
+
+@pytest.mark.skipif(not ocr_available(), reason="Tesseract with its Vietnamese model is not installed")
+def test_pictures_say_what_they_show_and_ocr_says_how_sure_it_is(run: dict[str, Any]) -> None:
+    dom = parse(run["pages"]["UBND xã Cao An"])
+    blocks = {block.find("summary").text: block.text for block in dom.find_all("details")}
+    photo = next(text for summary, text in blocks.items() if ".jpg" in summary and "Ảnh hội nghị" in summary)
+    paper = next(text for summary, text in blocks.items() if "47-BC-UBND.jpg" in summary)
+    assert "ảnh chụp, không phải văn bản (chỉ liệt kê)" in photo and "Làm 0 điểm" not in photo
+    assert "ảnh chụp/scan văn bản giấy" in paper
+    assert re.search(r"Đọc bằng OCR\s*độ tin cậy \d+%; cần đối chiếu với bản gốc", paper)
 
 
 def test_summary_numbers_are_vietnamese(run: dict[str, Any]) -> None:
