@@ -12,6 +12,7 @@ it say `Source.OCR`. OCR that is turned off or not installed is recorded, never 
 from __future__ import annotations
 
 import hashlib
+import stat
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -65,6 +66,9 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool =
             return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.LINK, "symbolic links are not followed"))
         if path.is_dir():
             return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, "folder cannot be listed"))
+        if not stat.S_ISREG(path.lstat().st_mode):  # a named pipe blocks the first read forever; a device never ends
+            detail = "not a regular file (a named pipe, socket or device)"
+            return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.UNSUPPORTED, detail, "unknown"))
     except OSError as error:
         return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, f"cannot reach the file: {error}"))
     if is_system_file(path.name):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 import pytest
@@ -156,3 +157,12 @@ def test_word_package_signature_is_counted(tmp_path: Path) -> None:
     with zipfile.ZipFile(path, "a") as archive:
         archive.writestr("_xmlsignatures/sig1.xml", "<Signature xmlns='http://www.w3.org/2000/09/xmldsig#'/>")
     assert read_document(path).package_signatures == 1
+
+
+def test_named_pipe_is_refused_without_being_opened(tmp_path: Path) -> None:
+    """Opening a FIFO for reading blocks until someone writes: the reader must not even try."""
+    fifo = tmp_path / "Kế hoạch.pdf"
+    os.mkfifo(fifo)
+    facts = read_document(fifo)  # would hang here if the pipe were opened
+    assert facts.read_error is not None and facts.read_error.problem is ReadProblem.UNSUPPORTED
+    assert "named pipe" in facts.read_error.detail
