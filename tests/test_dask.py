@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import shutil
+import time
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -39,3 +44,38 @@ def test_unreachable_scheduler_is_a_configuration_error(tmp_path: Path, capsys: 
     code = run(tmp_path, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert code == ExitCode.CONFIG
     assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+
+
+def _hang_on_marked_files() -> None:
+    """Run on each Dask worker: the next jobs resolve `pipeline.work.perform` to a version that hangs."""
+    import pipeline.work
+
+    real = pipeline.work.perform
+
+    def perform(job: Any) -> Any:
+        if job.path.name.startswith("hang-"):
+            time.sleep(300)
+        return real(job)
+
+    pipeline.work.perform = perform
+
+
+def test_a_file_past_the_limit_restarts_its_dask_worker_and_the_run_goes_on(scheduler: str, tmp_path: Path) -> None:
+    unit = "UBND xã Tân Lập"
+    shutil.copytree(SAMPLES / "batch" / unit, tmp_path / "evidence" / unit)
+    first = sorted((tmp_path / "evidence" / unit).rglob("*.pdf"))[0]
+    hanging = first.rename(first.with_name(f"hang-{first.name}"))
+    with distributed.Client(scheduler) as client:
+        client.run(_hang_on_marked_files)
+    args = ["check", str(tmp_path / "evidence"), "--year", "2023", "--out", str(tmp_path / "out")]
+    started = time.monotonic()
+    code = main([*args, "--no-cache", "--quiet", "--executor", "dask", "--scheduler", scheduler, "--timeout", "5"])
+    assert code == ExitCode.OK and time.monotonic() - started < 120
+    report = json.loads((tmp_path / "out" / unit / "report.json").read_text("utf-8"))
+    outcomes = {
+        item["path"]: {(finding["code"], finding["outcome"]) for finding in item["findings"]}
+        for item in report["evidence"]
+    }
+    relative = unicodedata.normalize("NFC", hanging.relative_to(tmp_path / "evidence" / unit).as_posix())
+    assert ("KC101", "indeterminate") in outcomes[relative]
+    assert all(("KC101", "indeterminate") not in found for path, found in outcomes.items() if path != relative)
