@@ -48,8 +48,12 @@ def read_in_stages(path: Path, roots: list[Any], spent: dict[str, float]) -> Non
         pages = reader.pages
         budget = pdf_extractor.ContentBudget()
         count = len(pages)
-        for index in sorted({0, count - 1} | set(range(min(count, 3)))):
-            timed("open, content budget", lambda index=index: budget.charge_page(pages[index], index + 1))
+
+        def charge() -> None:
+            for index in sorted({0, count - 1} | set(range(min(count, 3)))):
+                budget.charge_page(pages[index], index + 1)
+
+        timed("open, content budget", charge)
 
         def text() -> list[Any]:
             lines = pdf_extractor.page_lines(pages[0], 1)
