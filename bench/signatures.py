@@ -25,7 +25,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors import read_document
 from extractors.imaging import page_imaging
-from extractors.signatures import load_trust_roots, verify_signatures
+from extractors.signatures import verify_signatures
+from extractors.trust import load_trust_roots
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -36,18 +36,10 @@ from extractors.models import (
     ReadProblem,
     TextLine,
 )
-from extractors.signatures import TrustRootError, load_trust_roots, verify_signatures
-from extractors.sniff import is_system_file, sniff
+from extractors.signatures import verify_signatures
+from extractors.sniff import is_system_file, kind_for_name, sniff
+from extractors.trust import TrustRootError, load_trust_roots
 
-_EXTENSION_KINDS = {
-    ".pdf": "pdf",
-    ".docx": "docx",
-    ".jpg": "image",
-    ".jpeg": "image",
-    ".png": "image",
-    ".tif": "image",
-    ".tiff": "image",
-}
 _HASH_CHUNK = 1024 * 1024
 _IMAGED_PAGES = 3  # pages looked at for scan detection
 
@@ -109,12 +101,6 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool =
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, pdf_extractor.limit_detail(error)))
     except Exception as error:  # a damaged file must never stop the batch
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
-
-
-def kind_for_name(path: Path) -> FileKind:
-    """What the file's extension says it is; OTHER for an extension the reader does not accept."""
-    expected = _EXTENSION_KINDS.get(path.suffix.lower())
-    return FileKind(expected) if expected else FileKind.OTHER
 
 
 def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr: bool) -> DocumentFacts:

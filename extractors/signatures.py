@@ -63,7 +63,7 @@ from pypdf import PdfReader
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
 from extractors.text import strip_marks
-from extractors.trust import TrustRootError, load_trust_roots
+from extractors.trust import load_trust_roots
 
 T = TypeVar("T")
 TrustRoot: TypeAlias = Path | x509.Certificate
@@ -891,4 +891,4 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-__all__ = ["TrustRoot", "TrustRootError", "load_trust_roots", "verify_signatures"]
+__all__ = ["TrustRoot", "verify_signatures"]

@@ -13,10 +13,20 @@ import zipfile
 from pathlib import Path
 
 from extractors.errors import ReadFailure
-from extractors.models import ReadProblem
+from extractors.models import FileKind, ReadProblem
 
 # The names the field uses for operating-system litter that is never evidence.
 SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})
+# What each accepted extension says the file is.
+_EXTENSION_KINDS = {
+    ".pdf": "pdf",
+    ".docx": "docx",
+    ".jpg": "image",
+    ".jpeg": "image",
+    ".png": "image",
+    ".tif": "image",
+    ".tiff": "image",
+}
 
 # An Office file has tens of parts, a big one a few thousand (one per image or sheet); the directory
 # holds each name once, so 4 MiB is room for 10 000 entries with long names.
@@ -29,6 +39,12 @@ _END_OF_DIRECTORY = b"PK\x05\x06"
 _ZIP64_LOCATOR = b"PK\x06\x07"
 _ZIP64_END_OF_DIRECTORY = b"PK\x06\x06"
 _END_SEARCH = 22 + 65_535  # the fixed record plus the longest comment
+
+
+def kind_for_name(path: Path) -> FileKind:
+    """What the file's extension says it is; OTHER for an extension the reader does not accept."""
+    expected = _EXTENSION_KINDS.get(path.suffix.lower())
+    return FileKind(expected) if expected else FileKind.OTHER
 
 
 def is_system_file(name: str) -> bool:

@@ -24,7 +24,7 @@ import pickle
 import sqlite3
 import sys
 import time
-from collections.abc import Iterable
+from collections.abc import Callable
 from functools import cache
 from importlib import metadata
 from pathlib import Path
@@ -103,11 +103,9 @@ def code_fingerprint() -> str:
 class ResultCache:
     """A key-value store of pickled results; see the module docstring. `None` folder: no cache."""
 
-    def __init__(self, folder: Path | None, warn: Any = print) -> None:
+    def __init__(self, folder: Path | None, warn: Callable[[str], None] = print) -> None:
         self._db: sqlite3.Connection | None = None
         self._uncommitted = 0
-        self.hits = 0
-        self.misses = 0
         if folder is None:
             return
         try:
@@ -122,10 +120,6 @@ class ResultCache:
         except (OSError, sqlite3.Error) as error:
             warn(f"kiemchung: the cache in {folder} cannot be used ({error}); every file is read again")
 
-    @property
-    def enabled(self) -> bool:
-        return self._db is not None
-
     def get(self, key: str) -> Any | None:
         """The stored value, or None (absent, or unreadable: then it is simply read again)."""
         if self._db is None:
@@ -135,21 +129,9 @@ class ResultCache:
             value = pickle.loads(row[0]) if row else None
         except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError, ImportError, TypeError):
             value = None
-        if value is None:
-            self.misses += 1
-            return None
-        self.hits += 1
-        self._execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
+        if value is not None:
+            self._execute("UPDATE results SET used = ? WHERE key = ?", (time.time(), key))
         return value
-
-    def get_many(self, keys: Iterable[str]) -> dict[str, Any]:
-        """`get` for many keys: the ones found."""
-        found = {}
-        for key in keys:
-            value = self.get(key)
-            if value is not None:
-                found[key] = value
-        return found
 
     def put(self, key: str, value: Any) -> None:
         payload = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)

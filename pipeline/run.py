@@ -61,7 +61,6 @@ class _Settings:
     assignments: tuple[Assignment, ...]
     ocr: bool
     reading: str  # digest of the code and of the settings that change what is read from a file
-
     judging: str  # digest of the reading digest and of everything else a unit's reports depend on
 
     def cache_key(self, job: ReadJob) -> str:
@@ -84,7 +83,7 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     settings = _settings(config)
     units = discover(path, config.layout)
     cache = ResultCache(config.cache_dir, warn=_warn)
-    plans = [_UnitPlan(unit, _jobs(unit, config, settings.ocr)) for unit in units]
+    plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
     meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
     results: dict[str, UnitAssessment] = {}
 
@@ -106,7 +105,7 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
             meter.unit(plan.unit.name)
             assessment = _assess(plan, settings)
             written = _write_unit_reports(assessment, out_dir / plan.unit.name, config)
-            if plan.hashed and all(cacheable(job, facts) for job, facts in plan.facts.items()):
+            if all(cacheable(job, facts) for job, facts in plan.facts.items()):  # nothing transient, all hashed
                 cache.put(settings.unit_key(plan), _JudgedUnit.of(assessment, written))
             finish(plan, assessment, written[-1])
         ordered = [results[unit.name] for unit in units]
@@ -156,9 +155,10 @@ class _UnitPlan:
         return all(job.sha256 for job in self.jobs)
 
 
-def _jobs(unit: UnitFolder, config: Config, ocr: bool) -> list[ReadJob]:
+def _jobs(unit: UnitFolder, settings: _Settings) -> list[ReadJob]:
     """One job per evidence file, plus the self-assessment table."""
-    jobs = [job_for(file, table=False, trust_roots=config.trust_roots, ocr=ocr) for file in unit.files]
+    roots = settings.config.trust_roots
+    jobs = [job_for(file, table=False, trust_roots=roots, ocr=settings.ocr) for file in unit.files]
     if unit.self_assessment:
         jobs.append(job_for(unit.self_assessment, table=True))
     return jobs

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
-from extractors.sniff import is_system_file
+from extractors.sniff import is_system_file, kind_for_name
 from pipeline.cache import file_digest
 
 Facts = DocumentFacts | SelfAssessmentTable
@@ -58,8 +58,6 @@ def perform(job: ReadJob) -> Facts:
 
 def failed(job: ReadJob, kind: str, detail: str) -> Facts:
     """The facts of a job that produced none: `kind` is "timeout" or "crashed"."""
-    from extractors.reader import kind_for_name  # loaded already: a job has run
-
     error = ReadError(_FAILURE_PROBLEMS[kind], detail)
     if job.table:
         return SelfAssessmentTable(read_error=error)
