@@ -62,6 +62,7 @@ from pypdf import PdfReader
 
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
+from extractors.revisions import SIGNATURE_ADDITION_POLICY
 from extractors.text import strip_marks
 from extractors.trust import load_trust_roots
 
@@ -359,9 +360,15 @@ def _validate_with(
     embedded: EmbeddedPdfSignature, context: ValidationContext, is_document_timestamp: bool, skip_diff: bool
 ) -> Awaitable[SignatureStatus]:
     if is_document_timestamp:
-        return async_validate_pdf_timestamp(embedded, validation_context=context, skip_diff=skip_diff)
+        return async_validate_pdf_timestamp(
+            embedded, validation_context=context, diff_policy=SIGNATURE_ADDITION_POLICY, skip_diff=skip_diff
+        )
     return async_validate_pdf_signature(
-        embedded, signer_validation_context=context, key_usage_settings=_SIGNING_KEY_USAGE, skip_diff=skip_diff
+        embedded,
+        signer_validation_context=context,
+        key_usage_settings=_SIGNING_KEY_USAGE,
+        diff_policy=SIGNATURE_ADDITION_POLICY,
+        skip_diff=skip_diff,
     )
 
 
