@@ -37,11 +37,13 @@ from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from extractors import legacy
+from extractors import content_stream, legacy
 from extractors.errors import ReadFailure
 from extractors.legacy import FontHint
 from extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
 from extractors.text import normalize
+
+content_stream.install()  # pypdf's content streams parsed by a regular expression, exactly as pypdf would
 
 _GAP = r"\s{3,}"
 _COLUMN_GAP = re.compile(_GAP)
