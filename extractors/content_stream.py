@@ -18,6 +18,7 @@ two parsers on every content stream of the samples and on hostile ones.
 
 from __future__ import annotations
 
+import codecs
 import io
 import re
 from typing import Any
@@ -50,6 +51,10 @@ _TOKEN = re.compile(  # each token with the white space before it
 _SPACE_BYTES = re.compile(_SPACE)
 # pypdf's escapes: up to three octal digits, a line break (with a second line-break byte, any), a byte.
 _ESCAPE = re.compile(rb"\\([0-7]{1,3}|[\r\n][\r\n]?|[\x00-\xff])")
+# A backslash not starting a three-digit octal code up to 377 or one of \n \r \t \b \f \\: where there
+# is none, Python's own escape decoder reads the string exactly as pypdf does, without a call per escape
+# (reportlab, for one, writes every character of a subset font as an octal code).
+_NOT_PLAIN_ESCAPE = re.compile(rb"\\(?![0-3][0-7]{2}|[nrtbf\\])")
 (_INTEGER, _REAL, _NAME, _OPERATOR, _OPEN, _CLOSE, _STRING, _HEX, _COMMENT, _OBJECT) = range(1, 11)
 _PYPDF_PEEK = 20  # bytes pypdf looks ahead at a number, for a reference or the number's end
 _MAX_OPERATOR = 128  # pypdf's _OPERATOR_LENGTH_LIMIT
@@ -98,7 +103,7 @@ def parse_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any
                 value = NameObject(name.decode("ascii"))
             elif kind == _STRING:
                 body = match.group(kind)
-                value = create_string_object(_ESCAPE.sub(_unescape, body) if b"\\" in body else body, forced_encoding)
+                value = create_string_object(_unescaped(body) if b"\\" in body else body, forced_encoding)
             elif kind == _HEX:
                 digits = _SPACE_BYTES.sub(b"", match.group(kind)).decode("ascii")
                 value = create_string_object(bytes.fromhex(digits + "0" * (len(digits) % 2)), forced_encoding)
@@ -129,6 +134,13 @@ def parse_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any
         else:
             break
     return None if arrays or budget < 0 else operations
+
+
+def _unescaped(body: bytes) -> bytes:
+    """A literal string's bytes with its escapes read as `pypdf.generic.read_string_from_stream` reads them."""
+    if _NOT_PLAIN_ESCAPE.search(body) is None:
+        return codecs.escape_decode(body)[0]
+    return _ESCAPE.sub(_unescape, body)
 
 
 def _unescape(match: re.Match[bytes]) -> bytes:

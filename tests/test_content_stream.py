@@ -131,6 +131,37 @@ def test_what_is_not_copied_exactly_goes_to_pypdf(data: bytes) -> None:
     assert parse_operations(data) is None
 
 
+def test_string_escapes_are_read_as_pypdf_reads_them() -> None:
+    """Octal codes short and long (past 377 pypdf keeps them as written), line continuations of
+    each kind, the named escapes, unknown ones, and escaped parentheses and backslashes."""
+    rng = random.Random(7)
+    pieces = [
+        b"\\",
+        b"0",
+        b"3",
+        b"4",
+        b"7",
+        b"8",
+        b"n",
+        b"r",
+        b"t",
+        b"b",
+        b"f",
+        b"x",
+        b"\n",
+        b"\r",
+        b"\xff",
+        b" ",
+        b"\\(",
+        b"\\)",
+    ]
+    for _ in range(2000):
+        body = b"".join(rng.choice(pieces) for _ in range(rng.randint(1, 14))).rstrip(b"\\")
+        data = b"(" + body + b") Tj"
+        ours = parse_operations(data)
+        assert ours is None or _same(ours, _pypdf(data)), data
+
+
 def test_random_mutations_never_read_differently(sample_streams: list[bytes]) -> None:
     rng = random.Random(20261122)
     alphabet = b" \n()<>[]{}/%#\\.+-,0123456789ABTfjRBIEI\x00\x0b"
