@@ -11,7 +11,8 @@ zeroes it, a parent's the sum of its sub-criteria, otherwise the self score capp
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -71,6 +72,7 @@ def assess_unit(
     evidence = _with_set_findings(evidence, context)
     rows = table.rows if table is not None and table.read_error is None else ()
     claims, source = _claims(criteria_set, rows, evidence)
+    children = _children(claims)
     targets = [
         CriterionTarget(
             code=claim.code,
@@ -78,14 +80,14 @@ def assess_unit(
             keywords=claim.keywords,
             document_types=claim.document_types,
             citations=claim.citations,
-            is_leaf=not any(other.startswith(claim.code + ".") for other in claims),
+            is_leaf=claim.code not in children,
         )
         for claim in claims.values()
     ]
     documents = {item.path: item.facts for item in evidence if item.facts.kind is not FileKind.SYSTEM}
     matches, checks = match_evidence(documents, targets)
     items = tuple(replace(item, matches=matches.get(item.path, ())) for item in evidence)
-    assessed = _criteria(claims, items, checks, assignments, context)
+    assessed = _criteria(claims, children, items, checks, assignments, context)
     unit_findings = validate_unit(UnitFacts(self_assessment, table), context)
     return UnitAssessment(
         unit=unit,
@@ -139,21 +141,46 @@ def _claims(
     return dict(sorted(claims.items(), key=lambda pair: code_key(pair[0]))), source
 
 
+def _children(codes: Iterable[str]) -> dict[str, tuple[str, ...]]:
+    """Each code's sub-criteria among `codes`, in their order; codes without any are left out."""
+    found: dict[str, list[str]] = {}
+    for code in codes:
+        parent = parent_of(code)
+        if parent is not None:
+            found.setdefault(parent, []).append(code)
+    return {parent: tuple(members) for parent, members in found.items()}
+
+
+def _lineage(code: str) -> Iterator[str]:
+    """The code and every code above it: "3.2.6", "3.2", "3"."""
+    ancestor: str | None = code
+    while ancestor is not None:
+        yield ancestor
+        ancestor = parent_of(ancestor)
+
+
 def _criteria(
     claims: dict[str, _Claim],
+    children_of: dict[str, tuple[str, ...]],
     items: Sequence[EvidenceItem],
     checks: dict[str, tuple[CitationCheck, ...]],
     assignments: Sequence[Assignment],
     context: RuleContext,
 ) -> tuple[CriterionAssessment, ...]:
+    supporting: dict[str, list[EvidenceItem]] = {}  # the files tied to each code
+    below: Counter[str] = Counter()  # files tied to each code or to any code under it
+    for item in items:
+        codes = item.criteria
+        for code in dict.fromkeys(codes):
+            supporting.setdefault(code, []).append(item)
+        below.update({ancestor for code in codes for ancestor in _lineage(code)})
     done: dict[str, CriterionAssessment] = {}
     # Deepest first, so a parent sees its sub-criteria's results.
     for code in sorted(claims, key=lambda c: (-len(code_key(c)), code_key(c))):
         claim = claims[code]
         row = claim.row
-        children = tuple(c for c in claims if parent_of(c) == code)
-        supporting = tuple(i.path for i in items if code in i.criteria)
-        below = sum(1 for i in items if any(c == code or c.startswith(code + ".") for c in i.criteria))
+        children = children_of.get(code, ())
+        documents = supporting.get(code, [])
         explanation = claim.explanation
         self_score = row.self_score if row is not None else None
         if self_score is None and children and all(done[c].self_score is not None for c in children):
@@ -168,7 +195,7 @@ def _criteria(
             max_score=max_score,
             raw_self_score=row.raw_self_score if row is not None else "",
             explanation=explanation,
-            evidence_count=below,
+            evidence_count=below[code],
             citation_checks=checks.get(code, ()),
             has_children=bool(children),
             row_number=row.row_number if row is not None else None,
@@ -179,9 +206,9 @@ def _criteria(
             title=claim.title,
             parent=parent_of(code),
             children=children,
-            evidence=supporting,
+            evidence=tuple(item.path for item in documents),
             findings=validate_criterion(facts, context),
-            zeroed_by=tuple(i.path for i in items if code in i.criteria and i.zeroes),
+            zeroed_by=tuple(item.path for item in documents if item.zeroes),
             self_score=self_score,
             max_score=max_score,
             children_recommended=sum(r for r in recommended if r is not None)

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
 from extractors.text import fold
 
@@ -17,6 +18,7 @@ _LABELS = r"(?:tieu\s*chi\s*thanh\s*phan|tieu\s*chi|linh\s*vuc|tc|tctp|lv|muc|ch
 _CODE = re.compile(rf"^(?:{_LABELS}\s*[.:_-]?\s*)?(?P<code>\d{{1,2}}(?:\.\d{{1,2}})*)(?:\.(?!\d))?(?=$|[^\d.])")
 
 
+@lru_cache(maxsize=4096)  # every file in a folder asks again
 def criterion_code(folder_name: str) -> str | None:
     """The criterion code a folder name starts with, or None."""
     match = _CODE.match(fold(folder_name))

@@ -14,6 +14,7 @@ symbol differs, are reported as citation checks for the rules to judge.
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
@@ -60,23 +61,24 @@ def match_evidence(
 ) -> tuple[dict[str, tuple[Match, ...]], dict[str, tuple[CitationCheck, ...]]]:
     """Matches per file path, and the citation checks per criterion code."""
     matches: dict[str, list[Match]] = {path: _by_location(path) for path in documents}
+    numbered = _by_number(documents)
     checks: dict[str, tuple[CitationCheck, ...]] = {}
     for target in targets:
         target_checks = []
         for citation in target.citations:
-            check = _resolve(citation, documents)
+            check = _resolve(citation, numbered)
             target_checks.append(check)
             if check.document is not None and check.status is not CitationStatus.NOT_FOUND:
                 found = matches[check.document]
                 if all(m.code != target.code for m in found):
                     found.append(Match(target.code, "citation", 100.0, None, citation.raw))
         checks[target.code] = tuple(target_checks)
-    leaves = [t for t in targets if t.is_leaf]
-    for path, facts in documents.items():
-        if not matches[path] and leaves:
-            title = _by_title(path, facts, leaves)
-            if title is not None:
-                matches[path].append(title)
+    unmatched = [path for path, found in matches.items() if not found]
+    leaves = [_Leaf.of(target) for target in targets if target.is_leaf] if unmatched else []
+    for path in unmatched:
+        title = _by_title(path, documents[path], leaves) if leaves else None
+        if title is not None:
+            matches[path].append(title)
     return {path: tuple(found) for path, found in matches.items()}, checks
 
 
@@ -92,10 +94,11 @@ def _by_location(path: str) -> list[Match]:
 
 def _file_name_code(name: str) -> str | None:
     """A code leading a file name: "TLKC 4.1 - …", "1.2 Báo cáo…"; not "26-TB-UBND.docx"."""
-    unlabelled = _FILE_LABEL.sub("", fold(name))
+    folded = fold(name)
+    unlabelled = _FILE_LABEL.sub("", folded)
     code = criterion_code(unlabelled)
     # A bare leading number is usually the document's own number, not a criterion.
-    return code if code is not None and ("." in code or unlabelled != fold(name)) else None
+    return code if code is not None and ("." in code or unlabelled != folded) else None
 
 
 def location_codes(path: str) -> tuple[str, ...]:
@@ -103,34 +106,46 @@ def location_codes(path: str) -> tuple[str, ...]:
     return tuple(match.code for match in _by_location(path))
 
 
-def _same_number(a: str | None, b: str | None) -> bool:
-    return a is not None and b is not None and number_key(a) == number_key(b)
+@dataclass(frozen=True)
+class _Numbered:
+    """A document as citations look it up: its path, symbol and date."""
+
+    path: str
+    symbol: str | None
+    date: dt.date | None
+
+
+def _by_number(documents: Mapping[str, DocumentFacts]) -> dict[str, list[_Numbered]]:
+    """The documents that have a number, by the number as compared, in the given order."""
+    numbered: dict[str, list[_Numbered]] = {}
+    for path, facts in documents.items():
+        header = facts.header
+        if header.number is not None:
+            symbol = header.symbol.value if header.symbol else None
+            date = header.date.value.as_date() if header.date else None
+            numbered.setdefault(number_key(header.number.value), []).append(_Numbered(path, symbol, date))
+    return numbered
 
 
 def _same_symbol(a: str | None, b: str | None) -> bool:
     return a is not None and b is not None and symbol_key(a) == symbol_key(b)
 
 
-def _resolve(citation: Citation, documents: Mapping[str, DocumentFacts]) -> CitationCheck:
+def _resolve(citation: Citation, numbered: Mapping[str, Sequence[_Numbered]]) -> CitationCheck:
     """Find the cited document: same number and symbol; report what differs."""
     best: tuple[int, str, list[str]] | None = None
-    for path, facts in documents.items():
-        header = facts.header
-        number = header.number.value if header.number else None
-        symbol = header.symbol.value if header.symbol else None
-        date = header.date.value.as_date() if header.date else None
-        if not _same_number(citation.number, number):
-            continue
+    candidates = numbered.get(number_key(citation.number), ()) if citation.number is not None else ()
+    for document in candidates:
         differences = []
-        if citation.symbol and not _same_symbol(citation.symbol, symbol):
-            differences.append(f"symbol:{symbol or '?'}")
-        if citation.date and date and citation.date != date:
-            differences.append(f"date:{date.isoformat()}")
+        if citation.symbol and not _same_symbol(citation.symbol, document.symbol):
+            differences.append(f"symbol:{document.symbol or '?'}")
+        if citation.date and document.date and citation.date != document.date:
+            differences.append(f"date:{document.date.isoformat()}")
         if len(differences) == 2:
             continue  # only the number agrees: another document
         score = 2 - len(differences)
         if best is None or score > best[0]:
-            best = (score, path, differences)
+            best = (score, document.path, differences)
     if best is None:
         return CitationCheck(citation, CitationStatus.NOT_FOUND, None, ())
     status = CitationStatus.FOUND if not best[2] else CitationStatus.MISMATCH
@@ -144,14 +159,27 @@ def _document_text(path: str, facts: DocumentFacts) -> str:
     return " ".join(parts) if parts else stem
 
 
-def _score(text: str, target: CriterionTarget, doc_type: str | None) -> float:
-    scores = [fuzz.token_set_ratio(fold_spelled_out(target.title), text)]
-    scores += [fuzz.partial_ratio(fold_spelled_out(keyword), text) for keyword in target.keywords]
-    bonus = 5.0 if doc_type is not None and doc_type in target.document_types else 0.0
+@dataclass(frozen=True)
+class _Leaf:
+    """A leaf criterion with its title and keywords folded once for every file matched by title."""
+
+    target: CriterionTarget
+    title: str
+    keywords: tuple[str, ...]
+
+    @classmethod
+    def of(cls, target: CriterionTarget) -> _Leaf:
+        return cls(target, fold_spelled_out(target.title), tuple(fold_spelled_out(k) for k in target.keywords))
+
+
+def _score(text: str, leaf: _Leaf, doc_type: str | None) -> float:
+    scores = [fuzz.token_set_ratio(leaf.title, text)]
+    scores += [fuzz.partial_ratio(keyword, text) for keyword in leaf.keywords]
+    bonus = 5.0 if doc_type is not None and doc_type in leaf.target.document_types else 0.0
     return min(100.0, max(scores) + bonus)
 
 
-def _by_title(path: str, facts: DocumentFacts, leaves: Sequence[CriterionTarget]) -> Match | None:
+def _by_title(path: str, facts: DocumentFacts, leaves: Sequence[_Leaf]) -> Match | None:
     text = fold_spelled_out(_document_text(path, facts))
     if not text.strip():
         return None
@@ -161,4 +189,4 @@ def _by_title(path: str, facts: DocumentFacts, leaves: Sequence[CriterionTarget]
     margin = best_score - ranked[1][0] if len(ranked) > 1 else best_score
     if best_score < TITLE_MIN_SCORE or margin < TITLE_MIN_MARGIN:
         return None
-    return Match(best.code, "title", round(best_score, 1), round(margin, 1), _document_text(path, facts))
+    return Match(best.target.code, "title", round(best_score, 1), round(margin, 1), _document_text(path, facts))

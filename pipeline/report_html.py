@@ -160,21 +160,35 @@ class _Html(str):
 _Child: TypeAlias = "str | int | Iterable[_Child] | None"  # text, markup, nothing, or a sequence of them
 
 
-def _text(value: object) -> _Html:
+def _escaped(value: object) -> str:
     """Escape text (quotes too: it may land in an attribute); markup passes."""
-    return value if isinstance(value, _Html) else _Html(html.escape(str(value), quote=True))
+    return value if isinstance(value, _Html) else html.escape(str(value), quote=True)
+
+
+def _text(value: object) -> _Html:
+    """Text escaped, or markup, as markup."""
+    return value if isinstance(value, _Html) else _Html(_escaped(value))
 
 
 def _join(children: Iterable[_Child]) -> _Html:
     parts: list[str] = []
-    for child in children:
-        if child is None:
-            continue
-        if isinstance(child, str | int):
-            parts.append(_text(child))
-        else:
-            parts.append(_join(child))
+    _collect(children, parts)
     return _Html("".join(parts))
+
+
+def _collect(children: Iterable[_Child], parts: list[str]) -> None:
+    """Append the children to `parts`: markup as is, text escaped, sequences flattened, None left out.
+
+    One list per element, however deeply its children nest: joining each nested sequence on its own
+    copied the same text once per level.
+    """
+    for child in children:
+        if isinstance(child, _Html):  # most children: tested first
+            parts.append(child)
+        elif isinstance(child, str | int):
+            parts.append(_escaped(child))
+        elif child is not None:
+            _collect(child, parts)
 
 
 _SELF_CLOSING = frozenset({"rect", "line"})  # SVG shapes without children
@@ -182,18 +196,21 @@ _SELF_CLOSING = frozenset({"rect", "line"})  # SVG shapes without children
 
 def _el(tag: str, *children: _Child, **attrs: str | int | float | bool | None) -> _Html:
     """`<tag attrs>children</tag>`; attribute names: `class_` → class, `aria_label` → aria-label."""
-    rendered = []
+    parts = [f"<{tag}"]
     for name, value in attrs.items():
         if value is None or value is False:
             continue
         key = name.rstrip("_").replace("_", "-")
-        rendered.append(f" {key}" if value is True else f' {key}="{_text(value)}"')
-    opening = f"<{tag}{''.join(rendered)}>"
+        parts.append(f" {key}" if value is True else f' {key}="{_escaped(value)}"')
     if tag == "meta":  # the only HTML void element built here
-        return _Html(opening)
-    if tag in _SELF_CLOSING and not children:
-        return _Html(opening[:-1] + "/>")
-    return _Html(f"{opening}{_join(children)}</{tag}>")
+        parts.append(">")
+    elif tag in _SELF_CLOSING and not children:
+        parts.append("/>")
+    else:
+        parts.append(">")
+        _collect(children, parts)
+        parts.append(f"</{tag}>")
+    return _Html("".join(parts))
 
 
 def _t(key: str, lang: Lang, **values: str) -> str:

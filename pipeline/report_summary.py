@@ -26,16 +26,7 @@ import pandas as pd
 
 from criteria_map.models import UnitAssessment
 from pipeline.labels import Lang, label, rule_label
-from pipeline.report_xlsx import (
-    FORMULA_TRIGGERS,
-    CellValue,
-    Row,
-    finding_counts,
-    fit_columns,
-    new_workbook,
-    save_workbook,
-    write_table,
-)
+from pipeline.report_xlsx import FORMULA_TRIGGERS, Book, CellValue, Row, finding_counts
 from validators.registry import RULES
 
 FORMATS = frozenset({"xlsx", "csv"})
@@ -131,8 +122,7 @@ def _cell(value: object) -> CellValue:
 
 
 def _write_xlsx(frame: pd.DataFrame, path: Path, lang: Lang) -> None:
-    workbook, sheet = new_workbook(label("summary_sheet", lang))
+    book = Book(lang)
     rows = [Row([_cell(value) for value in record]) for record in frame.itertuples(index=False, name=None)]
-    write_table(sheet, [str(column) for column in frame.columns], rows, lang)
-    fit_columns(sheet)
-    save_workbook(workbook, path)
+    book.sheet(label("summary_sheet", lang)).table([str(column) for column in frame.columns], rows)
+    book.save(path)

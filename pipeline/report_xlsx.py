@@ -24,10 +24,12 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import ClassVar
 
 from openpyxl import Workbook
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,14 +39,12 @@ from pipeline import __version__
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.model import Finding, Outcome
 
-# Labels pipeline/labels.py does not have yet: (Vietnamese, English).
-
 SCORE_FORMAT = "0.0#"  # 2 -> "2,0", 1.25 -> "1,25" in Vietnamese Excel; "0.##" would show "2," for 2
 COUNT_FORMAT = "0"
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FONT = Font(bold=True)
 TITLE_FONT = Font(bold=True, size=14)
-TOP = Alignment(vertical="top")  # shared instances: building one per cell doubled the writing time
+TOP = Alignment(vertical="top")
 WRAP = Alignment(wrap_text=True, vertical="top")
 ZERO_FILL = PatternFill(fill_type="solid", start_color="FFFFC7CE", end_color="FFFFC7CE")  # Excel's "light red"
 MAX_WIDTH = 60  # characters; longer text wraps
@@ -64,112 +64,172 @@ class Row:
     zeroes: bool = False
 
 
-# --- styling helpers, shared with the batch summary
+@dataclass(frozen=True)
+class Bold:
+    """A value shown in bold: table headers, labels and headings."""
+
+    value: CellValue
+    font: ClassVar[Font] = HEADER_FONT
 
 
-def put(cell: Cell, value: CellValue, lang: Lang = Lang.VI) -> None:
-    """Write a typed value: numbers and dates as such, yes/no as words, unknown as "—", text never as a formula."""
+class Title(Bold):
+    """A sheet's title: bold and larger."""
+
+    font: ClassVar[Font] = TITLE_FONT
+
+
+# How a cell looks: (bold kind, light red fill, alignment, number format, quote prefix). The alignment is
+# None for cells left out of the column fitting, else whether the text wraps.
+_Look = tuple[type[Bold] | None, bool, bool | None, str | None, bool]
+
+# --- writing helpers, shared with the batch summary
+
+
+class Book:
+    """A workbook written sheet by sheet and row by row, each cell once with its final style.
+
+    openpyxl registers a font, fill or alignment in the workbook each time one is assigned to a cell,
+    hashing it field by field; assigned per cell, that was most of the time a unit's workbook took.
+    Here each look a cell can have is registered once per workbook and shared by the cells that have it.
+    """
+
+    def __init__(self, lang: Lang = Lang.VI) -> None:
+        self.workbook = Workbook()
+        self.workbook.properties.creator = f"kiemchung {__version__}"
+        self.lang = lang
+        self._sheets: list[Sheet] = []
+        self._looks: dict[_Look, StyleArray] = {}
+
+    def sheet(self, title: str) -> Sheet:
+        """A new sheet after the others (the first one asked for is the workbook's own first sheet)."""
+        if self._sheets:
+            worksheet = self.workbook.create_sheet(title)
+        else:
+            worksheet = self.workbook.active
+            assert isinstance(worksheet, Worksheet)  # a new Workbook always starts with one worksheet
+            worksheet.title = title
+        self._sheets.append(Sheet(self, worksheet))
+        return self._sheets[-1]
+
+    def style(self, look: _Look) -> StyleArray:
+        """The workbook's style indices for a look, registered the first time it is used."""
+        style = self._looks.get(look)
+        if style is None:
+            bold, zeroes, wrap, number_format, quoted = look
+            scratch = Cell(self._sheets[0].worksheet)  # never placed in a sheet: it only carries the style
+            if bold is not None:
+                scratch.font = bold.font
+            if zeroes:
+                scratch.fill = ZERO_FILL
+            if wrap is not None:
+                scratch.alignment = WRAP if wrap else TOP
+            if number_format is not None:
+                scratch.number_format = number_format
+            scratch.quotePrefix = quoted
+            style = self._looks[look] = scratch._style  # openpyxl keeps a cell's style indices there
+        return style
+
+    def save(self, path: Path) -> None:
+        """Fit every sheet's columns and save atomically: a temporary file in the same folder, then a
+        rename, so readers never see half a file."""
+        for sheet in self._sheets:
+            sheet.fit_columns()
+        path.parent.mkdir(parents=True, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.part", dir=path.parent)
+        os.close(handle)
+        try:
+            self.workbook.save(temporary)
+            os.replace(temporary, path)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+
+
+class Sheet:
+    """One worksheet, written top to bottom with `append` and `table`."""
+
+    def __init__(self, book: Book, worksheet: Worksheet) -> None:
+        self.book = book
+        self.worksheet = worksheet
+        self.last_row = 0  # the rows written so far
+        self._widths: dict[int, int] = {}  # column -> longest line shown in it, plus one when bold
+
+    def append(self, values: Iterable[CellValue | Bold] = (), *, zeroes: bool = False, fit: bool = True) -> None:
+        """Write the next row (no values: a blank row), light red when `zeroes`.
+
+        Values are typed (see `_typed`). A fitted row counts for the column widths and is aligned to
+        the top, wrapping values that have several lines or are longer than a column may be.
+        """
+        cells = []
+        for column, value in enumerate(values, start=1):
+            bold = None
+            if isinstance(value, Bold):
+                bold, value = type(value), value.value
+            shown, number_format, quoted = _typed(value, self.book.lang)
+            wrap = None
+            if fit:
+                text = _shown(shown)
+                several = "\n" in text
+                longest = max(map(len, text.split("\n"))) if several else len(text)
+                self._widths[column] = max(self._widths.get(column, 0), longest + (bold is not None))
+                wrap = several or longest > MAX_WIDTH
+            cell = Cell(
+                self.worksheet, value=shown, style_array=self.book.style((bold, zeroes, wrap, number_format, quoted))
+            )
+            if quoted:
+                # openpyxl turns a str starting with "=" into a formula: force a string cell. The quote
+                # prefix keeps it text in Excel even after the user edits it, and is not shown.
+                cell.data_type = "s"
+            cells.append(cell)
+        self.worksheet.append(cells)
+        self.last_row += 1
+
+    def table(self, headers: Sequence[str], rows: Iterable[Row], *, main: bool = True) -> None:
+        """A bold header and its rows; the main table also gets the freeze and the filter."""
+        first = self.last_row + 1
+        self.append([Bold(header) for header in headers])
+        for row in rows:
+            self.append(row.values, zeroes=row.zeroes)
+        if main:
+            # A sheet has one auto-filter; it covers the table people sort and filter.
+            self.worksheet.freeze_panes = self.worksheet.cell(first + 1, 1)
+            self.worksheet.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{self.last_row}"
+
+    def fit_columns(self) -> None:
+        """Width from each column's longest line, capped (longer text wraps)."""
+        for column, longest in self._widths.items():
+            self.worksheet.column_dimensions[get_column_letter(column)].width = min(
+                MAX_WIDTH, max(MIN_WIDTH, longest + 2)
+            )
+
+
+def _typed(value: CellValue, lang: Lang) -> tuple[str | int | float | dt.date, str | None, bool]:
+    """What a cell holds, its number format and whether it needs the quote prefix: numbers and dates as
+    such, yes/no as words, unknown as "—", text never as a formula."""
     if value is None:
         value = label("unknown", lang)
     if isinstance(value, bool):  # before int: bool is an int subclass
         value = label("yes" if value else "no", lang)
     if isinstance(value, str):
-        text = ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)  # XML cannot hold these control characters
+        # XML cannot hold these control characters; the cheap test spares most text the expression.
+        text = value if value.isprintable() else ILLEGAL_CHARACTERS_RE.sub("\ufffd", value)
         if len(text) > EXCEL_CELL_LIMIT:
             text = text[: EXCEL_CELL_LIMIT - 1] + "…"
-        cell.value = text
-        if text.startswith(FORMULA_TRIGGERS):
-            # openpyxl turns a str starting with "=" into a formula: force a string cell. The quote
-            # prefix keeps it text in Excel even after the user edits it, and is not shown.
-            cell.data_type = "s"
-            cell.quotePrefix = True
-        return
-    cell.value = value
+        return text, None, text.startswith(FORMULA_TRIGGERS)
     if isinstance(value, dt.date):
-        cell.number_format = DATE_FORMAT
-    elif isinstance(value, float):
-        cell.number_format = SCORE_FORMAT
-    else:
-        cell.number_format = COUNT_FORMAT
-
-
-def write_table(
-    sheet: Worksheet,
-    headers: Sequence[str],
-    rows: Iterable[Row],
-    lang: Lang = Lang.VI,
-    *,
-    first_row: int = 1,
-    main: bool = True,
-) -> int:
-    """Write a bold header and its rows from `first_row`; the main table also gets the freeze and the filter.
-
-    Returns the last row written.
-    """
-    for column, header in enumerate(headers, start=1):
-        cell = sheet.cell(first_row, column)
-        put(cell, header, lang)
-        cell.font = HEADER_FONT
-    last = first_row
-    for last, row in enumerate(rows, start=first_row + 1):
-        for column, value in enumerate(row.values, start=1):
-            cell = sheet.cell(last, column)
-            put(cell, value, lang)
-            if row.zeroes:
-                cell.fill = ZERO_FILL
-    if main:
-        # A sheet has one auto-filter; it covers the table people sort and filter.
-        sheet.freeze_panes = sheet.cell(first_row + 1, 1)
-        sheet.auto_filter.ref = f"A{first_row}:{get_column_letter(len(headers))}{last}"
-    return last
-
-
-def fit_columns(sheet: Worksheet, from_row: int = 1) -> None:
-    """Width from each column's longest line (from `from_row` down), capped; long or multi-line text wraps."""
-    widths: dict[int, int] = {}
-    for row in sheet.iter_rows(min_row=from_row):
-        for cell in row:
-            if cell.value is None:
-                continue
-            lines = _shown(cell.value).split("\n")
-            longest = max(len(line) for line in lines)
-            bold = 1 if cell.font is not None and cell.font.b else 0
-            widths[cell.column] = max(widths.get(cell.column, 0), longest + bold)
-            cell.alignment = WRAP if len(lines) > 1 or longest > MAX_WIDTH else TOP
-    for column, longest in widths.items():
-        sheet.column_dimensions[get_column_letter(column)].width = min(MAX_WIDTH, max(MIN_WIDTH, longest + 2))
+        return value, DATE_FORMAT, False
+    return value, SCORE_FORMAT if isinstance(value, float) else COUNT_FORMAT, False
 
 
 def _shown(value: object) -> str:
     """About what Excel displays, for widths: dates take 10 characters, scores their formatted text."""
-    if isinstance(value, dt.datetime | dt.date):
+    if isinstance(value, str):
+        return value
+    if isinstance(value, dt.date):  # datetimes too
         return "00/00/0000"
     if isinstance(value, float):
         return score(value)
     return str(value)
-
-
-def save_workbook(workbook: Workbook, path: Path) -> None:
-    """Save atomically: a temporary file in the same folder, then a rename, so readers never see half a file."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.part", dir=path.parent)
-    os.close(handle)
-    try:
-        workbook.save(temporary)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def new_workbook(first_sheet: str) -> tuple[Workbook, Worksheet]:
-    """A workbook whose first sheet is named `first_sheet`, stamped with the tool that made it."""
-    workbook = Workbook()
-    workbook.properties.creator = f"kiemchung {__version__}"
-    sheet = workbook.active
-    assert isinstance(sheet, Worksheet)  # a new Workbook always starts with one worksheet
-    sheet.title = first_sheet
-    return workbook, sheet
 
 
 # --- the unit workbook
@@ -177,14 +237,14 @@ def new_workbook(first_sheet: str) -> tuple[Workbook, Worksheet]:
 
 def write_unit_workbook(unit: UnitAssessment, path: Path, lang: Lang = Lang.VI) -> None:
     """Write the unit's workbook to `path` (atomically)."""
-    workbook, overview = new_workbook(label("overview", lang))
-    _overview(overview, unit, lang)
-    _criteria(workbook.create_sheet(label("criteria", lang)), unit, lang)
-    _documents(workbook.create_sheet(label("documents", lang)), unit, lang)
-    _findings(workbook.create_sheet(label("findings", lang)), unit, lang)
+    book = Book(lang)
+    _overview(book.sheet(label("overview", lang)), unit, lang)
+    _criteria(book.sheet(label("criteria", lang)), unit, lang)
+    _documents(book.sheet(label("documents", lang)), unit, lang)
+    _findings(book.sheet(label("findings", lang)), unit, lang)
     if any(criterion.responsible for criterion in unit.criteria):
-        _responsibilities(workbook.create_sheet(label("responsibilities", lang)), unit, lang)
-    save_workbook(workbook, path)
+        _responsibilities(book.sheet(label("responsibilities", lang)), unit, lang)
+    book.save(path)
 
 
 def _lines(values: Iterable[str]) -> str:
@@ -195,11 +255,11 @@ def _criteria_source(source: str, lang: Lang) -> str:
     return label(source, lang) if has_label(source) else source
 
 
-def _overview(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
-    title = sheet.cell(1, 1)
-    put(title, label("report_title", lang), lang)
-    title.font = TITLE_FONT
-    put(sheet.cell(2, 1), f"{label('generated_by', lang)} {__version__}", lang)
+def _overview(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
+    # The title may overflow into empty cells; it should not widen column A.
+    sheet.append([Title(label("report_title", lang))], fit=False)
+    sheet.append([f"{label('generated_by', lang)} {__version__}"], fit=False)
+    sheet.append()
     totals = unit.totals
     zeroed = [c.code for c in unit.criteria if c.zeroed]
     none = label("none_found", lang)
@@ -219,42 +279,32 @@ def _overview(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
         ("unmatched_evidence", _lines(unit.unmatched) or none),
         ("unit_findings", _lines(f.message for f in unit.findings) or none),
     ]
-    first = 4
-    for row, (key, value) in enumerate(facts, start=first):
-        name = sheet.cell(row, 1)
-        put(name, label(key, lang), lang)
-        name.font = HEADER_FONT
-        put(sheet.cell(row, 2), value, lang)
-    row = first + len(facts) + 1
-
-    heading = sheet.cell(row, 1)
-    put(heading, label("counts_by_rule", lang), lang)
-    heading.font = HEADER_FONT
+    for key, value in facts:
+        sheet.append([Bold(label(key, lang)), value])
+    sheet.append()
+    sheet.append([Bold(label("counts_by_rule", lang))])
     counts = Counter((f.code, f.rule, f.severity.value, f.zeroes) for _, _, f in unit.all_findings())
     rule_rows = [
         Row((code, rule_label(name, lang), label(severity, lang), zeroes, count), zeroes)
         for (code, name, severity, zeroes), count in sorted(counts.items())
     ]
     headers = [label(k, lang) for k in ("rule_code", "rule", "severity", "zeroes", "count")]
-    row = write_table(sheet, headers, rule_rows, lang, first_row=row + 1, main=False) + 2
-
-    heading = sheet.cell(row, 1)
-    put(heading, label("fields", lang), lang)
-    heading.font = HEADER_FONT
+    sheet.table(headers, rule_rows, main=False)
+    sheet.append()
+    sheet.append([Bold(label("fields", lang))])
     field_rows = [
         Row((c.code, c.title or None, t.max_score, t.self_score, t.recommended_score, t.points_at_risk))
         for c, t in unit.field_totals()
     ]
     keys = ("code", "title", "max_score", "self_score", "recommended_score", "points_at_risk")
-    write_table(sheet, [label(k, lang) for k in keys], field_rows, lang, first_row=row + 1, main=False)
-    fit_columns(sheet, from_row=first)  # the title may overflow into empty cells; it should not widen column A
+    sheet.table([label(k, lang) for k in keys], field_rows, main=False)
 
 
 def _file_name(path: str) -> str:
     return path.rsplit("/", 1)[-1]
 
 
-def _criteria(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
+def _criteria(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     evidence = {item.path: item for item in unit.evidence}
     keys = (
         "code",
@@ -294,8 +344,7 @@ def _criteria(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
                 criterion.zeroed,
             )
         )
-    write_table(sheet, [label(k, lang) for k in keys], rows, lang)
-    fit_columns(sheet)
+    sheet.table([label(k, lang) for k in keys], rows)
 
 
 def _signer(header: DocumentHeader) -> str | None:
@@ -345,7 +394,7 @@ def _matched_by(item: EvidenceItem, lang: Lang) -> str:
     return _lines(f"{match.code}: {method(match.method)}" for match in item.matches)
 
 
-def _documents(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
+def _documents(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     keys = (
         "path",
         "criteria",
@@ -382,8 +431,7 @@ def _documents(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
                 item.zeroes,
             )
         )
-    write_table(sheet, [label(k, lang) for k in keys], rows, lang)
-    fit_columns(sheet)
+    sheet.table([label(k, lang) for k in keys], rows)
 
 
 def _outcome(outcome: Outcome, lang: Lang) -> str:
@@ -393,7 +441,7 @@ def _outcome(outcome: Outcome, lang: Lang) -> str:
         return outcome.value
 
 
-def _findings(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
+def _findings(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     headers = [
         label("scope", lang),
         label("where", lang),
@@ -426,8 +474,7 @@ def _findings(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
                 finding.zeroes,
             )
         )
-    write_table(sheet, headers, rows, lang)
-    fit_columns(sheet)
+    sheet.table(headers, rows)
 
 
 def _to_fix(criterion: CriterionAssessment, evidence: dict[str, EvidenceItem]) -> tuple[list[str], list[str]]:
@@ -443,7 +490,7 @@ def _to_fix(criterion: CriterionAssessment, evidence: dict[str, EvidenceItem]) -
     return messages, documents
 
 
-def _responsibilities(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> None:
+def _responsibilities(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     evidence = {item.path: item for item in unit.evidence}
     headers = [
         label("responsible", lang),
@@ -472,8 +519,7 @@ def _responsibilities(sheet: Worksheet, unit: UnitAssessment, lang: Lang) -> Non
                     criterion.zeroed,
                 )
             )
-    write_table(sheet, headers, rows, lang)
-    fit_columns(sheet)
+    sheet.table(headers, rows)
 
 
 def finding_counts(findings: Iterable[Finding]) -> Counter[str]:

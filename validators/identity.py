@@ -22,6 +22,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
 from itertools import combinations
 
 from extractors.models import DocumentFacts, Integrity, value_of
@@ -87,16 +88,23 @@ def number_key(number: str) -> str:
     return _BLANKS.sub("", number).lower().lstrip("0") or "0"
 
 
+# The keys below are asked again for each file of a unit by both document-set rules, and for each
+# citation by matching; folding is the expensive part, so they are remembered.
+
+
+@lru_cache(maxsize=4096)
 def symbol_key(symbol: str) -> str:
     """A symbol as compared: folded, without blanks ("QĐ - UBND" -> "qd-ubnd")."""
     return _BLANKS.sub("", fold(symbol))
 
 
+@lru_cache(maxsize=4096)
 def issuer_key(issuer: str) -> str:
     """An issuer as compared: folded, abbreviations spelled out, words only ("UBND xã Cao An")."""
     return " ".join(_NOT_WORD.sub(" ", fold_spelled_out(issuer)).split())
 
 
+@lru_cache(maxsize=4096)
 def _text_key(text: str) -> str:
     """Subjects and type names: folded letters and digits only, so line breaks and punctuation don't count."""
     return _NOT_WORD.sub("", fold(text)).replace("_", "")

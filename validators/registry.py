@@ -81,12 +81,13 @@ CRITERION_RULES: tuple[CriterionRule, ...] = tuple(rule for rule in RULES if isi
 UNIT_RULES: tuple[UnitRule, ...] = tuple(rule for rule in RULES if isinstance(rule, UnitRule))
 
 
+_BY_CODE: dict[str, Rule] = {rule.code: rule for rule in RULES}
+_BY_NAME: dict[str, Rule] = {rule.name: rule for rule in RULES}  # reports look a rule up for every finding
+
+
 def rule_by_key(key: str) -> Rule | None:
     """A rule by its code (case-insensitive) or its name."""
-    for rule in RULES:
-        if key.upper() == rule.code or key.lower() == rule.name:
-            return rule
-    return None
+    return _BY_CODE.get(key.upper()) or _BY_NAME.get(key.lower())
 
 
 def validate_document(facts: DocumentFacts, context: RuleContext) -> tuple[Finding, ...]:

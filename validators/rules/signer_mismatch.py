@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 from rapidfuzz import fuzz
 
@@ -38,6 +39,7 @@ _GENERIC_WORDS = frozenset(
 )
 
 
+@lru_cache(maxsize=4096)  # a unit's documents name the same few bodies over and over
 def comparable(name: str) -> str:
     """The distinctive part of a body's name: folded, abbreviations spelled out, generic words dropped."""
     words = re.sub(r"[^\w\s]", " ", fold_spelled_out(name)).split()
