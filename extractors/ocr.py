@@ -2,10 +2,11 @@
 
 Only the top of page 1 is read (`HEADER_FRACTION` of its height): the facts the council cites —
 motto, issuer, number and symbol, place and date, type and title (Decree 30, Appendix I) — sit
-there, and a crop of it costs Tesseract about a second where a whole page costs several.
+there, and a crop of it costs Tesseract about half a second where a whole page costs several.
 
-Tesseract is run as a program (`tesseract stdin stdout -l vie --psm 3 tsv`), not through a binding,
-so a machine without it only loses OCR. Its TSV output gives every word with its box and
+Tesseract is run as a program, not through a binding, so a machine without it only loses OCR:
+`tesseract <crop>.bmp stdout -l vie --psm 3 --dpi <dpi> tsv`, the crop handed over in a private
+temporary file (see `_run_tesseract`). Its TSV output gives every word with its box and
 confidence; the words are regrouped here into rows and the two header columns, the way the PDF
 layout text is split, so `extractors.header.parse_header` reads an OCR'd header unchanged. Every
 line keeps its confidence, and every field parsed from it says `Source.OCR`.
@@ -23,13 +24,13 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import itertools
 import os
 import re
 import shutil
 import statistics
 import subprocess
+import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,7 +41,7 @@ from pypdf.errors import LimitReachedError
 from pypdf.generic import DictionaryObject, StreamObject
 from rapidfuzz import fuzz
 
-from extractors.doctypes import type_for_title
+from extractors.doctypes import type_for_abbreviation, type_for_title
 from extractors.errors import ReadFailure
 from extractors.header import DATE_NUMERIC, DATE_WORDS, NUMBER_LINE
 from extractors.models import Column, OcrFacts, OcrStatus, ReadProblem, Source, TextLine
@@ -48,17 +49,31 @@ from extractors.text import fold, squash
 
 TESSERACT = "tesseract"  # the program, looked up on PATH
 LANGUAGE = "vie"
-METHOD = "header-crop-1"  # bump when the crop, scaling or line building changes what OCR returns
-HEADER_FRACTION = 0.38  # of the page height, from the top: the header and title of a Decree 30 page
-TARGET_DPI = 300  # what Tesseract's documentation asks for; its LSTM cost grows with the text, not the pixels
+METHOD = "header-crop-2"  # bump when the crop, scaling or line building changes what OCR returns
+# Of the page height, from the top. The issuer, number, date and place rows of a Decree 30 header end
+# within the top fifth of an A4 page, even under a 25 mm margin and a three-line issuer; the type name
+# and title follow (a long title under a low header may be cut: the symbol gives the type too), and
+# the rest is room for a sheet scanned or photographed low. Below the title there is only body text,
+# and Tesseract's time grows with the lines it reads.
+HEADER_FRACTION = 0.30
+# Tesseract scales every text line to its network's height (36 px) before reading it, and a 13 pt
+# line at 200 dpi is about that tall: more pixels only make its page layout analysis dearer. On
+# generated scans 200 dpi reads the header as well as 300 did (bench/ocr.py).
+TARGET_DPI = 200
+# Tesseract's options besides language, resolution and output; part of `engine_version`.
+# --psm 3, the full layout analysis, keeps the two header columns apart when their rows do not line
+# up; --psm 6 (one block) is cheaper but then merges them and loses numbers (bench/ocr.py --offset).
+# Tesseract 5 reads a doubtful line again inverted; left on (tessedit_do_invert), for that is what
+# reads the light lettering of a banner in a photo.
+TESSERACT_OPTIONS = ("--psm", "3")
 MAX_IMAGE_PIXELS = 64_000_000
-OCR_TIMEOUT = 30.0  # seconds for one header crop; a normal one takes about one
+OCR_TIMEOUT = 30.0  # seconds for one header crop; a normal one takes half a second
 _PAGE_SIZE_INCHES = 11.69  # the long side of A4: a picture without a resolution is taken as a page
 # Resolutions a file may declare that are believed. Phones and editors write 72 or 96 whatever the
 # picture: no scanner scans a page below 100 dpi.
 _BELIEVED_DPI = (100, 1200)
 _SCALE_LIMITS = (0.4, 2.5)  # no upscaling past 2.5x: it only enlarges blur
-_MAX_CROP_WIDTH = 2600  # px, an A4 width at 300 dpi and a margin: a wide photo is not enlarged past it
+_MAX_CROP_WIDTH = round(8.7 * TARGET_DPI)  # px, an A4 width (8.27 in) and a margin: wide photos go no wider
 _COLUMN_GAP_HEIGHTS = 2.0  # a gap wider than twice the text height splits a line into columns
 _MIN_CONFIDENCE = 40.0  # lines below it are noise: texture in a photo read as letters
 _SLOPE_WORDS = 4  # words a line needs for its slope to count
@@ -72,6 +87,9 @@ _NUMBER_LABEL = re.compile(r"^S\S{1,2}\s*[:;]\s*(?=[\d\s.…_]*/)")
 # "ngày 24 tháng 02 nám 2023": the date words with a diacritic misread, told by the digits between them.
 _DATE_SHAPE = re.compile(r"(\w+)(\s+\d{1,2}\s+)(\w+)(\s+\d{1,2}\s+)(\w+)(?=\s+\d{4}\b)")
 _DATE_WORDS = ("ngay", "thang", "nam")
+# "Số: 25/QĐĐ-UBND": the model now and then reads the Đ of a type abbreviation twice (2 or 3 of 60
+# generated scans, at 300 dpi as at 200); a symbol's first part with "ĐĐ" that is a type read once.
+_DOUBLED_D = re.compile(r"(?<=/)([^\W\d_]*)ĐĐ([^\W\d_]*)(?=-)")
 
 
 class _OcrError(Exception):
@@ -123,11 +141,15 @@ def ocr_available() -> bool:
 
 
 def engine_version() -> str:
-    """What OCR results depend on, for cache keys: "tesseract 5.3.0 vie:<model> header-crop-1"; "" if none."""
+    """What OCR results depend on, for cache keys; "" if none.
+
+    "tesseract 5.3.0 vie:<model> header-crop-2 --psm 3": the program, its model, how the crop is
+    made (`METHOD`) and the options Tesseract is run with.
+    """
     engine = find_engine()
     if engine is None:
         return ""
-    return f"tesseract {engine.version} {LANGUAGE}:{engine.model} {METHOD}"
+    return " ".join((f"tesseract {engine.version} {LANGUAGE}:{engine.model} {METHOD}", *TESSERACT_OPTIONS))
 
 
 # --- page images -----------------------------------------------------------------------------------
@@ -324,19 +346,28 @@ def _header_crop(page_image: PageImage) -> tuple[Image.Image, int]:
 
 
 def _run_tesseract(engine: Engine, image: Image.Image, dpi: int) -> str:
-    buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
     # One thread: the run already reads several files at once, one per core, and Tesseract's OpenMP
     # threads would only fight those processes for the same cores (Tesseract's own advice).
     environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
-    command = [engine.program, "stdin", "stdout", "-l", LANGUAGE, "--psm", "3", "--dpi", str(dpi), "tsv"]
     try:
-        completed = subprocess.run(
-            command, input=buffer.getvalue(), capture_output=True, timeout=OCR_TIMEOUT, env=environment, check=False
-        )
+        # An uncompressed BMP in a file (readable by this user only, deleted on leaving): Pillow writes
+        # it in a millisecond where the PNG of a noisy scan took it a quarter of a second, Leptonica
+        # reads it in one piece, and Tesseract would read standard input one character at a time.
+        with tempfile.NamedTemporaryFile(prefix="kiemchung-ocr-", suffix=".bmp") as crop_file:
+            image.save(crop_file, format="BMP")
+            crop_file.flush()
+            options = [*TESSERACT_OPTIONS, "--dpi", str(dpi)]
+            completed = subprocess.run(
+                [engine.program, crop_file.name, "stdout", "-l", LANGUAGE, *options, "tsv"],
+                stdin=subprocess.DEVNULL,
+                capture_output=True,
+                timeout=OCR_TIMEOUT,
+                env=environment,
+                check=False,
+            )
     except subprocess.TimeoutExpired as error:
         raise _OcrError(f"tesseract took more than {OCR_TIMEOUT:.0f} s") from error
-    except OSError as error:
+    except OSError as error:  # no temporary file (a full or read-only disk), or the program would not start
         raise _OcrError(f"tesseract could not be run: {error}") from error
     if completed.returncode != 0:
         message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
@@ -401,9 +432,16 @@ def ocr_lines(tsv: str, page: int) -> list[TextLine]:
     for row_number, row in rows:
         for segment in sorted(row, key=lambda s: s.left):
             column = _column((segment.left - left) / width, (segment.right - left) / width)
-            text = _DATE_SHAPE.sub(_date_words, _NUMBER_LABEL.sub("Số: ", segment.text))
+            text = _NUMBER_LABEL.sub("Số: ", segment.text)
+            text = _DATE_SHAPE.sub(_date_words, _DOUBLED_D.sub(_d_read_once, text))
             lines.append(TextLine(text, page, row_number, column, Source.OCR, confidence=round(segment.confidence, 1)))
     return lines
+
+
+def _d_read_once(match: re.Match[str]) -> str:
+    """ "QĐĐ" as "QĐ" when the letters with one Đ are a type abbreviation; anything else unchanged."""
+    once = f"{match.group(1)}Đ{match.group(2)}"
+    return once if type_for_abbreviation(once) else match.group(0)
 
 
 def _date_words(match: re.Match[str]) -> str:
