@@ -79,11 +79,14 @@ def parse_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any
             value: Any
             # Numbers are built as pypdf's constructors build them from text our pattern has
             # already checked, without their Python-level repair of malformed text.
-            if kind == _INTEGER:
+            if kind in (_INTEGER, _REAL):
                 number = match.group(kind)
                 if len(number) >= _PYPDF_PEEK:
                     return None
-                value = int.__new__(NumberObject, int(number))
+                if kind == _INTEGER:
+                    value = int.__new__(NumberObject, int(number))
+                else:
+                    value = float.__new__(FloatObject, float(number))
             elif kind == _OPERATOR:
                 operator = match.group(kind)
                 if arrays or operator == b"BI" or len(operator) >= _MAX_OPERATOR or _reference(operator, operands):
@@ -91,11 +94,6 @@ def parse_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any
                 operations.append((operands, operator))
                 operands = []
                 continue
-            elif kind == _REAL:
-                number = match.group(kind)
-                if len(number) >= _PYPDF_PEEK:
-                    return None
-                value = float.__new__(FloatObject, float(number))
             elif kind == _NAME:
                 name = match.group(kind)
                 if b"#" in name or len(name) >= _MAX_NAME:

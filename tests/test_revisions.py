@@ -21,24 +21,8 @@ from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, Modifica
 from extractors import signatures
 from extractors.revisions import signature_fields_added
 from extractors.signatures import verify_signatures
-from samples.attacks import ATTACKS, Workbench, build_workbench, run_attack, sign_person_then_organisation
-from samples.pki import TestPKI, build_test_pki, default_profiles
+from samples.attacks import ATTACKS, Workbench, run_attack, sign_person_then_organisation
 from samples.signing import sign_pdf
-
-
-@pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return build_test_pki(default_profiles())
-
-
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory, pki: TestPKI) -> Workbench:
-    return build_workbench(tmp_path_factory.mktemp("revisions"), pki)
-
-
-@pytest.fixture(scope="module")
-def root(bench: Workbench) -> Path:
-    return bench.pki.write_trust_root(bench.folder / "trust" / "root.pem")
 
 
 def _revision_pairs(path: Path) -> list[tuple[HistoricalResolver, HistoricalResolver]]:
@@ -65,32 +49,32 @@ def _agrees(added: set[str] | None, verdict: DiffResult | SuspiciousModification
     )
 
 
-def _facts_both_ways(path: Path, root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
+def _facts_both_ways(path: Path, attack_root: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[object, object]:
     """What `verify_signatures` reports with the shortcut, and with pyHanko's policy alone."""
-    quick = verify_signatures(path, (root,))
+    quick = verify_signatures(path, (attack_root,))
     with monkeypatch.context() as patched:
         patched.setattr(signatures, "SIGNATURE_ADDITION_POLICY", DEFAULT_DIFF_POLICY)
-        full = verify_signatures(path, (root,))
+        full = verify_signatures(path, (attack_root,))
     return quick, full
 
 
 def test_the_organisation_signing_after_the_person_is_answered_as_pyhanko_does(
-    bench: Workbench, root: Path, monkeypatch: pytest.MonkeyPatch
+    attack_bench: Workbench, attack_root: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    *_, (old, new) = _revision_pairs(bench.genuine)
+    *_, (old, new) = _revision_pairs(attack_bench.genuine)
     added = signature_fields_added(old, new)
     assert added == {"Signature2"}
     assert _agrees(added, _pyhanko(old, new))
-    quick, full = _facts_both_ways(bench.genuine, root, monkeypatch)
+    quick, full = _facts_both_ways(attack_bench.genuine, attack_root, monkeypatch)
     assert quick == full
 
 
-def test_a_third_signature_is_answered_as_pyhanko_does(bench: Workbench, tmp_path: Path) -> None:
+def test_a_third_signature_is_answered_as_pyhanko_does(attack_bench: Workbench, tmp_path: Path) -> None:
     third = tmp_path / "third.pdf"
     sign_pdf(
-        bench.genuine,
+        attack_bench.genuine,
         third,
-        bench.pki.signer("cao-an/person"),
+        attack_bench.pki.signer("cao-an/person"),
         field_name="Signature3",
         signing_time=datetime(2023, 2, 1, 8, 0, tzinfo=UTC),
     )
@@ -101,29 +85,32 @@ def test_a_third_signature_is_answered_as_pyhanko_does(bench: Workbench, tmp_pat
 
 @pytest.mark.parametrize("name", sorted(ATTACKS))
 def test_an_attack_is_judged_as_pyhanko_alone_judges_it(
-    bench: Workbench, root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+    attack_bench: Workbench, attack_root: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
 ) -> None:
     """Where pyHanko also names fields that kept their old objects (the shadow files' text field),
     the shortcut does not; the facts, after `extractors.signatures` has checked those, are the same."""
-    attack = run_attack(bench, name, tmp_path)
-    quick, full = _facts_both_ways(attack.path, root, monkeypatch)
+    attack = run_attack(attack_bench, name, tmp_path)
+    quick, full = _facts_both_ways(attack.path, attack_root, monkeypatch)
     assert quick == full
 
 
 def test_a_reference_dangling_until_the_later_signature_defines_it_is_left_to_pyhanko(
-    bench: Workbench, tmp_path: Path
+    attack_bench: Workbench, tmp_path: Path
 ) -> None:
     """The unsigned file's catalog already refers to the object numbers the signatures will take:
     the organisation's revision then gives meaning to references the person signed as nothing."""
-    writer = IncrementalPdfFileWriter(io.BytesIO(bench.plain.read_bytes()))
+    writer = IncrementalPdfFileWriter(io.BytesIO(attack_bench.plain.read_bytes()))
     size = int(writer.prev.trailer_view["/Size"])
-    later = generic.ArrayObject(generic.IndirectObject(number, 0, writer) for number in range(size, size + 60))
-    writer.root["/KcLater"] = later
-    writer.update_root()
+    numbers = range(size, size + 60)
+    writer.root["/KcLater"] = generic.ArrayObject(
+        generic.IndirectObject(number, 0, writer)  # type: ignore[no-untyped-call]
+        for number in numbers
+    )
+    writer.update_root()  # type: ignore[no-untyped-call]
     prepared = tmp_path / "prepared.pdf"
     with prepared.open("wb") as out:
-        writer.write(out)
-    signed = sign_person_then_organisation(prepared, tmp_path / "signed.pdf", bench.pki, bench.layout)
+        writer.write(out)  # type: ignore[no-untyped-call]
+    signed = sign_person_then_organisation(prepared, tmp_path / "signed.pdf", attack_bench.pki, attack_bench.layout)
     *_, (old, new) = _revision_pairs(signed)
     assert isinstance(_pyhanko(old, new), SuspiciousModification)
     assert signature_fields_added(old, new) is None

@@ -24,8 +24,7 @@ from pyhanko.sign.signers import PdfTimeStamper
 from extractors import read_document
 from extractors.models import DocumentFacts, Integrity
 from extractors.signatures import verify_signatures
-from samples.attacks import ATTACKS, Attack, Workbench, build_workbench, run_attack
-from samples.pki import TestPKI, build_test_pki, default_profiles
+from samples.attacks import ATTACKS, Attack, Workbench, run_attack
 from samples.signing import sign_pdf
 from validators import Finding, Outcome, RuleContext, validate_document
 
@@ -79,28 +78,13 @@ EXPECTED: dict[str, tuple[str, Outcome]] = {
 
 
 @pytest.fixture(scope="module")
-def pki() -> TestPKI:
-    return build_test_pki(default_profiles())
+def attacked(attack_bench: Workbench) -> Iterator[dict[str, Attack]]:
+    folder = attack_bench.folder / "attacked"
+    yield {name: run_attack(attack_bench, name, folder) for name in ATTACKS}
 
 
-@pytest.fixture(scope="module")
-def bench(tmp_path_factory: pytest.TempPathFactory, pki: TestPKI) -> Workbench:
-    return build_workbench(tmp_path_factory.mktemp("attacks"), pki)
-
-
-@pytest.fixture(scope="module")
-def root(bench: Workbench) -> Path:
-    return bench.pki.write_trust_root(bench.folder / "trust" / "root.pem")
-
-
-@pytest.fixture(scope="module")
-def attacked(bench: Workbench) -> Iterator[dict[str, Attack]]:
-    folder = bench.folder / "attacked"
-    yield {name: run_attack(bench, name, folder) for name in ATTACKS}
-
-
-def _judge(path: Path, root: Path) -> tuple[DocumentFacts, tuple[Finding, ...]]:
-    facts = read_document(path, trust_roots=(root,))
+def _judge(path: Path, attack_root: Path) -> tuple[DocumentFacts, tuple[Finding, ...]]:
+    facts = read_document(path, trust_roots=(attack_root,))
     return facts, validate_document(facts, CONTEXT)
 
 
@@ -115,9 +99,9 @@ def test_every_attack_has_a_recorded_expectation() -> None:
 
 
 @pytest.mark.parametrize("name", list(ATTACKS))
-def test_attack_is_never_reported_valid(name: str, attacked: dict[str, Attack], root: Path) -> None:
+def test_attack_is_never_reported_valid(name: str, attacked: dict[str, Attack], attack_root: Path) -> None:
     attack = attacked[name]
-    facts, findings = _judge(attack.path, root)
+    facts, findings = _judge(attack.path, attack_root)
     detail = _describe(facts, findings)
 
     zeroing = {(f.rule, f.outcome) for f in findings if f.zeroes}
@@ -137,40 +121,42 @@ def test_attack_is_never_reported_valid(name: str, attacked: dict[str, Attack], 
 # --- controls --------------------------------------------------------------------------------------------
 
 
-def test_genuine_two_signature_document_has_no_signature_finding(bench: Workbench, root: Path) -> None:
-    facts, findings = _judge(bench.genuine, root)
+def test_genuine_two_signature_document_has_no_signature_finding(attack_bench: Workbench, attack_root: Path) -> None:
+    facts, findings = _judge(attack_bench.genuine, attack_root)
     assert [f.rule for f in findings if f.rule in ALL_SIGNATURE_RULES] == [], _describe(facts, findings)
     assert [s.integrity for s in facts.signatures] == [Integrity.INTACT, Integrity.INTACT]
 
 
-def test_shadow_prepared_document_is_genuine_until_the_update(bench: Workbench, root: Path) -> None:
+def test_shadow_prepared_document_is_genuine_until_the_update(attack_bench: Workbench, attack_root: Path) -> None:
     # The planted objects (cover, unused streams, alternative page tree, a text field) were signed:
     # nothing changed after signing, so only the attacks' updates may be reported.
-    facts, findings = _judge(bench.shadow, root)
+    facts, findings = _judge(attack_bench.shadow, attack_root)
     assert [f.rule for f in findings if f.rule in ALL_SIGNATURE_RULES] == [], _describe(facts, findings)
 
 
-def test_later_third_signature_is_not_a_modification(bench: Workbench, root: Path, tmp_path: Path) -> None:
+def test_later_third_signature_is_not_a_modification(
+    attack_bench: Workbench, attack_root: Path, tmp_path: Path
+) -> None:
     third = tmp_path / "third-signature.pdf"
-    sign_pdf(bench.genuine, third, bench.pki.signer("cao-an/person-expired"), field_name="Signature3",
+    sign_pdf(attack_bench.genuine, third, attack_bench.pki.signer("cao-an/person-expired"), field_name="Signature3",
              signing_time=datetime(2023, 2, 1, 8, 0, tzinfo=UTC))
-    facts, findings = _judge(third, root)
+    facts, findings = _judge(third, attack_root)
     assert [f.rule for f in findings if f.rule in SIGNATURE_RULES] == [], _describe(facts, findings)
     assert len(facts.signatures) == 3
     assert all(s.modification_level in ALLOWED_AFTER_SIGNING for s in facts.signatures)
 
 
 def test_document_timestamp_after_signing_is_not_a_modification(
-    bench: Workbench, root: Path, tmp_path: Path
+    attack_bench: Workbench, attack_root: Path, tmp_path: Path
 ) -> None:
     stamped = tmp_path / "doc-timestamp.pdf"
     when = datetime(2023, 1, 30, 4, 0, tzinfo=UTC)
-    writer = IncrementalPdfFileWriter(io.BytesIO(bench.genuine.read_bytes()))
+    writer = IncrementalPdfFileWriter(io.BytesIO(attack_bench.genuine.read_bytes()))
     output = io.BytesIO()
     with freeze_time(when, real_asyncio=True):
-        PdfTimeStamper(bench.pki.timestamper(when)).timestamp_pdf(writer, "sha256", output=output)
+        PdfTimeStamper(attack_bench.pki.timestamper(when)).timestamp_pdf(writer, "sha256", output=output)
     stamped.write_bytes(output.getvalue())
-    facts, findings = _judge(stamped, root)
+    facts, findings = _judge(stamped, attack_root)
     assert [f.rule for f in findings if f.rule in SIGNATURE_RULES] == [], _describe(facts, findings)
     assert all(s.modification_level in ALLOWED_AFTER_SIGNING for s in facts.signatures)
     assert facts.signatures[1].modification_level == "lta-updates"  # the organisation's: only the timestamp
@@ -178,10 +164,10 @@ def test_document_timestamp_after_signing_is_not_a_modification(
 
 @pytest.mark.parametrize("padding", [b"\r\n", b"\n\x00\x00\x00\x00", b" \t\n\n"])
 def test_end_of_line_padding_after_the_last_eof_is_not_a_modification(
-    bench: Workbench, root: Path, tmp_path: Path, padding: bytes
+    attack_bench: Workbench, attack_root: Path, tmp_path: Path, padding: bytes
 ) -> None:
     padded = tmp_path / "padded.pdf"
-    padded.write_bytes(bench.genuine.read_bytes() + padding)
-    for facts in verify_signatures(padded, [root]):
+    padded.write_bytes(attack_bench.genuine.read_bytes() + padding)
+    for facts in verify_signatures(padded, [attack_root]):
         assert facts.integrity is Integrity.INTACT
         assert facts.modification_level in ALLOWED_AFTER_SIGNING, facts.error
