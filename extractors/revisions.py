@@ -5,9 +5,9 @@ signature is therefore followed by a revision that adds the organisation's, and 
 policy reviews that revision by reading every object of the signed one to map the paths reaching
 each of them: about 40 % of verifying such a file. `SignatureAdditionPolicy` first tries to prove
 that a revision is exactly "a signature was added"; when it cannot, pyHanko's own review runs,
-unchanged. Every attack in `samples/attacks.py` takes that second road
-(tests/test_signature_attacks.py); `tests/test_revisions.py` proves both roads agree where the
-shape holds.
+unchanged. `tests/test_revisions.py` proves that the answer is pyHanko's where the shape holds, and
+that every attack of `samples/attacks.py` gives the same signature facts with and without the
+shortcut.
 
 The shape (all of it, between the revision before, "old", and the one reviewed, "new"):
 - the trailer keeps its /Root and /Info; nothing is encrypted, freed or in a hybrid xref;
