@@ -24,6 +24,7 @@ import re
 from typing import Any
 
 from pypdf import get_configuration
+from pypdf._utils import WHITESPACES_AS_BYTES, WHITESPACES_AS_REGEXP
 from pypdf.generic import ArrayObject, ContentStream, FloatObject, NameObject, NumberObject, create_string_object
 from pypdf.generic._data_structures import read_object
 from pypdf.generic._utils import __ESCAPE_DICT__ as _PYPDF_ESCAPES
@@ -31,7 +32,7 @@ from pypdf.generic._utils import StreamParsingBudget
 
 # The byte classes pypdf uses: white space between tokens (its WHITESPACES) and, ending names and
 # operators, the regex class \s (which adds \x0b and leaves out \x00) plus the delimiters.
-_SPACE = rb"[\x00\t\n\x0c\r ]"
+_SPACE = WHITESPACES_AS_REGEXP
 _REGULAR = rb"[^\t\n\x0b\x0c\r ()<>\[\]{}/%]"
 _NUMBER_BYTE = rb"[+,\-.0-9]"  # pypdf's number is a run of these ("[+-.0-9]" is a range with the comma)
 _TOKEN = re.compile(  # each token with the white space before it
@@ -42,7 +43,7 @@ _TOKEN = re.compile(  # each token with the white space before it
     rb"|([A-Za-z'\"]" + _REGULAR + rb"*)"  # 4 an operator
     rb"|(\[)|(\])"  # 5, 6
     rb"|\(((?:[^()\\]|\\[\x00-\xff])*)\)"  # 7 a string without nested parentheses
-    rb"|<([0-9A-Fa-f\x00\t\n\x0c\r ]*)>"  # 8 a hex string
+    rb"|<([0-9A-Fa-f" + WHITESPACES_AS_BYTES + rb"]*)>"  # 8 a hex string
     rb"|(%[^\r\n]*[\r\n]?)"  # 9 a comment
     rb"|([(<])"  # 10 any other string, or a dictionary: pypdf's read_object
     rb"|[\x00-\xff]"  # anything else: no group
@@ -57,8 +58,8 @@ _ESCAPE = re.compile(rb"\\([0-7]{1,3}|[\r\n][\r\n]?|[\x00-\xff])")
 _NOT_PLAIN_ESCAPE = re.compile(rb"\\(?![0-3][0-7]{2}|[nrtbf\\])")
 (_INTEGER, _REAL, _NAME, _OPERATOR, _OPEN, _CLOSE, _STRING, _HEX, _COMMENT, _OBJECT) = range(1, 11)
 _PYPDF_PEEK = 20  # bytes pypdf looks ahead at a number, for a reference or the number's end
-_MAX_OPERATOR = 128  # pypdf's _OPERATOR_LENGTH_LIMIT
-_MAX_NAME = 4096  # pypdf's NameObject._LENGTH_LIMIT
+_MAX_OPERATOR = ContentStream._OPERATOR_LENGTH_LIMIT
+_MAX_NAME = NameObject._LENGTH_LIMIT
 
 
 def parse_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any, bytes]] | None:
@@ -71,7 +72,7 @@ def parse_operations(data: bytes, forced_encoding: Any = None) -> list[tuple[Any
     # could exhaust the budget goes to pypdf, which enforces it.
     budget = get_configuration().stream_parsing_work_maximum_count
     array_limit = get_configuration().array_maximum_element_count
-    position, end = 0, len(data.rstrip(b"\x00\t\n\x0c\r "))
+    position, end = 0, len(data.rstrip(WHITESPACES_AS_BYTES))
     while position < end:
         for match in _TOKEN.finditer(data, position, end):
             kind = match.lastindex

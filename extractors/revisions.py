@@ -244,16 +244,14 @@ def _appended(
     others = (set(before) | set(after)) - {key} - also_changed
     if any(k not in before or k not in after or not _same(before.raw_get(k), after.raw_get(k)) for k in others):
         return None
-    old_items = list(before.raw_get(key)) if isinstance(before.get(key), generic.ArrayObject) else None
-    new_items = list(after.raw_get(key)) if isinstance(after.get(key), generic.ArrayObject) else None
-    if key not in before:
-        old_items = []
-    if old_items is None or new_items is None or len(new_items) <= len(old_items):
+    old_items, new_items = before.get(key, generic.ArrayObject()), after.get(key)  # direct arrays only
+    if not isinstance(old_items, generic.ArrayObject) or not isinstance(new_items, generic.ArrayObject):
         return None
-    if not all(_same(a, b) for a, b in zip(old_items, new_items, strict=False)):
+    if len(new_items) <= len(old_items) or not all(_same(a, b) for a, b in zip(old_items, new_items, strict=False)):
         return None
-    added = [_ref(value) for value in new_items[len(old_items) :]]
-    return (key, [reference for reference in added if reference is not None]) if None not in added else None
+    added = [_ref(value) for value in list(new_items)[len(old_items) :]]
+    references = [reference for reference in added if reference is not None]
+    return (key, references) if len(references) == len(added) else None
 
 
 def _same(before: object, after: object) -> bool:
