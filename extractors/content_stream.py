@@ -3,8 +3,9 @@
 Reading text means parsing drawing operators: the first and last page in layout mode, every
 signature appearance, and the forms they draw. pypdf reads them one byte at a time, which made
 parsing about a sixth of reading a signed PDF. `parse_operations` reads numbers, names, operators,
-arrays, white space and comments itself, and hands each string, hex string and dictionary to
-pypdf's own `read_object` at its offset, so every object is built exactly as pypdf builds it.
+arrays, literal and hex strings (their escapes as pypdf reads them), white space and comments
+itself, building each object with pypdf's own types and `create_string_object`; a dictionary, or a
+string with nested parentheses, goes to pypdf's `read_object` at its offset.
 
 Anything whose handling it does not copy exactly returns None, and pypdf's parser then reads the
 whole stream as before (with its errors and limits): inline images (BI), names with # escapes or
