@@ -2,14 +2,16 @@
 
 Only the top of page 1 is read (`HEADER_FRACTION` of its height): the facts the council cites —
 motto, issuer, number and symbol, place and date, type and title (Decree 30, Appendix I) — sit
-there, and a crop of it costs Tesseract about half a second where a whole page costs several.
+there, and a crop of it costs Tesseract about a third of a second where a whole page costs
+several.
 
-Tesseract is run as a program, not through a binding, so a machine without it only loses OCR:
-`tesseract <crop>.bmp stdout -l vie --psm 3 --dpi <dpi> tsv`, the crop handed over in a private
-temporary file (see `_run_tesseract`). Its TSV output gives every word with its box and
-confidence; the words are regrouped here into rows and the two header columns, the way the PDF
-layout text is split, so `extractors.header.parse_header` reads an OCR'd header unchanged. Every
-line keeps its confidence, and every field parsed from it says `Source.OCR`.
+Tesseract is called in this process through its C API (libtesseract, with `ctypes`), so a machine
+without the library or its `vie` model only loses OCR. Loading the model costs about half as much
+as reading a header, so each thread loads it once and keeps it (`_thread_api`); the crop is handed
+over as pixels (see `_recognise`). Tesseract's TSV gives every word with its box and confidence;
+the words are regrouped here into rows and the two header columns, the way the PDF layout text is
+split, so `extractors.header.parse_header` reads an OCR'd header unchanged. Every line keeps its
+confidence, and every field parsed from it says `Source.OCR`.
 
 Whether the lines are a document header at all (`OcrFacts.header_found`) is decided from the
 header's own shapes: the national motto (matched loosely, OCR garbles diacritics), a "Số: …/…"
@@ -17,20 +19,23 @@ line, or a type name together with a date line. That is what tells a scan or pho
 paper document from a photo of an event or of a banner with a slogan.
 
 Bounds: an image over `MAX_IMAGE_PIXELS` is not decoded (the limit holds a 600 dpi A4 page and a
-48-megapixel phone photo); Tesseract runs with one thread, under `OCR_TIMEOUT` seconds.
+48-megapixel phone photo); Tesseract runs with one thread and stops reading words after
+`OCR_TIMEOUT` seconds.
 """
 
 from __future__ import annotations
 
+import ctypes
+import ctypes.util
 import functools
 import hashlib
 import itertools
 import os
 import re
-import shutil
 import statistics
-import subprocess
-import tempfile
+import threading
+import time
+import weakref
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -47,7 +52,7 @@ from extractors.header import DATE_NUMERIC, DATE_WORDS, NUMBER_LINE
 from extractors.models import Column, OcrFacts, OcrStatus, ReadProblem, Source, TextLine
 from extractors.text import fold, squash
 
-TESSERACT = "tesseract"  # the program, looked up on PATH
+LIBRARY = "tesseract"  # libtesseract, found by `ctypes.util.find_library`
 LANGUAGE = "vie"
 METHOD = "header-crop-2"  # bump when the crop, scaling or line building changes what OCR returns
 # Of the page height, from the top. The issuer, number, date and place rows of a Decree 30 header end
@@ -60,14 +65,15 @@ HEADER_FRACTION = 0.30
 # line at 200 dpi is about that tall: more pixels only make its page layout analysis dearer. On
 # generated scans 200 dpi reads the header as well as 300 did (bench/ocr.py).
 TARGET_DPI = 200
-# Tesseract's options besides language, resolution and output; part of `engine_version`.
-# --psm 3, the full layout analysis, keeps the two header columns apart when their rows do not line
-# up; --psm 6 (one block) is cheaper but then merges them and loses numbers (bench/ocr.py --offset).
-# Tesseract 5 reads a doubtful line again inverted; left on (tessedit_do_invert), for that is what
-# reads the light lettering of a banner in a photo.
-TESSERACT_OPTIONS = ("--psm", "3")
+# Tesseract's settings besides language and resolution, set by name once the model is loaded; part
+# of `engine_version`. Page segmentation mode 3, the full layout analysis (the program's default; the
+# library's is 6), keeps the two header columns apart when their rows do not line up; 6 (one block)
+# is cheaper but then merges them and loses numbers (bench/ocr.py --offset). Tesseract 5 reads a
+# doubtful line again inverted; left on (tessedit_do_invert), for that is what reads the light
+# lettering of a banner in a photo.
+TESSERACT_SETTINGS = (("tessedit_pageseg_mode", "3"),)
 MAX_IMAGE_PIXELS = 64_000_000
-OCR_TIMEOUT = 30.0  # seconds for one header crop; a normal one takes half a second
+OCR_TIMEOUT = 30.0  # seconds for one header crop; a normal one takes a third of a second
 _PAGE_SIZE_INCHES = 11.69  # the long side of A4: a picture without a resolution is taken as a page
 # Resolutions a file may declare that are believed. Phones and editors write 72 or 96 whatever the
 # picture: no scanner scans a page below 100 dpi.
@@ -96,39 +102,64 @@ class _OcrError(Exception):
     """Tesseract could not read the image; the message says why, for developers."""
 
 
+# The C functions called here (tesseract/capi.h), with their argument and result types: untyped,
+# ctypes would pass and return C ints and cut a 64-bit pointer. Handles are void pointers; so is the
+# text Tesseract allocates, which must go back to TessDeleteText (a c_char_p result would lose it).
+_HANDLE = ctypes.c_void_p
+_C_FUNCTIONS: dict[str, tuple[tuple[type, ...], type | None]] = {
+    "TessVersion": ((), ctypes.c_char_p),
+    "TessBaseAPICreate": ((), _HANDLE),
+    "TessBaseAPIDelete": ((_HANDLE,), None),
+    "TessBaseAPIInit3": ((_HANDLE, ctypes.c_char_p, ctypes.c_char_p), ctypes.c_int),
+    "TessBaseAPIGetDatapath": ((_HANDLE,), ctypes.c_char_p),
+    "TessBaseAPISetVariable": ((_HANDLE, ctypes.c_char_p, ctypes.c_char_p), ctypes.c_int),
+    # The pixels, then width, height, bytes per pixel and bytes per row.
+    "TessBaseAPISetImage": ((_HANDLE, ctypes.c_char_p, ctypes.c_int, ctypes.c_int, ctypes.c_int, ctypes.c_int), None),
+    "TessBaseAPISetSourceResolution": ((_HANDLE, ctypes.c_int), None),
+    "TessBaseAPIRecognize": ((_HANDLE, _HANDLE), ctypes.c_int),
+    "TessBaseAPIGetTsvText": ((_HANDLE, ctypes.c_int), _HANDLE),
+    "TessDeleteText": ((_HANDLE,), None),
+    "TessBaseAPIClear": ((_HANDLE,), None),
+    "TessMonitorCreate": ((), _HANDLE),
+    "TessMonitorSetDeadlineMSecs": ((_HANDLE, ctypes.c_int), None),
+    "TessMonitorDelete": ((_HANDLE,), None),
+}
+
+
 @dataclass(frozen=True)
 class Engine:
-    """The Tesseract program found on this machine, with the Vietnamese model it will use."""
+    """Tesseract's library found on this machine, with the Vietnamese model it will use."""
 
-    program: str
+    library: ctypes.CDLL  # with `_C_FUNCTIONS` typed
     version: str  # "5.3.0"
     model: str  # sha256 prefix of vie.traineddata: models differ between distributions
 
 
 @functools.cache
 def find_engine() -> Engine | None:
-    """Tesseract with its `vie` model, or None when either is missing. Looked up once per process."""
-    program = shutil.which(TESSERACT)
-    if program is None:
+    """Tesseract's library with its `vie` model, or None when either is missing. Looked up once per process."""
+    name = ctypes.util.find_library(LIBRARY)
+    if name is None:
         return None
+    # One thread: the run already reads several files at once, one per core, and Tesseract's OpenMP
+    # threads would only fight those processes for the same cores (Tesseract's own advice). libgomp
+    # reads the limit once, when Tesseract's library loads it.
+    os.environ["OMP_THREAD_LIMIT"] = "1"
     try:
-        version_run = subprocess.run([program, "--version"], capture_output=True, timeout=10, check=False)
-        languages_run = subprocess.run([program, "--list-langs"], capture_output=True, timeout=10, check=False)
-    except (OSError, subprocess.SubprocessError):
+        library = ctypes.CDLL(name)
+        for function, (argtypes, restype) in _C_FUNCTIONS.items():
+            getattr(library, function).argtypes = argtypes
+            getattr(library, function).restype = restype
+    except (OSError, AttributeError):  # not loadable, or a version without one of the functions
         return None
-    # Tesseract 4 prints these on stderr, 5 on stdout.
-    version_text = (version_run.stdout + version_run.stderr).decode("utf-8", "replace")
-    languages_text = (languages_run.stdout + languages_run.stderr).decode("utf-8", "replace")
-    version = re.search(r"tesseract\s+v?(\S+)", version_text)
-    if version is None or LANGUAGE not in {line.strip() for line in languages_text.splitlines()}:
+    trial = _new_api(library)  # does the model load? Deleted on return: each thread loads its own
+    if trial is None:
         return None
-    folder = re.search(r'"([^"]+)"', languages_text)  # 'List of available languages in "/usr/…/tessdata/"'
-    return Engine(program, version.group(1), _model_digest(Path(folder.group(1)) if folder else None))
+    folder = Path(os.fsdecode(library.TessBaseAPIGetDatapath(trial)))
+    return Engine(library, library.TessVersion().decode(), _model_digest(folder))
 
 
-def _model_digest(folder: Path | None) -> str:
-    if folder is None:
-        return "unknown"
+def _model_digest(folder: Path) -> str:
     try:
         return hashlib.sha256((folder / f"{LANGUAGE}.traineddata").read_bytes()).hexdigest()[:12]
     except OSError:
@@ -143,13 +174,14 @@ def ocr_available() -> bool:
 def engine_version() -> str:
     """What OCR results depend on, for cache keys; "" if none.
 
-    "tesseract 5.3.0 vie:<model> header-crop-2 --psm 3": the program, its model, how the crop is
-    made (`METHOD`) and the options Tesseract is run with.
+    "tesseract 5.3.0 vie:<model> header-crop-2 tessedit_pageseg_mode=3": Tesseract's version, its
+    model, how the crop is made (`METHOD`) and the settings Tesseract runs with.
     """
     engine = find_engine()
     if engine is None:
         return ""
-    return " ".join((f"tesseract {engine.version} {LANGUAGE}:{engine.model} {METHOD}", *TESSERACT_OPTIONS))
+    settings = " ".join(f"{name}={value}" for name, value in TESSERACT_SETTINGS)
+    return f"tesseract {engine.version} {LANGUAGE}:{engine.model} {METHOD} {settings}"
 
 
 # --- page images -----------------------------------------------------------------------------------
@@ -304,7 +336,7 @@ def _image_streams(resources: object, path: tuple[str, ...], depth: int) -> list
 
 
 def _unavailable(page: int) -> OcrFacts:
-    return OcrFacts(OcrStatus.UNAVAILABLE, page=page, detail=f"{TESSERACT} with the '{LANGUAGE}' model not found")
+    return OcrFacts(OcrStatus.UNAVAILABLE, page=page, detail=f"lib{LIBRARY} with the '{LANGUAGE}' model not found")
 
 
 def ocr_header(page_image: PageImage, page: int = 1) -> OcrFacts:
@@ -315,7 +347,7 @@ def ocr_header(page_image: PageImage, page: int = 1) -> OcrFacts:
     version = engine_version()
     crop, dpi = _header_crop(page_image)
     try:
-        tsv = _run_tesseract(engine, crop, dpi)
+        tsv = _recognise(engine.library, crop, dpi)
     except _OcrError as error:
         return OcrFacts(OcrStatus.FAILED, engine=version, page=page, detail=str(error))
     lines = ocr_lines(tsv, page)
@@ -345,34 +377,68 @@ def _header_crop(page_image: PageImage) -> tuple[Image.Image, int]:
     return crop, max(1, round(page_image.dpi * scale))
 
 
-def _run_tesseract(engine: Engine, image: Image.Image, dpi: int) -> str:
-    # One thread: the run already reads several files at once, one per core, and Tesseract's OpenMP
-    # threads would only fight those processes for the same cores (Tesseract's own advice).
-    environment = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+_threads = threading.local()  # `api`: the thread's TessBaseAPI, which is not safe to share between threads
+
+
+def _thread_api(library: ctypes.CDLL) -> ctypes.c_void_p:
+    """This thread's TessBaseAPI, made on its first use. Raises `_OcrError` if the model won't load."""
+    api: ctypes.c_void_p | None = getattr(_threads, "api", None)
+    if api is None:
+        api = _new_api(library)
+        if api is None:
+            raise _OcrError(f"tesseract could not load its '{LANGUAGE}' model")
+        _threads.api = api
+    return api
+
+
+def _new_api(library: ctypes.CDLL) -> ctypes.c_void_p | None:
+    """A TessBaseAPI with the `vie` model loaded and `TESSERACT_SETTINGS` set; None if the model won't load.
+
+    It is deleted once nothing holds it: when its thread ends, or at the latest when the process
+    exits, for a model still loaded then makes Tesseract print "WARNING! LEAK!" lines.
+    """
+    api = ctypes.c_void_p(library.TessBaseAPICreate())
+    weakref.finalize(api, library.TessBaseAPIDelete, api.value)
+    # Tesseract's chatter ("Detected 24 diacritics"; for a missing model, advice on TESSDATA_PREFIX)
+    # goes to its debug file, which is stderr unless set. One setting for the whole process.
+    library.TessBaseAPISetVariable(api, b"debug_file", os.fsencode(os.devnull))
+    # No folder: TESSDATA_PREFIX, else the one Tesseract was built with (as the program does).
+    if library.TessBaseAPIInit3(api, None, LANGUAGE.encode()) != 0:
+        return None
+    for name, value in TESSERACT_SETTINGS:
+        library.TessBaseAPISetVariable(api, name.encode(), value.encode())
+    return api
+
+
+def _recognise(library: ctypes.CDLL, image: Image.Image, dpi: int) -> str:
+    """Tesseract's TSV of a greyscale image. Raises `_OcrError` when it fails or passes `OCR_TIMEOUT`.
+
+    A record per page, block, paragraph, line and word, with its box and confidence; unlike the
+    program's, no header line.
+    """
+    api = _thread_api(library)
+    # Tesseract checks the deadline between words, not during the layout analysis before them (which
+    # the crop's size bounds); the batch's per-file time limit stops a worker whatever it is doing.
+    monitor = library.TessMonitorCreate()
+    started = time.monotonic()
     try:
-        # An uncompressed BMP in a file (readable by this user only, deleted on leaving): Pillow writes
-        # it in a millisecond where the PNG of a noisy scan took it a quarter of a second, Leptonica
-        # reads it in one piece, and Tesseract would read standard input one character at a time.
-        with tempfile.NamedTemporaryFile(prefix="kiemchung-ocr-", suffix=".bmp") as crop_file:
-            image.save(crop_file, format="BMP")
-            crop_file.flush()
-            options = [*TESSERACT_OPTIONS, "--dpi", str(dpi)]
-            completed = subprocess.run(
-                [engine.program, crop_file.name, "stdout", "-l", LANGUAGE, *options, "tsv"],
-                stdin=subprocess.DEVNULL,
-                capture_output=True,
-                timeout=OCR_TIMEOUT,
-                env=environment,
-                check=False,
-            )
-    except subprocess.TimeoutExpired as error:
-        raise _OcrError(f"tesseract took more than {OCR_TIMEOUT:.0f} s") from error
-    except OSError as error:  # no temporary file (a full or read-only disk), or the program would not start
-        raise _OcrError(f"tesseract could not be run: {error}") from error
-    if completed.returncode != 0:
-        message = completed.stderr.decode("utf-8", "replace").strip().splitlines()
-        raise _OcrError(f"tesseract exited with {completed.returncode}: {message[-1] if message else ''}")
-    return completed.stdout.decode("utf-8", "replace")
+        library.TessBaseAPISetImage(api, image.tobytes(), image.width, image.height, 1, image.width)
+        library.TessBaseAPISetSourceResolution(api, dpi)
+        library.TessMonitorSetDeadlineMSecs(monitor, max(1, round(OCR_TIMEOUT * 1000)))  # 0 is no deadline
+        if library.TessBaseAPIRecognize(api, monitor) != 0:
+            if time.monotonic() - started >= OCR_TIMEOUT:
+                raise _OcrError(f"tesseract took more than {OCR_TIMEOUT:g} s")
+            raise _OcrError("tesseract could not read the image")
+        text = library.TessBaseAPIGetTsvText(api, 0)  # page 0, written as 1
+        if not text:
+            raise _OcrError("tesseract returned no text")
+        try:
+            return ctypes.string_at(text).decode("utf-8", "replace")
+        finally:
+            library.TessDeleteText(text)
+    finally:
+        library.TessMonitorDelete(monitor)
+        library.TessBaseAPIClear(api)  # the page's image and results; the model stays loaded
 
 
 @dataclass(frozen=True)
@@ -454,7 +520,7 @@ def _date_words(match: re.Match[str]) -> str:
 
 def _words_by_line(tsv: str) -> list[list[_Word]]:
     lines: dict[tuple[str, str, str], list[_Word]] = {}
-    for record in tsv.splitlines()[1:]:
+    for record in tsv.splitlines():
         fields = record.split("\t")
         if len(fields) < 12 or fields[0] != "5" or not fields[11].strip():
             continue
