@@ -28,7 +28,6 @@ from __future__ import annotations
 import asyncio
 import binascii
 import datetime as dt
-import functools
 import io
 import logging
 import re
@@ -60,6 +59,7 @@ from pyhanko.sign.validation.status import ModificationInfo, SignatureStatus
 from pyhanko_certvalidator import ValidationContext
 from pypdf import PdfReader
 
+from extractors import certificate_memo
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
 from extractors.revisions import SIGNATURE_ADDITION_POLICY
@@ -141,44 +141,7 @@ _read_hex_string_fast.__wrapped__ = _pyhanko_read_hex_string  # type: ignore[att
 generic.read_hex_string_from_stream = _read_hex_string_fast
 
 
-# Comparing certificate names (the signer's issuer against every certificate in the CMS, the ESS
-# signing-certificate check) prepares each name string by RFC 4518, about 0.3 ms a string, on fresh
-# objects for every signature; the same few dozen names recur across a batch. The preparation is a
-# function of the string alone (asn1crypto never reads `self` there), so one cache serves them all.
-_asn1_string_prep = getattr(x509.NameTypeAndValue._ldap_string_prep, "__wrapped__",
-                            x509.NameTypeAndValue._ldap_string_prep)
-
-
-@functools.lru_cache(maxsize=4096)
-def _prepared_name_string(string: str) -> str:
-    prepared: str = _asn1_string_prep(None, string)
-    return prepared
-
-
-def _ldap_string_prep_cached(_self: object, string: str) -> str:
-    return _prepared_name_string(string)
-
-
-_ldap_string_prep_cached.__wrapped__ = _asn1_string_prep  # type: ignore[attr-defined]
-x509.NameTypeAndValue._ldap_string_prep = _ldap_string_prep_cached
-
-# Even prepared, comparing two names rebuilds both sides' values on every call: 6 % of reading a
-# signed PDF (py-spy over 400 benchmark PDFs). Equality is a function of the two encodings, and a
-# batch compares the same few names thousands of times, so the answer is kept by encoding.
-_asn1_name_eq = getattr(x509.Name.__eq__, "__wrapped__", x509.Name.__eq__)
-
-
-@functools.lru_cache(maxsize=4096)
-def _names_equal(first: bytes, second: bytes) -> bool:
-    return bool(_asn1_name_eq(x509.Name.load(first), x509.Name.load(second)))
-
-
-def _name_eq_cached(self: x509.Name, other: object) -> bool:
-    return isinstance(other, x509.Name) and _names_equal(self.chosen.dump(), other.chosen.dump())
-
-
-_name_eq_cached.__wrapped__ = _asn1_name_eq  # type: ignore[attr-defined]
-x509.Name.__eq__ = _name_eq_cached
+certificate_memo.install()
 
 
 def _resolve_roots(trust_roots: Sequence[TrustRoot]) -> tuple[x509.Certificate, ...] | None:

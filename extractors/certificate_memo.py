@@ -1,0 +1,107 @@
+"""What pyHanko and asn1crypto work out about a certificate, kept by its encoding for the whole run.
+
+Verifying a signature parses the certificates the CMS carries, compares their names, registers them
+for path building and checks the ESS signing-certificate attribute, all on objects parsed afresh
+for every signature; and a province's batch holds a few dozen certificates seen thousands of
+times. Each memo here answers from DER encodings, so the answers are the ones asn1crypto gives:
+
+- `canonical` hands out one parsed object per certificate encoding, so what asn1crypto caches on
+  a certificate (its parsed fields, names, key usages, digests) is worked out once per run;
+- a name's string preparation (RFC 4518, ~0.3 ms a string), equality and `hashable` key are
+  functions of the name's encoding alone.
+
+`install()` puts them in place for this process (`extractors.signatures` calls it on import).
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Callable
+from typing import Any
+
+from asn1crypto import x509
+from pyhanko.sign import general
+from pyhanko.sign.general import SignedDataCerts
+from pyhanko.sign.validation import generic_cms
+
+_MAX_CERTIFICATES = 4096  # distinct certificates kept; past that the memo starts again
+_certificates: dict[bytes, x509.Certificate] = {}
+
+
+def canonical(certificate: x509.Certificate) -> x509.Certificate:
+    """The first certificate seen with this encoding: byte for byte the same certificate."""
+    encoded = certificate.dump()
+    kept = _certificates.get(encoded)
+    if kept is not None:
+        return kept
+    if len(_certificates) >= _MAX_CERTIFICATES:
+        _certificates.clear()
+    _certificates[encoded] = certificate
+    return certificate
+
+
+def _original(function: Callable[..., Any]) -> Callable[..., Any]:
+    """pyHanko's or asn1crypto's own function when a memo already replaced it (a reload)."""
+    return getattr(function, "__wrapped__", function)
+
+
+_extract_certificate_info = general.extract_certificate_info
+
+
+def _extract_certificate_info_canonical(signed_data: Any) -> SignedDataCerts:
+    found = _extract_certificate_info(signed_data)
+    return SignedDataCerts(
+        signer_cert=canonical(found.signer_cert),
+        other_certs=[canonical(certificate) for certificate in found.other_certs],
+        attribute_certs=found.attribute_certs,
+    )
+
+
+_string_prep = _original(x509.NameTypeAndValue._ldap_string_prep)
+_name_eq = _original(x509.Name.__eq__)
+_name_hashable = _original(x509.Name.hashable.fget)
+
+
+@functools.lru_cache(maxsize=4096)
+def _prepared_string(string: str) -> str:
+    prepared: str = _string_prep(None, string)  # asn1crypto never reads `self` there
+    return prepared
+
+
+@functools.lru_cache(maxsize=4096)
+def _names_equal(first: bytes, second: bytes) -> bool:
+    return bool(_name_eq(x509.Name.load(first), x509.Name.load(second)))
+
+
+@functools.lru_cache(maxsize=4096)
+def _hashable(encoded: bytes) -> str:
+    key: str = _name_hashable(x509.Name.load(encoded))
+    return key
+
+
+def _string_prep_memo(_self: object, string: str) -> str:
+    return _prepared_string(string)
+
+
+def _name_eq_memo(self: x509.Name, other: object) -> bool:
+    return isinstance(other, x509.Name) and _names_equal(self.chosen.dump(), other.chosen.dump())
+
+
+def _name_hashable_memo(self: x509.Name) -> str:
+    return _hashable(self.dump())
+
+
+def install() -> None:
+    """Put the memos in place of pyHanko's and asn1crypto's functions in this process."""
+    # pyHanko looks the function up as a module global of generic_cms, where both the signer's
+    # certificates and a timestamp token's are extracted.
+    _put(generic_cms, "extract_certificate_info", _extract_certificate_info_canonical, _extract_certificate_info)
+    _put(x509.NameTypeAndValue, "_ldap_string_prep", _string_prep_memo, _string_prep)
+    _put(x509.Name, "__eq__", _name_eq_memo, _name_eq)
+    _name_hashable_memo.__wrapped__ = _name_hashable  # type: ignore[attr-defined]
+    x509.Name.hashable = property(_name_hashable_memo)
+
+
+def _put(owner: object, name: str, memo: Any, original: Callable[..., Any]) -> None:
+    memo.__wrapped__ = original
+    setattr(owner, name, memo)

@@ -1,0 +1,76 @@
+"""The certificate memos answer exactly as asn1crypto and pyHanko do, and never mix two certificates."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from pathlib import Path
+
+import pytest
+from asn1crypto import x509
+from cryptography.hazmat.primitives import serialization
+
+from extractors import certificate_memo
+from extractors.models import Integrity, Trust
+from extractors.signatures import verify_signatures
+from samples.documents import DocSpec, write_pdf
+from samples.pki import TestPKI, build_test_pki, default_profiles
+from samples.signing import sign_pdf
+
+
+@pytest.fixture(scope="module")
+def pki() -> TestPKI:
+    return build_test_pki(default_profiles())
+
+
+def _der(pki: TestPKI, key: str) -> bytes:
+    return pki.identity(key).certificate.public_bytes(serialization.Encoding.DER)
+
+
+def test_one_object_per_encoding_and_none_shared_by_lookalikes(pki: TestPKI) -> None:
+    genuine = _der(pki, "cao-an/person")
+    first = certificate_memo.canonical(x509.Certificate.load(genuine))
+    assert certificate_memo.canonical(x509.Certificate.load(genuine)) is first
+    # The rogue certificate copies the person's name but not the key: another certificate.
+    rogue = certificate_memo.canonical(x509.Certificate.load(_der(pki, "cao-an/rogue")))
+    assert rogue is not first and rogue.subject == first.subject and rogue.dump() != first.dump()
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (
+            {"common_name": "Nguyễn Văn An", "organization_name": "UBND xã Cao An"},
+            {"common_name": "nguyễn  văn an", "organization_name": "UBND XÃ CAO AN"},
+        ),
+        ({"common_name": "Nguyễn Văn An"}, {"common_name": "Nguyễn Văn Ân"}),
+        ({"common_name": "A", "country_name": "VN"}, {"common_name": "A"}),
+    ],
+)
+def test_name_equality_and_keys_are_asn1cryptos(first: dict[str, str], second: dict[str, str]) -> None:
+    one, other = x509.Name.build(first), x509.Name.build(second)
+    original_eq = x509.Name.__eq__.__wrapped__  # type: ignore[attr-defined]
+    original_key = x509.Name.hashable.fget.__wrapped__  # type: ignore[attr-defined]
+    assert (one == other) == original_eq(one, other)
+    assert (one.hashable, other.hashable) == (original_key(one), original_key(other))
+
+
+def test_a_lookalike_signer_stays_untrusted_between_genuine_ones(pki: TestPKI, tmp_path: Path) -> None:
+    """Verifying files one after another in a process, as a worker does, changes no verdict."""
+    root = pki.write_trust_root(tmp_path / "root.pem")
+    plain = tmp_path / "plain.pdf"
+    spec = DocSpec(
+        date=date(2023, 3, 1), type_name="KẾ HOẠCH", subject="Cải cách hành chính năm 2023", body=("Nội dung.",)
+    )
+    write_pdf(spec, plain)
+    when = datetime(2023, 3, 1, 8, 0, tzinfo=UTC)
+    genuine, rogue = tmp_path / "genuine.pdf", tmp_path / "rogue.pdf"
+    sign_pdf(plain, genuine, pki.signer("cao-an/person"), field_name="Signature1", signing_time=when)
+    sign_pdf(plain, rogue, pki.signer("cao-an/rogue"), field_name="Signature1", signing_time=when)
+
+    before = verify_signatures(genuine, [root])
+    (impostor,) = verify_signatures(rogue, [root])
+    after = verify_signatures(genuine, [root])
+
+    assert before == after and before[0].trust is Trust.TRUSTED
+    assert impostor.integrity is Integrity.INTACT and impostor.trust is Trust.UNTRUSTED
+    assert impostor.subject == before[0].subject  # same name, another certificate
