@@ -1,6 +1,6 @@
 """Benchmark: a province-sized batch, cold and warm, beside poppler run once per file.
 
-Run from the repository root:  .venv/bin/python bench/batch.py [--units 50] [--docs-per-unit 48]
+Run from the repository root:  .venv/bin/python bench/batch.py [--units 50] [--docs-per-unit 48] [--rounds 2]
 It measures the code of the tree it lives in (PYTHONPATH), so `git worktree add` gives a stable copy
 to measure while the working tree changes; the data is that tree's bench/data.
 
@@ -13,9 +13,12 @@ to measure while the working tree changes; the data is that tree's bench/data.
    (c) the baseline: `pdfsig FILE` then `pdftotext -l 2 FILE -` for every PDF, one process after
        the other, as a council's shell loop would run them;
    (d) cold runs on the first units holding about 500, 1,000 and 2,000 files, for the scaling.
-3. Prints a Markdown report for bench/RESULTS.md: documents per second, the ratios, and the peak
-   memory of the whole process tree (the parent and its workers, their RSS summed, sampled every
-   50 ms from /proc).
+   (a), (a') and (c) are repeated `--rounds` times, one after the other: a shared machine's speed
+   drifts by a tenth within minutes, and the first run alone reads the files from disk.
+3. Prints a Markdown report for bench/RESULTS.md: documents per second of the best round of each
+   run, the ratios of each round (its runs measured minutes apart) and of the best ones, and the
+   peak memory of the whole process tree (the parent and its workers, their RSS summed, sampled
+   every 50 ms from /proc), the highest of the rounds.
 
 poppler-utils must be installed (`apt-get install poppler-utils`) for the baseline.
 """
@@ -46,6 +49,22 @@ class Timing:
     seconds: float
     peak_tree_mib: float  # all processes of the run, RSS summed
     peak_process_mib: float  # the largest single process
+
+
+@dataclass(frozen=True)
+class Round:
+    cold: Timing
+    no_ocr: Timing
+    poppler: float
+
+
+def best(timings: Sequence[Timing]) -> Timing:
+    """The fastest run, with the highest memory peaks of them all."""
+    return Timing(
+        min(timing.seconds for timing in timings),
+        max(timing.peak_tree_mib for timing in timings),
+        max(timing.peak_process_mib for timing in timings),
+    )
 
 
 def generate(units: int, docs_per_unit: int) -> Path:
@@ -149,6 +168,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--units", type=int, default=50)
     parser.add_argument("--docs-per-unit", type=int, default=48)
+    parser.add_argument("--rounds", type=int, default=2, help="times cold, cold --no-ocr and poppler run (default 2)")
     parser.add_argument("--no-scaling", action="store_true", help="skip the 500/1,000/2,000 runs")
     args = parser.parse_args()
     batch = generate(args.units, args.docs_per_unit)
@@ -156,20 +176,23 @@ def main() -> None:
     pdfs = sorted(path for path in files if path.suffix.lower() == ".pdf")
     with tempfile.TemporaryDirectory(prefix="kiemchung-bench-") as scratch:
         work = Path(scratch)
-        cold = timed(kiemchung(batch, work / "cold", work / "cache"))
-        warm = timed(kiemchung(batch, work / "warm", work / "cache"))
-        no_ocr = timed(kiemchung(batch, work / "no-ocr", work / "cache-no-ocr", "--no-ocr"))
-        poppler = baseline(pdfs)
+        rounds = []
+        for index in range(max(1, args.rounds)):
+            cold = timed(kiemchung(batch, work / f"cold-{index}", work / f"cache-{index}"))
+            if index == 0:
+                warm = timed(kiemchung(batch, work / "warm", work / "cache-0"))
+            no_ocr = timed(kiemchung(batch, work / f"no-ocr-{index}", work / f"cache-no-ocr-{index}", "--no-ocr"))
+            rounds.append(Round(cold, no_ocr, baseline(pdfs)))
         scaling = []
         if not args.no_scaling:
             for size in SCALING:
                 folder, count = subset(batch, size, work / f"subset-{size}")
                 out, cache = work / f"out-{size}", work / f"cache-{size}"
                 scaling.append((count, timed(kiemchung(folder, out, cache, "--no-ocr"))))
-    report(len(files), len(pdfs), {"cold": cold, "warm": warm, "cold, --no-ocr": no_ocr}, poppler, scaling)
+    report(len(files), len(pdfs), rounds, warm, scaling)
 
 
-def report(files: int, pdfs: int, runs: dict[str, Timing], poppler: float, scaling: list[tuple[int, Timing]]) -> None:
+def report(files: int, pdfs: int, rounds: list[Round], warm: Timing, scaling: list[tuple[int, Timing]]) -> None:
     cpu = next(
         (
             line.split(":", 1)[1].strip()
@@ -178,7 +201,13 @@ def report(files: int, pdfs: int, runs: dict[str, Timing], poppler: float, scali
         ),
         platform.processor(),
     )
-    print(f"{files} files ({pdfs} PDFs); {os.cpu_count()} cores ({cpu}); Python {platform.python_version()}\n")
+    print(
+        f"{files} files ({pdfs} PDFs); {os.cpu_count()} cores ({cpu}); Python {platform.python_version()}; "
+        f"best of {len(rounds)} rounds\n"
+    )
+    cold, no_ocr = best([each.cold for each in rounds]), best([each.no_ocr for each in rounds])
+    poppler = min(each.poppler for each in rounds)
+    runs = {"cold": cold, "warm": warm, "cold, --no-ocr": no_ocr}
     print("| run | seconds | files/s | peak memory, all processes | largest process |")
     print("|---|---:|---:|---:|---:|")
     for name, timing in runs.items():
@@ -187,11 +216,16 @@ def report(files: int, pdfs: int, runs: dict[str, Timing], poppler: float, scali
             f"{timing.peak_tree_mib:.0f} MiB | {timing.peak_process_mib:.0f} MiB |"
         )
     print(f"| poppler: pdfsig + pdftotext -l 2, per PDF | {poppler:.1f} | {pdfs / poppler:.0f} | | |")
-    cold, warm, no_ocr = runs["cold"], runs["warm"], runs["cold, --no-ocr"]
     print(
         f"\ncold / poppler: {cold.seconds / poppler:.2f}; cold --no-ocr / poppler: {no_ocr.seconds / poppler:.2f}; "
-        f"cold / warm: {cold.seconds / warm.seconds:.1f}x"
+        f"cold / warm: {cold.seconds / warm.seconds:.1f}x (best runs)"
     )
+    for number, each in enumerate(rounds, start=1):
+        print(
+            f"round {number}: cold {each.cold.seconds:.1f} s, --no-ocr {each.no_ocr.seconds:.1f} s, "
+            f"poppler {each.poppler:.1f} s; cold / poppler {each.cold.seconds / each.poppler:.2f}, "
+            f"--no-ocr / poppler {each.no_ocr.seconds / each.poppler:.2f}"
+        )
     if scaling:
         print("\nScaling (cold, --no-ocr):\n")
         print("| files | seconds | ms per file | peak memory, all processes |")
