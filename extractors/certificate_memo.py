@@ -7,6 +7,9 @@ times. Each memo here answers from DER encodings, so the answers are the ones as
 
 - `canonical` hands out one parsed object per certificate encoding, so what asn1crypto caches on
   a certificate (its parsed fields, names, key usages, digests) is worked out once per run;
+- a CMS's certificates, sorted into the signer's and the others and checked against its ESS
+  signing-certificate attribute, are kept by the CMS's encoding: pyHanko asks twice per
+  signature (opening it, then validating it), a third time when a signature is validated again;
 - a name's string preparation (RFC 4518, ~0.3 ms a string), equality and `hashable` key are
   functions of the name's encoding alone.
 
@@ -26,6 +29,8 @@ from pyhanko.sign.validation import generic_cms
 
 _MAX_CERTIFICATES = 4096  # distinct certificates kept; past that the memo starts again
 _certificates: dict[bytes, x509.Certificate] = {}
+_MAX_SIGNATURES = 64  # a file's signatures: the memo serves the signature being verified
+_signatures: dict[bytes, SignedDataCerts] = {}
 
 
 def canonical(certificate: x509.Certificate) -> x509.Certificate:
@@ -55,6 +60,21 @@ def _extract_certificate_info_canonical(signed_data: Any) -> SignedDataCerts:
         other_certs=[canonical(certificate) for certificate in found.other_certs],
         attribute_certs=found.attribute_certs,
     )
+
+
+_extract_certs_for_validation = _original(generic_cms.extract_certs_for_validation)
+
+
+def _extract_certs_for_validation_memo(signed_data: Any) -> SignedDataCerts:
+    """pyHanko's answer for this CMS; it raises (an ESS mismatch) every time, nothing kept."""
+    encoded = signed_data.dump()
+    found = _signatures.get(encoded)
+    if found is None:
+        found = _extract_certs_for_validation(signed_data)
+        if len(_signatures) >= _MAX_SIGNATURES:
+            _signatures.clear()
+        _signatures[encoded] = found
+    return found
 
 
 _string_prep = _original(x509.NameTypeAndValue._ldap_string_prep)
@@ -96,6 +116,8 @@ def install() -> None:
     # pyHanko looks the function up as a module global of generic_cms, where both the signer's
     # certificates and a timestamp token's are extracted.
     _put(generic_cms, "extract_certificate_info", _extract_certificate_info_canonical, _extract_certificate_info)
+    # Looked up on generic_cms both by pyHanko's EmbeddedPdfSignature and within generic_cms.
+    _put(generic_cms, "extract_certs_for_validation", _extract_certs_for_validation_memo, _extract_certs_for_validation)
     _put(x509.NameTypeAndValue, "_ldap_string_prep", _string_prep_memo, _string_prep)
     _put(x509.Name, "__eq__", _name_eq_memo, _name_eq)
     _name_hashable_memo.__wrapped__ = _name_hashable  # type: ignore[attr-defined]

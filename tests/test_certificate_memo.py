@@ -6,8 +6,11 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from asn1crypto import x509
+from asn1crypto import cms, x509
 from cryptography.hazmat.primitives import serialization
+from pyhanko.sign.validation import generic_cms
+from pyhanko.sign.validation.errors import SignatureValidationError
+from pypdf import PdfReader
 
 from extractors import certificate_memo
 from extractors.models import Integrity, Trust
@@ -74,3 +77,30 @@ def test_a_lookalike_signer_stays_untrusted_between_genuine_ones(pki: TestPKI, t
     assert before == after and before[0].trust is Trust.TRUSTED
     assert impostor.integrity is Integrity.INTACT and impostor.trust is Trust.UNTRUSTED
     assert impostor.subject == before[0].subject  # same name, another certificate
+
+
+def test_a_cms_whose_signing_certificate_attribute_lies_is_refused_every_time(pki: TestPKI, tmp_path: Path) -> None:
+    """The CMS memo keeps answers, never refusals: the ESS check fails on each ask."""
+    plain, signed = tmp_path / "plain.pdf", tmp_path / "signed.pdf"
+    write_pdf(DocSpec(date=date(2023, 3, 1), type_name="KẾ HOẠCH", subject="Cải cách", body=("Nội dung.",)), plain)
+    sign_pdf(
+        plain,
+        signed,
+        pki.signer("cao-an/person"),
+        field_name="Signature1",
+        signing_time=datetime(2023, 3, 1, tzinfo=UTC),
+    )
+    contents = PdfReader(signed).get_fields()["Signature1"]["/V"]["/Contents"]
+    genuine = cms.ContentInfo.load(bytes(contents))["content"]
+    assert generic_cms.extract_certs_for_validation(genuine) is generic_cms.extract_certs_for_validation(
+        cms.ContentInfo.load(bytes(contents))["content"]
+    )
+
+    forged = cms.ContentInfo.load(bytes(contents))
+    attributes = forged["content"]["signer_infos"][0]["signed_attrs"]
+    (ess,) = [attribute for attribute in attributes if attribute["type"].native == "signing_certificate_v2"]
+    ess["values"][0]["certs"][0]["cert_hash"] = b"\0" * 32
+    lying = cms.ContentInfo.load(forged.dump(force=True))["content"]
+    for _ in range(2):
+        with pytest.raises(SignatureValidationError):
+            generic_cms.extract_certs_for_validation(lying)
