@@ -6,6 +6,7 @@ without a type name, whose symbol starts with the issuer instead.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 
 from extractors.text import fold
@@ -55,6 +56,7 @@ def type_for_abbreviation(abbreviation: str) -> str | None:
     return abbreviation if abbreviation in TYPE_NAMES else None
 
 
+@functools.lru_cache(maxsize=4096)  # header lines, OCR lines and the rules ask again for the same few titles
 def type_for_title(line: str) -> str | None:
     """The code of a type-name line ("KẾ HOẠCH", "Thông báo kết luận …"), if the line is one.
 

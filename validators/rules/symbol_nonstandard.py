@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 
 from extractors.doctypes import TYPE_NAMES, type_for_title
 from extractors.models import DocumentFacts
@@ -12,7 +11,6 @@ from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proo
 
 # <type or issuer abbreviation>-<issuer or unit>[-<unit>…]; parts may join codes with "&" or ".".
 _WELL_FORMED = re.compile(r"^[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ0-9][A-ZĐ0-9&.]*)+$")
-_type_for_title = lru_cache(maxsize=1024)(type_for_title)  # a unit's documents share a few type names
 
 
 class SymbolNonstandard(DocumentRule):
@@ -50,7 +48,7 @@ class SymbolNonstandard(DocumentRule):
                 Proof.of(symbol),
             )
         type_name = facts.header.type_name
-        expected = _type_for_title(type_name.value) if type_name is not None else None
+        expected = type_for_title(type_name.value) if type_name is not None else None
         prefix = value.split("-")[0]
         if expected is not None and prefix != expected:
             return Verdict(
