@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import Any
 
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
@@ -79,8 +80,9 @@ def signature_fields_added(old: HistoricalResolver, new: HistoricalResolver) -> 
         return None
 
 
-def _entry(dictionary: object, key: str) -> object:
-    """`dictionary[key]` followed to its object; None when either is missing."""
+def entry(dictionary: object, key: str) -> Any:
+    """`dictionary[key]` followed to its object (pyHanko's `.get` would give the bare reference); None
+    when either is missing."""
     return dictionary[key] if isinstance(dictionary, generic.DictionaryObject) and key in dictionary else None
 
 
@@ -175,7 +177,7 @@ class _Revision:
                 field.get("/FT") != "/Sig"
                 or field.get("/Subtype") != "/Widget"
                 or _ref(field.get("/V")) is None
-                or _entry(_entry(field, "/V"), "/Type") != "/Sig"  # a document timestamp is an LTA update
+                or entry(entry(field, "/V"), "/Type") != "/Sig"  # a document timestamp is an LTA update
                 or "/Parent" in field
                 or "/Kids" in field
                 or not isinstance(name, generic.TextStringObject | generic.ByteStringObject)
@@ -186,10 +188,10 @@ class _Revision:
         return names
 
     def _old_field_names(self) -> set[str]:
-        top = _entry(_entry(self.old(self.old.root_ref), "/AcroForm"), "/Fields")
+        top = entry(entry(self.old(self.old.root_ref), "/AcroForm"), "/Fields")
         if not isinstance(top, generic.ArrayObject):
             return set()
-        names = (_entry(top[index], "/T") for index in range(len(top)))
+        names = (entry(top[index], "/T") for index in range(len(top)))
         return {str(name) for name in names if name is not None}
 
     def _old_refers_beyond_its_size(self) -> bool:

@@ -62,7 +62,7 @@ from pypdf import PdfReader
 from extractors import certificate_memo
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
-from extractors.revisions import SIGNATURE_ADDITION_POLICY
+from extractors.revisions import SIGNATURE_ADDITION_POLICY, entry
 from extractors.text import strip_marks
 from extractors.trust import load_trust_roots
 
@@ -394,7 +394,7 @@ def _form_fields(reader: PdfFileReader) -> dict[str, Any]:
         if name in found:
             continue  # a loop in /Kids
         found[name] = reference
-        kids = _entry(field, "/Kids")
+        kids = entry(field, "/Kids")
         if isinstance(kids, generic.ArrayObject):
             stack.extend((kids.raw_get(index), name) for index in range(len(kids)))
     return found
@@ -732,7 +732,7 @@ class _PageIndex:
                 return self._by_reference[target.reference]
             if widget_ref is not None:  # no /P: find the page whose /Annots lists the widget
                 for number, page in enumerate(self._pages or (), start=1):
-                    annotations = _entry(page, "/Annots")
+                    annotations = entry(page, "/Annots")
                     if isinstance(annotations, generic.ArrayObject) and any(
                         isinstance(entry, generic.IndirectObject) and entry.reference == widget_ref
                         for entry in annotations
@@ -756,7 +756,7 @@ class _PageIndex:
             if not isinstance(node, generic.DictionaryObject):
                 return
             if node.get("/Type") == "/Pages" or "/Kids" in node:
-                kids = _entry(node, "/Kids")
+                kids = entry(node, "/Kids")
                 for kid in kids if isinstance(kids, generic.ArrayObject) else ():
                     walk(kid, depth + 1)
             else:
@@ -769,7 +769,7 @@ class _PageIndex:
 
 def _widget_of(field: generic.DictionaryObject) -> tuple[Any, generic.DictionaryObject]:
     """The field's first widget annotation and its reference (None when merged into the field)."""
-    kids = _entry(field, "/Kids")
+    kids = entry(field, "/Kids")
     if isinstance(kids, generic.ArrayObject) and len(kids) > 0:
         first = kids.raw_get(0)
         widget = first.get_object()
@@ -782,14 +782,6 @@ def _widget_of(field: generic.DictionaryObject) -> tuple[Any, generic.Dictionary
 
 def _deref(value: Any) -> Any:
     return value.get_object()
-
-
-def _entry(dictionary: generic.DictionaryObject, key: str) -> Any:
-    """`dictionary[key]` resolved (pyHanko's `.get` would return the bare reference), or None."""
-    try:
-        return dictionary[key]
-    except KeyError:
-        return None
 
 
 def _subfilter_of(field: generic.DictionaryObject) -> str | None:
