@@ -125,7 +125,7 @@ def _is_blank_number(text: str) -> bool:
 def _number_fields(
     hit: _Match | None, appearances: Sequence[TextLine]
 ) -> tuple[Located[str] | None, Located[str] | None, Located[str] | None]:
-    stamped = _first(NUMBER_LINE, appearances) or _bare_stamped_number(appearances)
+    stamped = _first(NUMBER_LINE, appearances)
     if hit is None and stamped is None:
         return None, None, None
     body_number = "" if hit is None else hit.match.group("number")
@@ -139,14 +139,6 @@ def _number_fields(
     symbol = _located(symbol_hit.line, symbol_text.strip(".")) if symbol_text else None
     year = symbol_hit.match.groupdict().get("year")
     return number_field, symbol, (_located(symbol_hit.line, year) if year else None)
-
-
-_BARE_NUMBER = re.compile(r"^(?P<number>\d{1,5}\s*[A-Za-z]?)$")
-
-
-def _bare_stamped_number(appearances: Sequence[TextLine]) -> _Match | None:
-    """A stamp that shows only the number ("11"), as signing tools place it over the blank."""
-    return _first(_BARE_NUMBER, appearances)
 
 
 def _parse_date(match: re.Match[str]) -> IssueDate:

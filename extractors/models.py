@@ -149,6 +149,7 @@ class SignatureField:
     page: int | None
     signed: bool
     appearance_text: str
+    rect: tuple[float, float, float, float] | None = None  # the widget on its page: left, bottom, right, top
 
 
 class SignerKind(StrEnum):

@@ -446,9 +446,22 @@ def signature_fields(reader: PdfReader, budget: ContentBudget | None = None) -> 
                     page=page_number,
                     signed=field.get("/V") is not None,
                     appearance_text=_appearance_text(widget, page_number, _field_name(field), budget),
+                    rect=_rect(widget),
                 )
             )
     return fields
+
+
+def _rect(widget: DictionaryObject) -> tuple[float, float, float, float] | None:
+    """The widget's rectangle, normalised to (left, bottom, right, top); None when missing or malformed."""
+    rect = _resolved(widget.get("/Rect"))
+    if not isinstance(rect, ArrayObject) or len(rect) != 4:
+        return None
+    try:
+        x1, y1, x2, y2 = (float(_resolved(value)) for value in rect)  # type: ignore[arg-type]
+    except (TypeError, ValueError):
+        return None
+    return min(x1, x2), min(y1, y2), max(x1, x2), max(y1, y2)
 
 
 def _field_of(widget: DictionaryObject) -> DictionaryObject:

@@ -38,6 +38,7 @@ from extractors.models import (
 )
 from extractors.signatures import verify_signatures
 from extractors.sniff import is_system_file, kind_for_name, sniff
+from extractors.stamps import is_stamp, stamped_lines
 from extractors.trust import TrustRootError, load_trust_roots
 
 _HASH_CHUNK = 1024 * 1024
@@ -117,7 +118,10 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         if count > 1:
             lines += pdf_extractor.page_lines(pages[count - 1], count)
         signature_fields = pdf_extractor.signature_fields(reader, budget)
-        appearances = pdf_extractor.appearance_lines(signature_fields)
+        # Stamps that show only a number are placed where they sit; widgets that say what they are, read as text.
+        appearances = stamped_lines(path, signature_fields) + pdf_extractor.appearance_lines(
+            [field for field in signature_fields if not is_stamp(field)]
+        )
         header = parse_header(lines, appearances)
         imaging = page_imaging(reader, max_pages=_IMAGED_PAGES)
         ocr_facts = None
