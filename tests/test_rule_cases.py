@@ -2,7 +2,7 @@
 
 A case of a rule about one subject (a document, a criterion, the unit) gives the subject and one
 `expect`. A case of a document-set rule lists the unit's `documents:`, each with its own `expect`
-(and `message_contains`, `proof_contains`), because one comparison judges several files.
+(and `message_contains`, `proof_contains`, `zeroes`), because one comparison judges several files.
 """
 
 from __future__ import annotations
@@ -74,5 +74,7 @@ def _check(rule: Rule, verdict: Verdict, expected: dict[str, Any], subject: str 
         assert finding is not None and finding.message, "a failure must explain itself to the council"
         if "proof_contains" in expected:
             assert finding.proof is not None and expected["proof_contains"] in finding.proof.text, finding.proof
+        if "zeroes" in expected:
+            assert finding.zeroes is expected["zeroes"], f"{where}zeroes: {finding.zeroes}"
     else:
         assert finding is None

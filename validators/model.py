@@ -125,11 +125,13 @@ class Rule(ABC):
         if verdict.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             return None
         failed = verdict.outcome is Outcome.FAILED
+        zeroes = self.zeroes if failed else self.zeroes_when_indeterminate
         return Finding(
             rule=self.name,
             code=self.code,
-            severity=self.severity if failed else Severity.WARNING,
-            zeroes=self.zeroes if failed else self.zeroes_when_indeterminate,
+            # "Could not verify" that zeroes weighs as much as a failure: `--fail-on error` must see it.
+            severity=self.severity if failed or zeroes else Severity.WARNING,
+            zeroes=zeroes,
             outcome=verdict.outcome,
             message=verdict.message,
             proof=verdict.proof,

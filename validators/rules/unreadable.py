@@ -25,8 +25,10 @@ _MESSAGES = {
     ReadProblem.NO_ACCESS: "Không có quyền đọc tệp.",
     ReadProblem.NO_HEADER: "Không tìm thấy dòng tiêu đề của bảng.",
     ReadProblem.LINK: "Đây là liên kết (shortcut/symlink), không phải tệp tài liệu; không được mở theo.",
-    ReadProblem.TIMEOUT: "Đọc tệp quá thời gian cho phép nên đã dừng; cần Hội đồng mở kiểm tra trực tiếp.",
-    ReadProblem.CRASHED: "Tiến trình đọc tệp bị dừng đột ngột (tệp có thể hỏng hoặc quá lớn); không đọc được nội dung.",
+    ReadProblem.TIMEOUT: "Không kiểm tra được: đọc tệp quá thời gian cho phép nên đã dừng; "
+    "Hội đồng mở tệp kiểm tra trực tiếp.",
+    ReadProblem.CRASHED: "Không kiểm tra được: tiến trình đọc tệp bị dừng đột ngột (tệp có thể hỏng hoặc quá lớn); "
+    "Hội đồng mở tệp kiểm tra trực tiếp.",
 }
 
 _NOT_JUDGED = frozenset({ReadProblem.TIMEOUT, ReadProblem.CRASHED})
@@ -54,6 +56,8 @@ class Unreadable(DocumentRule):
     title = "Tệp không đọc được"
     severity = Severity.ERROR
     zeroes = True
+    # Out of time or a dead reader: nothing was verified, and nothing unverified passes.
+    zeroes_when_indeterminate = True
     needs_content = False
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
@@ -74,6 +78,6 @@ class Unreadable(DocumentRule):
             )
         else:
             message = _MESSAGES[error.problem]
-        # Out of time or a dead reader says nothing about the document: the council looks at it itself.
+        # Out of time or a dead reader says nothing about the document itself: indeterminate, not failed.
         outcome = Outcome.INDETERMINATE if error.problem in _NOT_JUDGED else Outcome.FAILED
         return Verdict(outcome, message, Proof(error.detail, None, error.problem.value))
