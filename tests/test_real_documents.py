@@ -76,8 +76,13 @@ class Case:
         return "scan" if "scan" in self.label["kind"] else "born-digital"
 
     def zeroing_rules(self) -> set[str]:
+        """The rules that zero the file; a format that cannot carry a PDF signature says "unsigned"."""
         assert self.report is not None
-        return {f["rule"] for f in self.report["findings"] if f["zeroes"]} - NOT_ABOUT_THE_FILE
+        rules = {f["rule"] for f in self.report["findings"] if f["zeroes"]} - NOT_ABOUT_THE_FILE
+        error = self.report["read_error"]
+        if "unreadable" in rules and error is not None and error["problem"] == "unsupported":
+            rules = rules - {"unreadable"} | {"unsigned"}  # "cần văn bản điện tử PDF có ký số"
+        return rules
 
 
 def _labels() -> list[dict[str, Any]]:
