@@ -34,7 +34,8 @@ The shape (all of it, between the revision before, "old", and the one reviewed, 
   it frees are numbers the old revision did not have;
 - each object the new revision writes that already existed is unchanged (real numbers to 1/1000
   point), or is
-    the catalog, with only /AcroForm (as below), /Extensions, /Version or /MarkInfo changed,
+    the catalog, with only /AcroForm (as below), /Extensions, /Version or /MarkInfo changed, or
+      /Metadata pointing to a new, well-formed XMP stream,
     the AcroForm, with only /Fields grown at its end (and /SigFlags, /DA, /DR set),
     a page, with only /Annots grown at its end,
     the document information dictionary, or the catalog's XMP metadata stream, well-formed before
@@ -550,7 +551,10 @@ class _Revision:
     ) -> tuple[str, list[Ref]] | None:
         """The catalog: the keys pyHanko lets change may change (direct values only), and a direct
         /AcroForm may only grow its /Fields."""
-        if not _same_except(before, after, _CATALOG_FREE_KEYS | {"/AcroForm"}):
+        if not _same_except(before, after, _CATALOG_FREE_KEYS | {"/AcroForm", "/Metadata"}):
+            return None
+        metadata = _raw(after, "/Metadata")
+        if not _same(_raw(before, "/Metadata"), metadata) and not self._is_new_metadata(metadata):
             return None
         for key in _CATALOG_FREE_KEYS:
             value = after.raw_get(key) if key in after else None
@@ -570,6 +574,17 @@ class _Revision:
             reference.idnum,
             reference.generation,
         )
+
+    def _is_new_metadata(self, value: object) -> bool:
+        """A metadata stream the new revision creates, well-formed XMP (pyHanko's rule allows it too)."""
+        reference = _ref(value)
+        if reference is None or reference[0] < self.old_size:
+            return False
+        try:
+            MetadataUpdateRule.is_well_formed_xml(generic.Reference(*reference, pdf=self.new))
+        except SuspiciousModification:
+            return False
+        return True
 
     def _is_metadata(self, reference: generic.Reference) -> bool:
         """The catalog's XMP metadata stream, the same object before and after, well-formed XMP both times."""
