@@ -57,11 +57,14 @@ The verdict is then the one pyHanko's policy gives: form filling, the added fiel
 from __future__ import annotations
 
 import re
+import weakref
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
 from pyhanko.pdf_utils import generic
+from pyhanko.pdf_utils.misc import PDF_WHITESPACE
 from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 from pyhanko.sign.diff_analysis import (
     DEFAULT_DIFF_POLICY,
@@ -86,7 +89,6 @@ from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 _REFERENCE_ENDS = tuple(space + b"R" for space in (b" ", b"\n", b"\r", b"\t", b"\x0c", b"\x0b"))
 _REFERENCE_BEFORE_R = re.compile(rb"(?<!\d)(\d+)\s+\d+\s+\Z")
 _PYHANKO_PEEK = 20
-_KEY_BEFORE = re.compile(rb"/([^\s/<>\[\]()%{}]+)\s*\Z")
 # Writers re-serialise reals at their own precision; a thousandth of a point is far below anything
 # a page shows (0.35 µm), and integers (keys, counts, flags) are still compared exactly.
 _REAL_TOLERANCE = Decimal("0.001")
@@ -641,45 +643,79 @@ class _Revision:
         """Whether the old revisions' bytes hold anything like a reference to an object number they
         lack, or to a rewritten metadata object under any other key than its own (a stream read as
         page content would then change with the "metadata")."""
-        for chunk in self._old_bytes():
-            for number, key in _references(chunk):
-                if number >= self.old_size:
-                    return True
-                expected = self.keyed.get(number)
-                if expected is not None and key != expected:
-                    return True
-        return False
+        scan = _scanned(self.reader, self.old.revision)
+        if scan is None or scan.largest >= self.old_size:
+            return True
+        return any(scan.keys.get(number, set()) - {expected} for number, expected in self.keyed.items())
 
-    def _old_bytes(self) -> Iterator[bytes]:
-        """The file up to the end of the old revision's xref data, then its object streams decoded.
 
-        Raises when an object of an old revision lies past that end (the file is not a plain
-        sequence of appended revisions): the caller then leaves the revision to pyHanko.
-        """
-        xrefs = self.reader.xrefs
-        end = xrefs.get_xref_container_info(self.old.revision).end_location
-        streams: set[generic.Reference] = set()
-        for revision in range(self.old.revision + 1):
-            streams |= xrefs.object_streams_used_in(revision)  # type: ignore[no-untyped-call]
-            hybrid = xrefs.get_xref_data(revision).hybrid
-            if hybrid is not None:  # a hybrid file's stream section has object streams of its own
-                streams |= {generic.Reference(number) for number in hybrid.xref_data.obj_streams_used}
-            for reference in xrefs.explicit_refs_in_revision(revision):
-                location = xrefs.get_historical_ref(reference, revision)
-                if isinstance(location, int) and location >= end:
-                    raise ValueError(f"object {reference.idnum} of revision {revision} lies past its xref")
-        stream = self.reader.stream
-        position = stream.tell()
-        try:
-            stream.seek(0)
-            yield stream.read(end)
-        finally:
-            stream.seek(position)
-        for reference in streams:
-            decoded = self.reader.get_object(reference, self.old.revision)  # type: ignore[no-untyped-call]
-            if not isinstance(decoded, generic.StreamObject):
-                raise ValueError(f"object stream {reference.idnum} is not a stream")
-            yield decoded.data
+@dataclass(frozen=True)
+class _Scan:
+    """What the bytes of a file's revisions up to one of them refer to, as pyHanko could read it."""
+
+    end: int  # the bytes scanned, from the start of the file
+    largest: int  # the largest object number referred to
+    keys: dict[int, frozenset[bytes | None]]  # object number → the names just before its references
+
+
+# Every signature's review compares the revisions after it with its own, so the same revisions are
+# scanned for each signature of a file: each revision's scan starts from the one before it instead.
+_SCANS: weakref.WeakKeyDictionary[PdfFileReader, dict[int, _Scan | None]] = weakref.WeakKeyDictionary()
+_OVERLAP = 64  # bytes scanned again before a revision's new bytes, so no reference is cut in two
+
+
+def _scanned(reader: PdfFileReader, revision: int) -> _Scan | None:
+    """The scan of the file up to the end of `revision`'s xref data and of the object streams of the
+    revisions up to it; None when an object of those revisions lies past that end (the file is not
+    a plain sequence of appended revisions: the caller then leaves the revision to pyHanko)."""
+    scans = _SCANS.setdefault(reader, {})
+    for number in range(revision + 1):
+        if number not in scans:
+            try:
+                scans[number] = _scan_revision(reader, number, scans.get(number - 1))
+            except ValueError:
+                scans[number] = None
+        if scans[number] is None:
+            return None
+    return scans[revision]
+
+
+def _scan_revision(reader: PdfFileReader, revision: int, before: _Scan | None) -> _Scan | None:
+    xrefs = reader.xrefs
+    end = xrefs.get_xref_container_info(revision).end_location
+    for reference in xrefs.explicit_refs_in_revision(revision):
+        location = xrefs.get_historical_ref(reference, revision)
+        if isinstance(location, int) and location >= end:
+            raise ValueError(f"object {reference.idnum} of revision {revision} lies past its xref")
+    if before is None or before.end > end:  # the first revision, or one written before the last (linearised)
+        before, start, revisions = _Scan(0, -1, {}), 0, range(revision + 1)
+    else:
+        start, revisions = max(0, before.end - _OVERLAP), range(revision, revision + 1)
+    streams: set[generic.Reference] = set()
+    for number in revisions:
+        streams |= xrefs.object_streams_used_in(number)  # type: ignore[no-untyped-call]
+        hybrid = xrefs.get_xref_data(number).hybrid
+        if hybrid is not None:  # a hybrid file's stream section has object streams of its own
+            streams |= {generic.Reference(stream) for stream in hybrid.xref_data.obj_streams_used}
+    stream = reader.stream
+    position = stream.tell()
+    try:
+        stream.seek(start)
+        chunks = [stream.read(end - start)]
+    finally:
+        stream.seek(position)
+    for reference in streams:
+        decoded = reader.get_object(reference, revision)  # type: ignore[no-untyped-call]
+        if not isinstance(decoded, generic.StreamObject):
+            raise ValueError(f"object stream {reference.idnum} is not a stream")
+        chunks.append(decoded.data)
+    largest = before.largest
+    keys = {number: set(names) for number, names in before.keys.items()}
+    for chunk in chunks:
+        for number, key in _references(chunk):
+            largest = max(largest, number)
+            keys.setdefault(number, set()).add(key)
+    return _Scan(end, largest, {number: frozenset(names) for number, names in keys.items()})
 
 
 def _references(data: bytes) -> Iterator[tuple[int, bytes | None]]:
@@ -690,8 +726,10 @@ def _references(data: bytes) -> Iterator[tuple[int, bytes | None]]:
         while found >= 0:
             match = _REFERENCE_BEFORE_R.search(data, max(0, found - _PYHANKO_PEEK), found + 1)
             if match is not None:
-                key = _KEY_BEFORE.search(data, max(0, match.start() - 64), match.start())
-                yield int(match.group(1)), key.group(1) if key is not None else None
+                head = data[max(0, match.start() - _OVERLAP) : match.start()].rstrip(PDF_WHITESPACE)
+                slash = head.rfind(b"/")
+                # Compared with "Info" and "Metadata" only: anything else there is simply another key.
+                yield int(match.group(1)), head[slash + 1 :] if slash >= 0 else None
             found = data.find(ending, found + 2)
 
 
