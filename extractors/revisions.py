@@ -138,32 +138,14 @@ class _WidgetTaggingRule(QualifiedWhitelistRule):
     def apply_qualified(
         self, old: HistoricalResolver, new: HistoricalResolver
     ) -> Iterable[tuple[ModificationLevel, ReferenceUpdate]]:
-        widgets = _new_signature_widgets(old, new)
-        if not widgets:
-            return
         try:
-            explained = _TagTree(old, new, widgets).explained()
+            explained = _TagTree(old, new).explained()
         except Exception:  # a damaged tree explains nothing; what the revision wrote stays unexplained
             explained = None
         for reference in explained or ():
             # Blanket approval: an element is reached from its parent's /K, its children's /P and
             # the /ParentTree; `_TagTree` checked the whole change, whichever path leads to it.
             yield ModificationLevel.FORM_FILLING, ReferenceUpdate(reference)
-
-
-def _new_signature_widgets(old: HistoricalResolver, new: HistoricalResolver) -> set[Ref]:
-    """New objects of `new` that are signature widgets (their own field, or a kid of a /Sig field)."""
-    found: set[Ref] = set()
-    for reference in new.explicit_refs_in_revision():  # type: ignore[no-untyped-call]
-        if not old.is_ref_unassignable(reference):
-            continue
-        widget = new(reference)
-        if not isinstance(widget, generic.DictionaryObject) or widget.get("/Subtype") != "/Widget":
-            continue
-        field = widget if "/FT" in widget else entry(widget, "/Parent")
-        if isinstance(field, generic.DictionaryObject) and field.get("/FT") == "/Sig":
-            found.add((reference.idnum, reference.generation))
-    return found
 
 
 ALLOWED_CHANGES_POLICY = StandardDiffPolicy(
@@ -244,23 +226,26 @@ def _ref(value: object) -> Ref | None:
 
 
 class _TagTree:
-    """The structure-tree changes of `new` that describe the new signature widgets, and only those.
+    """The structure-tree changes of `new` that describe new signature widgets, and only those.
 
     Allowed (ISO 32000-1 14.7.4.4, as iText 7 writes it): new structure elements whose /K holds only
-    object references (/OBJR) to the new widgets, appended at the end of an existing element's /K
-    (or of the root's); the widgets' /StructParent keys appended to the /ParentTree, each mapped to
-    the element that refers to that widget; the root's /ParentTreeNextKey raised. Any other change
+    object references (/OBJR) to new signature widgets, appended at the end of an existing element's
+    /K (or of the root's); the widgets' /StructParent keys appended to the /ParentTree, each mapped
+    to the element that refers to that widget; the root's /ParentTreeNextKey raised. Any other change
     of the root, an element or the parent tree (an element's content rewired, a key reused) is not.
+    "New" is against `old`, the signed revision: elements and widgets an earlier later revision
+    added were judged when that revision was reviewed against the same `old`.
     """
 
-    def __init__(self, old: HistoricalResolver, new: HistoricalResolver, widgets: set[Ref]) -> None:
-        self.old, self.new, self.widgets = old, new, widgets
+    def __init__(self, old: HistoricalResolver, new: HistoricalResolver) -> None:
+        self.old, self.new = old, new
+        self.old_size = new.reader.xrefs.get_xref_container_info(old.revision).size
         written = new.explicit_refs_in_revision()  # type: ignore[no-untyped-call]
         self.created = {(r.idnum, r.generation): r for r in written if old.is_ref_unassignable(r)}
         self.rewritten = {(r.idnum, r.generation): r for r in written if not old.is_ref_unassignable(r)}
 
     def explained(self) -> set[generic.Reference] | None:
-        """The references written to tag the widgets; None when the tree changed in any other way."""
+        """The references written to tag new widgets; None when the tree changed in any other way."""
         tree = _ref(_raw(self.old(self.old.root_ref), "/StructTreeRoot"))
         if tree is None or tree != _ref(_raw(self.new(self.new.root_ref), "/StructTreeRoot")):
             return None
@@ -268,48 +253,66 @@ class _TagTree:
         if not elements:
             return None
         explained: set[Ref] = set(elements)
-        for parent in {_ref(self.new(self.created[ref]).raw_get("/P")) for ref in elements}:
-            if parent is None or parent in self.created:
+        for parent in {_ref(self._get(ref).raw_get("/P")) for ref in elements}:
+            if parent is None or parent[0] >= self.old_size:
                 return None
-            grown = self._appended_elements(parent, tree, elements)
+            grown = self._appended_elements(parent, tree)
             if grown is None:
                 return None
             explained |= grown
-        parent_tree = self._parent_tree(tree, elements)
+        parent_tree = self._parent_tree(tree)
         if parent_tree is None:
             return None
         explained |= parent_tree
         if tree in self.rewritten and tree not in explained:
-            if self._root_changes_only_next_key(tree):
-                explained.add(tree)
-            else:
+            if not self._root_changes_only_next_key(tree):
                 return None
+            explained.add(tree)
         lookup = self.created | self.rewritten
         return {lookup[ref] for ref in explained if ref in lookup}
 
-    def _is_widget_element(self, ref: Ref) -> bool:
-        element = self.new(self.created[ref])
+    def _get(self, ref: Ref) -> Any:
+        return self.new(generic.Reference(*ref))
+
+    def _is_widget_element(self, ref: Ref | None) -> bool:
+        """A structure element that is new against `old` and refers only to new signature widgets."""
+        if ref is None or ref[0] < self.old_size:
+            return False
+        element = self._get(ref)
         if not isinstance(element, generic.DictionaryObject) or isinstance(element, generic.StreamObject):
             return False
         if element.get("/Type", "/StructElem") != "/StructElem" or "/S" not in element or "/P" not in element:
             return False
         if not set(element) <= _STRUCT_ELEMENT_KEYS:
             return False
-        items = _as_list(_raw(element, "/K"))
-        return bool(items) and all(self._is_widget_reference(item) for item in items)
+        widgets = self._widgets_of(element)
+        return widgets is not None and bool(widgets)
 
-    def _is_widget_reference(self, item: object) -> bool:
-        if isinstance(item, generic.IndirectObject) and _ref(item) in self.created:
-            item = self.new(item.reference)
-        return (
-            isinstance(item, generic.DictionaryObject)
-            and item.get("/Type") == "/OBJR"
-            and _ref(item.raw_get("/Obj")) in self.widgets
-            and set(item) <= {"/Type", "/Obj", "/Pg"}
-        )
+    def _widgets_of(self, element: generic.DictionaryObject) -> list[generic.DictionaryObject] | None:
+        """The new signature widgets an element's /K refers to; None when it holds anything else."""
+        widgets = []
+        for item in _as_list(_raw(element, "/K")):
+            objr = item
+            if isinstance(item, generic.IndirectObject):
+                if item.idnum < self.old_size:
+                    return None
+                objr = self.new(item.reference)
+            if not isinstance(objr, generic.DictionaryObject) or objr.get("/Type") != "/OBJR":
+                return None
+            target = _ref(_raw(objr, "/Obj"))
+            if not set(objr) <= {"/Type", "/Obj", "/Pg"} or target is None or target[0] < self.old_size:
+                return None
+            widget = self._get(target)
+            if not isinstance(widget, generic.DictionaryObject) or widget.get("/Subtype") != "/Widget":
+                return None
+            field = widget if "/FT" in widget else entry(widget, "/Parent")
+            if not isinstance(field, generic.DictionaryObject) or field.get("/FT") != "/Sig":
+                return None
+            widgets.append(widget)
+        return widgets
 
-    def _appended_elements(self, parent: Ref, tree: Ref, elements: set[Ref]) -> set[Ref] | None:
-        """The parent (and its /K array object) when its /K only gained some of `elements` at its end."""
+    def _appended_elements(self, parent: Ref, tree: Ref) -> set[Ref] | None:
+        """The parent (and its /K array object) when its /K only gained new widget elements at its end."""
         reference = self.rewritten.get(parent)
         if reference is None:
             return None  # the element was appended to a parent the revision did not change
@@ -319,7 +322,7 @@ class _TagTree:
         free = {"/K", "/ParentTreeNextKey"} if parent == tree else {"/K"}
         if not _same_except(before, after, free):
             return None
-        if parent == tree and not self._next_key_raised(before, after):
+        if parent == tree and not _next_key_raised(before, after):
             return None
         touched: set[Ref] = {parent}
         old_kids, new_kids = _raw(before, "/K"), _raw(after, "/K")
@@ -327,19 +330,10 @@ class _TagTree:
         if array_ref is not None and array_ref == _ref(old_kids) and array_ref in self.rewritten:
             old_kids, new_kids = self.old(self.rewritten[array_ref]), self.new(self.rewritten[array_ref])
             touched.add(array_ref)
-        old_items = _as_list(old_kids)
-        if not isinstance(new_kids, generic.ArrayObject) or len(new_kids) <= len(old_items):
+        added = _grown_array(_as_list(old_kids), new_kids)
+        if not added or not all(self._is_widget_element(_ref(item)) for item in added):
             return None
-        if not all(_same(a, b) for a, b in zip(old_items, new_kids, strict=False)):
-            return None
-        added = [_ref(item) for item in list(new_kids)[len(old_items):]]
-        return touched if all(ref in elements for ref in added) else None
-
-    def _next_key_raised(self, before: generic.DictionaryObject, after: generic.DictionaryObject) -> bool:
-        old_key, new_key = before.get("/ParentTreeNextKey"), after.get("/ParentTreeNextKey")
-        if old_key is None and new_key is None:
-            return True
-        return isinstance(new_key, int) and (old_key is None or (isinstance(old_key, int) and new_key >= old_key))
+        return touched
 
     def _root_changes_only_next_key(self, tree: Ref) -> bool:
         before, after = self.old(self.rewritten[tree]), self.new(self.rewritten[tree])
@@ -347,79 +341,73 @@ class _TagTree:
             isinstance(before, generic.DictionaryObject)
             and isinstance(after, generic.DictionaryObject)
             and _same_except(before, after, {"/ParentTreeNextKey"})
-            and self._next_key_raised(before, after)
+            and _next_key_raised(before, after)
         )
 
-    def _parent_tree(self, tree: Ref, elements: set[Ref]) -> set[Ref] | None:
-        """The /ParentTree nodes the revision wrote, when they only gained entries for the new widgets."""
-        root = self.new(self.rewritten[tree]) if tree in self.rewritten else self.new(generic.Reference(*tree))
-        start = _raw(root, "/ParentTree")
+    def _parent_tree(self, tree: Ref) -> set[Ref] | None:
+        """The /ParentTree nodes the revision wrote, when they only gained entries for new widgets."""
+        start = _raw(self._get(tree), "/ParentTree")
         if tree in self.rewritten and not _same(_raw(self.old(self.rewritten[tree]), "/ParentTree"), start):
             return None  # a parent tree replaced, not grown
-        if start is None:
-            return set()
         touched: set[Ref] = set()
-        keys = self._widget_keys(elements)
-        stack = [start]
+        stack = [] if start is None else [start]
         seen = 0
         while stack:
-            node_value = stack.pop()
+            node_ref = _ref(stack.pop())
             seen += 1
             if seen > _PARENT_TREE_NODES:
                 return None
-            node_ref = _ref(node_value)
             if node_ref is None:
                 continue  # a direct node is part of its (checked) parent
-            if node_ref in self.created:
-                node = self.new(self.created[node_ref])
-                if not self._new_leaf(node, keys):
+            if node_ref[0] >= self.old_size:
+                node = self._get(node_ref)
+                if not self._new_leaf(node):
                     return None
                 touched.add(node_ref)
                 continue
             if node_ref not in self.rewritten:
-                continue  # untouched since the old revision, with everything under it but new leaves
+                continue  # not written by this revision
             before, after = self.old(self.rewritten[node_ref]), self.new(self.rewritten[node_ref])
             if not isinstance(before, generic.DictionaryObject) or not isinstance(after, generic.DictionaryObject):
                 return None
             if not _same_except(before, after, {"/Nums", "/Kids", "/Limits"}):
                 return None
-            for key in ("/Nums", "/Kids"):
-                grown = _grown_array(_raw(before, key), _raw(after, key))
-                if grown is None:
-                    return None
-                if key == "/Nums" and not self._pairs_for_widgets(grown, keys):
-                    return None
-                if key == "/Kids":
-                    stack.extend(grown)
+            numbers = _grown_array(_as_list(_raw(before, "/Nums")), _raw(after, "/Nums") or generic.ArrayObject())
+            kids = _grown_array(_as_list(_raw(before, "/Kids")), _raw(after, "/Kids") or generic.ArrayObject())
+            if numbers is None or kids is None or not self._pairs_for_widgets(numbers):
+                return None
+            stack.extend(kids)
             touched.add(node_ref)
         return touched
 
-    def _widget_keys(self, elements: set[Ref]) -> dict[int, Ref]:
-        """/StructParent key of each new widget → the new element referring to it."""
-        keys: dict[int, Ref] = {}
-        for ref in elements:
-            element = self.new(self.created[ref])
-            for item in _as_list(_raw(element, "/K")):
-                objr = self.new(item.reference) if isinstance(item, generic.IndirectObject) else item
-                widget = self.new(objr.raw_get("/Obj").reference)
-                key = widget.get("/StructParent")
-                if isinstance(key, int):
-                    keys[int(key)] = ref
-        return keys
-
-    def _pairs_for_widgets(self, items: list[Any], keys: dict[int, Ref]) -> bool:
+    def _pairs_for_widgets(self, items: list[Any]) -> bool:
+        """Whether /Nums entries map each key to a new element whose widget has that /StructParent."""
         if len(items) % 2:
             return False
-        pairs = zip(items[::2], items[1::2], strict=True)
-        return all(isinstance(key, int) and keys.get(int(key)) == _ref(value) for key, value in pairs)
+        for key, value in zip(items[::2], items[1::2], strict=True):
+            element_ref = _ref(value)
+            if not isinstance(key, int) or not self._is_widget_element(element_ref):
+                return False
+            widgets = self._widgets_of(self._get(element_ref)) or []  # type: ignore[arg-type]
+            if not any(widget.get("/StructParent") == key for widget in widgets):
+                return False
+        return True
 
-    def _new_leaf(self, node: object, keys: dict[int, Ref]) -> bool:
+    def _new_leaf(self, node: object) -> bool:
         return (
             isinstance(node, generic.DictionaryObject)
             and set(node) <= {"/Nums", "/Limits"}
             and isinstance(node.get("/Nums"), generic.ArrayObject)
-            and self._pairs_for_widgets(list(node.raw_get("/Nums")), keys)
+            and self._pairs_for_widgets(list(node.raw_get("/Nums")))
         )
+
+
+def _next_key_raised(before: generic.DictionaryObject, after: generic.DictionaryObject) -> bool:
+    """Whether a structure tree root's /ParentTreeNextKey stayed absent or grew."""
+    old_key, new_key = before.get("/ParentTreeNextKey"), after.get("/ParentTreeNextKey")
+    if old_key is None and new_key is None:
+        return True
+    return isinstance(new_key, int) and (old_key is None or (isinstance(old_key, int) and new_key >= old_key))
 
 
 def _raw(dictionary: object, key: str) -> Any:
@@ -434,16 +422,13 @@ def _as_list(value: object) -> list[Any]:
     return list(value) if isinstance(value, generic.ArrayObject) else [value]
 
 
-def _grown_array(before: object, after: object) -> list[Any] | None:
-    """What a direct array gained at its end (nothing when both are absent); None for any other change."""
-    if before is None and after is None:
-        return []
-    old_items = [] if before is None else before
-    if not isinstance(old_items, list) or not isinstance(after, generic.ArrayObject):
+def _grown_array(before: list[Any], after: object) -> list[Any] | None:
+    """What a direct array gained after the items `before` (maybe nothing); None for any other change."""
+    if not isinstance(after, generic.ArrayObject) or len(after) < len(before):
         return None
-    if len(after) < len(old_items) or not all(_same(a, b) for a, b in zip(old_items, after, strict=False)):
+    if not all(_same(a, b) for a, b in zip(before, after, strict=False)):
         return None
-    return list(after)[len(old_items):]
+    return list(after)[len(before) :]
 
 
 # --- the shortcut ---------------------------------------------------------------------------------------
@@ -493,7 +478,7 @@ class _Revision:
         if names is None:
             return None
         if others:
-            tagging = _TagTree(self.old, self.new, set(fields)).explained()
+            tagging = _TagTree(self.old, self.new).explained()
             if tagging is None or not others <= {(ref.idnum, ref.generation) for ref in tagging}:
                 return None
         if self._old_references_forbid():
