@@ -435,7 +435,7 @@ def _grown_array(before: list[Any], after: object) -> list[Any] | None:
 
 
 class _Revision:
-    """One revision against the one before it."""
+    """One revision (`new`) against the signed one (`old`), as pyHanko's review compares them."""
 
     def __init__(self, old: HistoricalResolver, new: HistoricalResolver) -> None:
         self.old = old
@@ -450,7 +450,8 @@ class _Revision:
             return None
         written = self.reader.xrefs.explicit_refs_in_revision(self.new.revision)
         existing = [ref for ref in written if not self.old.is_ref_unassignable(ref)]
-        if all(ref in self._bookkeeping() for ref in written if ref not in existing):
+        bookkeeping = self._bookkeeping()
+        if all(ref in bookkeeping for ref in written if ref not in existing):
             # Nothing new but cross-reference data: a revision that only writes again what was there.
             unchanged = all(self._grown(reference) == ("", []) for reference in existing)
             if not unchanged or self._old_references_forbid():
