@@ -213,6 +213,11 @@ class SignatureFacts:
     trust_detail: str  # why, in English, for developers and the report's detail column
     revocation: str  # "not-checked" unless CRLs were supplied
     error: str | None = None  # what pyHanko could not do, if anything
+    # A certification signature (DocMDP, or a field lock's /P): the changes it permits afterwards,
+    # 1 none, 2 form filling and signing, 3 also annotations; None for an approval signature.
+    docmdp_permission: int | None = None
+    # Whether what changed after it is within that permission; None when not certifying or unknown.
+    docmdp_ok: bool | None = None
 
     @property
     def moment(self) -> dt.datetime | None:

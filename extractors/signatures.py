@@ -46,8 +46,8 @@ from cryptography import x509 as crypto_x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PDF_WHITESPACE
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import DiffResult
-from pyhanko.sign.fields import enumerate_sig_fields
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     async_validate_pdf_signature,
@@ -286,6 +286,7 @@ async def _verify_one(
             modification_level = "other"
             notes.append("form fields changed after signing that no later signature filled: "
                          + ", ".join(unexplained))
+    permission = None if is_document_timestamp else _attempt(lambda: embedded.docmdp_level)
     subject = _subject(certificate) if certificate is not None else None
     # A document timestamp (/ETSI.RFC3161) is the TSA's, never the person's or the body's signature.
     kind = _signer_kind(subject) if subject is not None and not is_document_timestamp else SignerKind.UNKNOWN
@@ -306,7 +307,24 @@ async def _verify_one(
         trust_detail=trust_detail,
         revocation=_REVOCATION,
         error="; ".join(notes) or None,
+        docmdp_permission=permission.value if isinstance(permission, MDPPerm) else None,
+        docmdp_ok=_within_permission(modification_level, permission),
     )
+
+
+def _within_permission(modification_level: str | None, permission: MDPPerm | None) -> bool | None:
+    """Whether the changes after a certification are those its DocMDP permission allows (ISO 32000-1
+    12.8.2.2): P=1 none (a document timestamp and validation data aside, as PAdES allows), P=2 also
+    form filling and signing, P=3 also annotations; None without a certification or a known level.
+
+    pyHanko's own `docmdp_ok` compares its level the same way; this one compares the level after
+    kiemchung's tightening (`_unexplained_form_changes`), so a field filled behind the signers'
+    backs breaks the certification too.
+    """
+    if permission is None or modification_level is None:
+        return None
+    level = ModificationLevel[modification_level.upper().replace("-", "_")]
+    return level is not ModificationLevel.OTHER and level.value <= permission.value
 
 
 async def _validate(
@@ -462,7 +480,8 @@ def _changed_after_all(facts: SignatureFacts, note: str) -> SignatureFacts:
     if facts.integrity is Integrity.UNKNOWN:
         return facts  # already never valid; its error says why
     error = "; ".join(part for part in (facts.error, note) if part)
-    return replace(facts, modification_level="other", error=error)
+    docmdp_ok = False if facts.docmdp_permission is not None else None  # no permission allows that
+    return replace(facts, modification_level="other", error=error, docmdp_ok=docmdp_ok)
 
 
 def _validation_context(roots: tuple[x509.Certificate, ...] | None, moment: dt.datetime | None) -> ValidationContext:

@@ -1,5 +1,8 @@
 """The shortcut for "a later revision only adds a signature" gives pyHanko's verdict, and only then.
 
+"pyHanko" here is `ALLOWED_CHANGES_POLICY`: pyHanko's standard policy with kiemchung's rules, the
+review the shortcut stands in for.
+
 On genuine files (the organisation signing after the person, a third signature) the shortcut must
 answer, and answer what pyHanko's standard policy answers. On every published attack of
 `samples.attacks` the signatures' facts must be those pyHanko's policy alone gives, and a reference
@@ -16,10 +19,10 @@ import pytest
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
-from pyhanko.sign.diff_analysis import DEFAULT_DIFF_POLICY, DiffResult, ModificationLevel, SuspiciousModification
+from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel, SuspiciousModification
 
 from extractors import signatures
-from extractors.revisions import signature_fields_added
+from extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
 from extractors.signatures import verify_signatures
 from samples.attacks import ATTACKS, Workbench, run_attack, sign_person_then_organisation
 from samples.signing import sign_pdf
@@ -33,9 +36,17 @@ def _revision_pairs(path: Path) -> list[tuple[HistoricalResolver, HistoricalReso
     ]
 
 
+def signature_fields_added(old: HistoricalResolver, new: HistoricalResolver) -> set[str] | None:
+    """The fields the shortcut says `new` adds by signing them, or None when it does not answer that."""
+    verdict = shortcut_verdict(old, new)
+    if verdict is None or verdict.modification_level is not ModificationLevel.FORM_FILLING:
+        return None
+    return verdict.changed_form_fields
+
+
 def _pyhanko(old: HistoricalResolver, new: HistoricalResolver) -> DiffResult | SuspiciousModification:
     try:
-        return DEFAULT_DIFF_POLICY.apply(old, new)
+        return ALLOWED_CHANGES_POLICY.apply(old, new)
     except SuspiciousModification as suspicious:
         return suspicious
 
@@ -53,7 +64,7 @@ def _facts_both_ways(path: Path, attack_root: Path, monkeypatch: pytest.MonkeyPa
     """What `verify_signatures` reports with the shortcut, and with pyHanko's policy alone."""
     quick = verify_signatures(path, (attack_root,))
     with monkeypatch.context() as patched:
-        patched.setattr(signatures, "SIGNATURE_ADDITION_POLICY", DEFAULT_DIFF_POLICY)
+        patched.setattr(signatures, "SIGNATURE_ADDITION_POLICY", ALLOWED_CHANGES_POLICY)
         full = verify_signatures(path, (attack_root,))
     return quick, full
 

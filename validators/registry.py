@@ -22,6 +22,7 @@ from validators.model import (
     UnitFacts,
     UnitRule,
 )
+from validators.rules.certification_violated import CertificationViolated
 from validators.rules.citation_mismatch import CitationMismatch
 from validators.rules.citation_not_found import CitationNotFound
 from validators.rules.date_missing import DateMissing
@@ -57,6 +58,7 @@ RULES: tuple[Rule, ...] = (
     Unsigned(),
     SignatureInvalid(),
     SignatureModified(),
+    CertificationViolated(),
     SignatureUntrusted(),
     OrganizationSignatureMissing(),
     SignerMismatch(),

@@ -79,6 +79,8 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
         trust_detail=spec.get("trust_detail", "test"),
         revocation="not-checked",
         error=spec.get("error"),
+        docmdp_permission=spec.get("docmdp_permission"),
+        docmdp_ok=spec.get("docmdp_ok"),
     )
 
 

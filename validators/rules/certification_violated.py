@@ -1,0 +1,66 @@
+"""Rule `certification-violated`: a later revision does what the certifying signature forbids."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, Integrity
+from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.signatures import who
+
+# What each DocMDP permission (ISO 32000-1 12.8.2.2) allows after the certification, as the council reads it.
+_PERMITS = {
+    1: "không cho phép bất kỳ thay đổi nào",
+    2: "chỉ cho phép điền biểu mẫu và ký thêm",
+    3: "chỉ cho phép điền biểu mẫu, ký thêm và thêm chú thích",
+}
+_CHANGES = {
+    "lta-updates": "thêm dấu thời gian hoặc dữ liệu kiểm tra hiệu lực",
+    "form-filling": "ký thêm hoặc điền biểu mẫu",
+    "annotations": "thêm chú thích/lớp phủ lên trang",
+    "other": "sửa nội dung, trang hoặc cấu trúc",
+}
+
+
+class CertificationViolated(DocumentRule):
+    """The document was changed beyond what its certifying signature permits.
+
+    What it checks: a certification signature (DocMDP, as the e-office signing
+    services make the first signature of a document) fixes the changes allowed
+    afterwards: none (P=1), form filling and further signatures (P=2), or also
+    annotations (P=3). Each later revision is compared with that permission, the
+    way Adobe Reader reports "changes not permitted by the certifier". A later
+    approval signature under P=1, or an annotation under P=2, breaks the
+    certification even though every signature still verifies.
+
+    Why it matters: the certifier declared the document final except for those
+    changes; a file that was changed otherwise is no longer the certified
+    document, whatever the later signers added.
+
+    Example: a plan certified by the chairman with "no changes allowed" and then
+    stamped by the office fails; one certified with "form filling and signing"
+    and then stamped with the organisation's signature and the number and date
+    widgets passes.
+    """
+
+    code = "KC309"
+    name = "certification-violated"
+    title = "Văn bản bị thay đổi trái quyền hạn của chữ ký chứng nhận"
+    severity = Severity.ERROR
+    zeroes = True
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        for signature in facts.signatures:
+            if signature.integrity is not Integrity.INTACT or signature.docmdp_ok is not False:
+                continue
+            permission = signature.docmdp_permission
+            permits = _PERMITS.get(permission or 0, f"quyền DocMDP P={permission}")
+            return Verdict(
+                Outcome.FAILED,
+                f"Chữ ký chứng nhận của {who(signature)} {permits}, nhưng sau đó tệp đã bị "
+                f"{_CHANGES.get(signature.modification_level or '', 'thay đổi')}.",
+                Proof(
+                    signature.error or f"DocMDP P={permission}, modification level: {signature.modification_level}",
+                    signature.page,
+                    f"signature:{signature.field_name}",
+                ),
+            )
+        return PASSED
