@@ -82,6 +82,7 @@ _APPENDIX = re.compile(
 )
 _HEADER_LINES = 30  # the header never runs deeper than this on page 1
 _SUBJECT_LINES = 4
+_CUT_SYLLABLE = re.compile(r"(?<=[^\W\d_]) +(?=[^\W\d_])")
 _SENTENCE = 7  # words: a line this long that is no name is running text, not a signature block's
 _NAME_ROWS = 12  # rows between a signature block's last title line and the name (the signature's room)
 
@@ -459,7 +460,7 @@ def _name(text: str) -> str | None:
     Vietnamese name starts with a capital, so a piece starting in lower case continues the last.
     """
     text = _NAME_TITLES.sub("", squash(text))
-    text = re.sub(r"(?<=[^\W\d_]) +(?=[a-zđ\u00e0-\u1ef9])", "", text)
+    text = _CUT_SYLLABLE.sub(lambda m: "" if m.string[m.end()].islower() else " ", text)
     return text if _is_name(text) else None
 
 
@@ -484,6 +485,8 @@ def _signer(lines: Sequence[TextLine], zone: Sequence[TextLine]) -> dict[str, Lo
                 break
             if candidate.column is Column.LEFT or not any(ch.isalpha() for ch in candidate.text):
                 continue
+            if _find_date([candidate]) or NUMBER_LINE.search(squash(candidate.text)):
+                continue  # a consolidated text's closing block sets its number and date beside the title
             if _is_role(candidate.text) and gap <= 1:
                 roles.append(candidate)
                 continue
