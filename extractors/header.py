@@ -150,7 +150,8 @@ def _without_stamps(page: Sequence[TextLine]) -> list[TextLine]:
         for other_index, other in enumerate(page):
             if other.column is not line.column or other_index in dropped:
                 continue
-            below = 0 < other.row - line.row <= _STAMP_ROWS and _INCOMING_FIELD.match(canonical(other.text))
+            field = _INCOMING_FIELD.match(canonical(other.text)) and not NUMBER_LINE.search(squash(other.text))
+            below = 0 < other.row - line.row <= _STAMP_ROWS and field
             body_above = other.row == line.row - 1 and _is_capitals(other.text) and _INCOMING.match(text)
             if below or body_above:
                 dropped.add(other_index)
@@ -249,9 +250,9 @@ def _type_line(zone: Sequence[TextLine], number_hit: _Match | None) -> TextLine 
     exact = next((ln for ln in zone if type_for_name(squash(ln.text))), None)
     if exact is not None:
         return exact
-    below = [ln for ln in zone if number_hit is None or ln.row > number_hit.line.row]
-    title = next((ln for ln in below if _is_capitals(ln.text) and not _find_date([ln])), None)
-    return title if title is not None and type_for_title(squash(title.text)) else None
+    below = [ln for ln in zone if (number_hit is None or ln.row > number_hit.line.row) and not _find_date([ln])]
+    title = below[0] if below else None
+    return title if title is not None and _is_capitals(title.text) and type_for_title(squash(title.text)) else None
 
 
 def _first(pattern: re.Pattern[str], lines: Iterable[TextLine]) -> _Match | None:
@@ -470,7 +471,7 @@ def _signer(lines: Sequence[TextLine], zone: Sequence[TextLine]) -> dict[str, Lo
     The block is the first one after the header and before any appendix: the pages of appendices
     after it, and their own headers, belong to something else.
     """
-    end_of_zone = max((ln.row for ln in zone), default=-1)
+    end_of_zone = _header_end(zone)
     top_page = min((ln.page for ln in lines), default=1)
     body = _joined([ln for ln in lines if ln.page > top_page or ln.row > end_of_zone])
     appendix = next((i for i, ln in enumerate(body) if _APPENDIX.match(squash(ln.text))), len(body))
@@ -485,9 +486,9 @@ def _signer(lines: Sequence[TextLine], zone: Sequence[TextLine]) -> dict[str, Lo
                 break
             if candidate.column is Column.LEFT or not any(ch.isalpha() for ch in candidate.text):
                 continue
-            if _find_date([candidate]) or NUMBER_LINE.search(squash(candidate.text)):
+            if _header_date([candidate]) or NUMBER_LINE.search(squash(candidate.text)):
                 continue  # a consolidated text's closing block sets its number and date beside the title
-            if _is_role(candidate.text) and gap <= 1:
+            if _is_role(candidate.text) and gap <= 1 and candidate.page == roles[-1].page:
                 roles.append(candidate)
                 continue
             # a name may come out cut in two segments of its row ("Hồ Ngọc" | "Phong Hải")
@@ -503,6 +504,15 @@ def _signer(lines: Sequence[TextLine], zone: Sequence[TextLine]) -> dict[str, Lo
             if len(candidate.text.split()) >= _SENTENCE and not _is_capitals(candidate.text):
                 break  # a sentence: the capital line was a title in the text, not a signature block
     return {"signer_role": None, "signer_name": None}
+
+
+def _header_end(zone: Sequence[TextLine]) -> int:
+    """The last row of the header's own fields (number, date, type name); the signature block is below it.
+
+    Not the zone's end: a page without a recognised first body line has its whole top in the zone.
+    """
+    rows = [ln.row for ln in zone if NUMBER_LINE.search(squash(ln.text)) or _find_date([ln]) or type_for_title(ln.text)]
+    return max(rows, default=-1)
 
 
 def _is_role(text: str) -> bool:
