@@ -4,23 +4,32 @@ Works on `TextLine`s from any extractor (PDF layout text, Word tables, signature
 appearances). It never relies on the order in which the two header columns come
 out: the number, the date and the type name are found by their own shape, and
 the issuer is "the capital lines above the number that are not the national motto".
-The document's own number is the one in the header zone (above the type name and
-before the body starts), never a number cited in the body.
+The document's own number and date are the ones in the header zone (above the type name and
+before the body starts), never a number or date cited in a sentence of the body; a consolidated
+text (VBHN) carries them in its closing authentication block instead.
+
+Real pages add what is not the header: a receiving office's "CÔNG VĂN ĐẾN / Số … Ngày …" stamp
+over it, a signed copy's "SAO Y; <body>; <date>" line. Those never give the issuer, number or
+date. Text is compared in one spelling (`extractors.text.canonical`: "CỘNG HOÀ" is "CỘNG HÒA").
+Layout text splits a row into many segments ("Số:" | "545 /HD-BTV"); neighbouring segments of one
+column are read as one line.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from extractors.doctypes import CONG_VAN, type_for_abbreviation, type_for_title
+from extractors.doctypes import CONG_VAN, type_for_abbreviation, type_for_name, type_for_title
 from extractors.models import Column, DocumentHeader, IssueDate, Located, TextLine, Where
-from extractors.text import squash
+from extractors.text import canonical, squash, unify_tones
 
-# "Số: 11/KH-UBND", "Số:11/KH-UBND", "Số 11/KH-UBND", "Số: 30/2018/QĐ-UBND", "Số:    /KH-UBND"
+# "Số: 11/KH-UBND", "Số:11/KH-UBND", "Số 11/KH-UBND", "Số: 30/2018/QĐ-UBND", "Số:    /KH-UBND",
+# "Luật số: 45/2019/QH14"; the Party's and mass organisations' "Số 156-CV/TĐTN": the type after a dash.
 NUMBER_LINE = re.compile(
-    r"(?:^|(?<=\s))Số\s*[:.]?\s*(?P<number>[^/\n]{0,14}?)\s*/\s*"
+    r"(?:^|(?<=\s))(?:(?:Luật|Pháp lệnh|Lệnh)\s+số|Số)\s*[:.]?\s*(?P<number>[^/\n]{0,14}?)"
+    r"(?:\s*-\s*(?P<party_type>[A-ZĐ][A-Za-zĐ]{1,5}))?\s*/\s*"
     r"(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;]+(?:/[^\s/,;]+)*)"
 )
 # "Cao An, ngày 30 tháng 01 năm 2023"; every part may be blank in a draft.
@@ -36,20 +45,46 @@ DATE_NUMERIC = re.compile(
 _BODY_START = re.compile(
     r"^(Căn cứ|Thực hiện|Kính gửi|Theo đề nghị|Xét đề nghị|Hôm nay|Vào hồi|Thời gian|I\.|1\.)", re.IGNORECASE
 )
+# The national motto, in `canonical` spelling; the Party's and the Youth Union's stand in its place.
 _MOTTO = (
-    re.compile(r"CỘNG\s*HÒA\s*XÃ\s*HỘI\s*CHỦ\s*NGHĨA\s*VIỆT\s*NAM", re.IGNORECASE),
-    re.compile(r"Độc\s*lập\s*-\s*Tự\s*do\s*-\s*Hạnh\s*phúc", re.IGNORECASE),
+    re.compile(r"CỘNG\s*HÒA\s*XÃ\s*HỘI\s*CHỦ\s*NGHĨA(?:\s*VIỆT\s*NAM)?", re.IGNORECASE),
+    re.compile(r"Độc\s*lập\s*-?\s*Tự\s*do\s*-?\s*Hạnh\s*phúc", re.IGNORECASE),
+    re.compile(r"ĐẢNG\s*CỘNG\s*SẢN\s*VIỆT\s*NAM"),
+    re.compile(r"ĐOÀN\s*(?:TNCS|THANH\s*NIÊN\s*CỘNG\s*SẢN)\s*HỒ\s*CHÍ\s*MINH"),
 )
+# What a receiving office stamps over the header ("CÔNG VĂN ĐẾN", "ĐẾN Số: 4707 Ngày 13/03/2025",
+# "Số đến", "CỔNG TTĐT ĐẾN"), and the text of a signed digitised copy's stamp ("SAO Y; <body>; …").
+_INCOMING = re.compile(r"^(?:\S+\s+){0,3}ĐẾN\b(?!\s+(?:NĂM|NGÀY)\b)")  # capitals only: "liên quan đến" is text
+_INCOMING_WORDS = re.compile(r"\b(?:Số|Ngày|Giờ)\s+đến\b|^Chuyển\s*:|^Lưu\s+hồ\s+sơ\s+số", re.IGNORECASE)
+_INCOMING_FIELD = re.compile(r"^(?:Số|Ngày|Giờ|Chuyển|Lưu)\b|^[\d\s/.:…_-]+$", re.IGNORECASE)
+_COPY_STAMP = re.compile(r"^(?:SAO\s*Y|TRÍCH\s*SAO|SAO\s*LỤC)\s*;", re.IGNORECASE)
+_STAMP_ROWS = 3  # a stamp's fields sit on the rows just under its "ĐẾN" line
+# The closing block of a consolidated text, which holds its number and date.
+_CONSOLIDATION = re.compile(r"XÁC\s*THỰC\s*VĂN\s*BẢN\s*HỢP\s*NHẤT", re.IGNORECASE)
+_CONSOLIDATION_ROWS = 12
 _RULE_LINE = re.compile(r"^[\s\-_=*.·•—]+$")
 _SUBJECT_PREFIX = re.compile(r"^V/v\b\.?\s*", re.IGNORECASE)
+# The authority line of a signature block ("TM. ỦY BAN NHÂN DÂN", "KT. CHỦ TỊCH") or the title under it.
 _ROLE_WORDS = re.compile(
     r"\b(TM|KT|TL|TUQ|Q|T/M|K/T)\.|CHỦ TỊCH|GIÁM ĐỐC|TRƯỞNG|BÍ THƯ|CHÁNH|THỦ TRƯỞNG|THƯ KÝ|CHỦ TRÌ|"
-    r"CHỦ NHIỆM|CÔNG CHỨC|NGƯỜI LẬP|NGƯỜI KÝ|ỦY VIÊN|PHÓ"
+    r"CHỦ NHIỆM|CÔNG CHỨC|NGƯỜI LẬP|NGƯỜI KÝ|ỦY VIÊN|PHÓ|THỦ TƯỚNG|TỔNG|CỤC TRƯỞNG|CHÁNH VĂN PHÒNG"
 )
 _NOT_A_NAME = re.compile(r"đã ký|ký tên|ghi rõ|đóng dấu|nơi nhận|lưu:", re.IGNORECASE)
+# Academic and military or police titles written before a signer's name; the name is what follows.
+_NAME_TITLES = re.compile(
+    r"^(?:(?:GS|PGS|TS|TSKH|ThS|Ths|BS|BSCKII|BSCKI|DS|KS|CN|LS|NCS)\s*\.\s*)+|"
+    r"^(?:Đại|Thượng|Trung|Thiếu)\s+(?:tướng|tá|úy|uý)\s+"
+)
+# Where an appendix begins: what follows belongs to it, not to the document's signature block.
+# "PHỤ LỤC …", "(Ban hành kèm theo Quyết định số …)"; "(Kèm theo dự thảo …)" in the text is no appendix.
+_APPENDIX = re.compile(
+    r"^(?:PHỤ\s*LỤC\b|(?:\(\s*(?:Ban\s+hành\s+)?[Kk]|Ban\s+hành\s+k|K)èm\s+theo\s+(?:\S+\s+){1,4}số\b)"
+)
 _HEADER_LINES = 30  # the header never runs deeper than this on page 1
 _SUBJECT_LINES = 4
-_SIGNATURE_WINDOW = 40  # the signature block sits in the last lines of the document
+_CUT_SYLLABLE = re.compile(r"(?<=[^\W\d_]) +(?=[^\W\d_])")
+_SENTENCE = 7  # words: a line this long that is no name is running text, not a signature block's
+_NAME_ROWS = 12  # rows between a signature block's last title line and the name (the signature's room)
 
 
 @dataclass(frozen=True)
@@ -66,15 +101,18 @@ def parse_header(lines: Sequence[TextLine], appearances: Sequence[TextLine] = ()
     """
     # The lowest page number once, not once per line: a long Word document has 10⁵ lines.
     top_page = min((ln.page for ln in lines), default=1)
-    first_page = [line for line in lines if line.page == top_page]
+    first_page = _joined(_without_motto(_without_stamps([line for line in lines if line.page == top_page])))
     zone = _header_zone(first_page)
-    number_hit = _first(NUMBER_LINE, zone)
-    type_line = next((ln for ln in zone if type_for_title(ln.text)), None)
+    number_hit = _first(NUMBER_LINE, zone) or _first(NUMBER_LINE, _rows(zone))
+    closing = _consolidation_block(lines)
+    if closing is not None and (number_hit is None or _is_blank_number(number_hit.match.group("number"))):
+        number_hit = _first(NUMBER_LINE, closing) or number_hit
+    type_line = _type_line(zone, number_hit)
     number, symbol, number_year = _number_fields(number_hit, appearances)
-    date, place = _date_fields(zone, appearances)
+    date, place = _date_fields(zone, appearances, closing)
     type_name = _located(type_line, squash(type_line.text)) if type_line else None
     return DocumentHeader(
-        issuer=_issuer(zone, number_hit),
+        issuer=_issuer(zone, number_hit if number_hit is not None and number_hit.line in zone else None),
         number=number,
         symbol=symbol,
         number_year=number_year,
@@ -83,8 +121,98 @@ def parse_header(lines: Sequence[TextLine], appearances: Sequence[TextLine] = ()
         place=place,
         date=date,
         subject=_subject(first_page, zone, type_line),
-        **_signer(lines),
+        **_signer(lines, zone),
     )
+
+
+def has_signature_block(lines: Sequence[TextLine]) -> bool:
+    """Whether `lines` already hold a signature block: a reader can stop adding pages."""
+    top_page = min((ln.page for ln in lines), default=1)
+    zone = _header_zone(_joined([line for line in lines if line.page == top_page]))
+    return _signer(lines, zone)["signer_name"] is not None
+
+
+def _without_stamps(page: Sequence[TextLine]) -> list[TextLine]:
+    """Page lines without a receiving office's stamp or a signed copy's stamp line.
+
+    An incoming stamp is a small box: the receiving body's name, a line with "ĐẾN", and the number
+    and date it was received under, on the next rows of the same column.
+    """
+    dropped: set[int] = set()
+    for index, line in enumerate(page):
+        text = canonical(line.text)
+        if _COPY_STAMP.match(text):
+            dropped.add(index)
+            continue
+        if not (_INCOMING.match(text) or _INCOMING_WORDS.search(text)):
+            continue
+        dropped.add(index)
+        for other_index, other in enumerate(page):
+            if other.column is not line.column or other_index in dropped:
+                continue
+            field = _INCOMING_FIELD.match(canonical(other.text)) and not NUMBER_LINE.search(squash(other.text))
+            below = 0 < other.row - line.row <= _STAMP_ROWS and field
+            body_above = other.row == line.row - 1 and _is_capitals(other.text) and _INCOMING.match(text)
+            if below or body_above:
+                dropped.add(other_index)
+    return [line for index, line in enumerate(page) if index not in dropped]
+
+
+def _without_motto(page: Sequence[TextLine]) -> list[TextLine]:
+    """Page lines with the motto taken out, wherever layout text cut it ("CỘNG HOÀ" | "XÃ HỘI CHỦ NGHĨA")."""
+    by_row: dict[int, list[TextLine]] = {}
+    for line in page:
+        by_row.setdefault(line.row, []).append(line)
+    kept: list[TextLine] = []
+    for line in page:
+        row = by_row[line.row]
+        if row[0] is not line:
+            continue
+        kept.extend(_row_without_motto(row))
+    return kept
+
+
+def _row_without_motto(row: list[TextLine]) -> list[TextLine]:
+    texts = [squash(line.text) for line in row]
+    joined = " ".join(texts)
+    covered = [False] * len(joined)
+    for motto in _MOTTO:  # `unify_tones` keeps the length: offsets found in it hold in `joined`
+        for match in motto.finditer(unify_tones(joined)):
+            covered[match.start() : match.end()] = [True] * (match.end() - match.start())
+    if not any(covered):
+        return row
+    kept: list[TextLine] = []
+    start = 0
+    for line, text in zip(row, texts, strict=True):
+        rest = squash("".join(ch if not covered[start + i] else " " for i, ch in enumerate(text)))
+        start += len(text) + 1
+        if rest.strip(" -"):
+            kept.append(line if rest == text else replace(line, text=rest))
+    return kept
+
+
+def _joined(page: Sequence[TextLine]) -> list[TextLine]:
+    """Neighbouring segments of one row and column as one line ("Số:" + "545 /HD-BTV")."""
+    joined: list[TextLine] = []
+    for line in page:
+        last = joined[-1] if joined else None
+        if last is not None and last.row == line.row and last.page == line.page and last.column is line.column:
+            joined[-1] = replace(last, text=f"{squash(last.text)} {squash(line.text)}")
+        else:
+            joined.append(line)
+    return joined
+
+
+def _rows(lines: Sequence[TextLine]) -> list[TextLine]:
+    """Each row's segments as one line, for a field the layout split across columns ("ngày" | "23 tháng 3")."""
+    rows: list[TextLine] = []
+    for line in lines:
+        last = rows[-1] if rows else None
+        if last is not None and last.row == line.row and last.page == line.page:
+            rows[-1] = replace(last, text=f"{squash(last.text)} {squash(line.text)}")
+        else:
+            rows.append(line)
+    return rows
 
 
 def _header_zone(page: Sequence[TextLine]) -> list[TextLine]:
@@ -100,6 +228,31 @@ def _header_zone(page: Sequence[TextLine]) -> list[TextLine]:
         title_seen = title_seen or type_for_title(text) is not None
         zone.append(line)
     return zone
+
+
+def _consolidation_block(lines: Sequence[TextLine]) -> list[TextLine] | None:
+    """The lines of a consolidated text's closing "XÁC THỰC VĂN BẢN HỢP NHẤT" block, if it has one."""
+    for index in range(len(lines) - 1, -1, -1):
+        anchor = lines[index]
+        if _CONSOLIDATION.search(canonical(anchor.text)):
+            after = [ln for ln in lines[index + 1 :]
+                     if ln.page == anchor.page and ln.row - anchor.row <= _CONSOLIDATION_ROWS]
+            return _joined(after)
+    return None
+
+
+def _type_line(zone: Sequence[TextLine], number_hit: _Match | None) -> TextLine | None:
+    """The type name's own line under the header; else the first capital line under the number.
+
+    Only that title line names the type: a capital subject line further down that starts with
+    a type's words ("QUY ĐỊNH QUẢN LÝ …" under "NGHỊ ĐỊNH") does not.
+    """
+    exact = next((ln for ln in zone if type_for_name(squash(ln.text))), None)
+    if exact is not None:
+        return exact
+    below = [ln for ln in zone if (number_hit is None or ln.row > number_hit.line.row) and not _find_date([ln])]
+    title = below[0] if below else None
+    return title if title is not None and _is_capitals(title.text) and type_for_title(squash(title.text)) else None
 
 
 def _first(pattern: re.Pattern[str], lines: Iterable[TextLine]) -> _Match | None:
@@ -136,7 +289,10 @@ def _number_fields(
     number_field = _located(use.line, number_value, use.match.group(0))
     symbol_hit = hit if hit is not None else use
     symbol_text = symbol_hit.match.groupdict().get("symbol")
-    symbol = _located(symbol_hit.line, symbol_text.strip(".")) if symbol_text else None
+    party_type = symbol_hit.match.groupdict().get("party_type")
+    if symbol_text and party_type:  # "Số 156-CV/TĐTN": the symbol is "CV/TĐTN"
+        symbol_text = f"{party_type}/{symbol_text}"
+    symbol = _located(symbol_hit.line, symbol_text.strip("."), symbol_hit.match.group(0)) if symbol_text else None
     year = symbol_hit.match.groupdict().get("year")
     return number_field, symbol, (_located(symbol_hit.line, year) if year else None)
 
@@ -153,10 +309,33 @@ def _find_date(lines: Sequence[TextLine]) -> _Match | None:
     return _first(DATE_WORDS, lines) or _first(DATE_NUMERIC, lines)
 
 
+# Words of a sentence: a date after them is cited ("Thông tư số 86/2016/TT-BTC ngày 20 tháng 6 năm 2016").
+_SENTENCE_WORDS = re.compile(r"\b(?:số|của|theo|tại|về|và|căn cứ|thực hiện|kèm)\b|[/\d;]", re.IGNORECASE)
+
+
+def _header_date(lines: Sequence[TextLine]) -> _Match | None:
+    """The first place-and-date of the header's shape: only a place name, a number line or the motto before it."""
+    for line in lines:
+        text = squash(line.text)
+        for pattern in (DATE_WORDS, DATE_NUMERIC):
+            match = pattern.search(text)
+            if match is None:
+                continue
+            before = text[: match.start()] + " " + (match.group("place") or "")
+            before = NUMBER_LINE.sub(" ", before)
+            for motto in _MOTTO:
+                before = motto.sub(" ", unify_tones(before))
+            if not _SENTENCE_WORDS.search(before) and len(before.split()) <= 8:
+                return _Match(line, match)
+    return None
+
+
 def _date_fields(
-    zone: Sequence[TextLine], appearances: Sequence[TextLine]
+    zone: Sequence[TextLine], appearances: Sequence[TextLine], closing: Sequence[TextLine] | None = None
 ) -> tuple[Located[IssueDate] | None, Located[str] | None]:
-    hit = _find_date(zone)
+    hit = _header_date(zone) or _header_date(_rows(zone))
+    if closing is not None and (hit is None or _parse_date(hit.match).as_date() is None):
+        hit = _header_date(closing) or hit
     stamped = _find_date(appearances)
     use = hit
     if stamped is not None and (hit is None or _parse_date(hit.match).as_date() is None):
@@ -267,33 +446,66 @@ def _is_name(text: str) -> bool:
     )
 
 
-def _signer(lines: Sequence[TextLine]) -> dict[str, Located[str] | None]:
-    """Role and name from the signature block: the last name line under a role line."""
-    tail = [ln for ln in lines[-_SIGNATURE_WINDOW:] if ln.column is not Column.LEFT]
-    for index in range(len(tail) - 1, -1, -1):
-        name_line = tail[index]
-        if not _is_name(squash(name_line.text)):
+def _name(text: str) -> str | None:
+    """The signer's name in a line, titles before it dropped ("GS.TS. Nguyễn Văn A" -> "Nguyễn Văn A").
+
+    Layout text may cut a name inside a syllable ("Trần H" | "ữu Tu ấn"): every syllable of a
+    Vietnamese name starts with a capital, so a piece starting in lower case continues the last.
+    """
+    text = _NAME_TITLES.sub("", squash(text))
+    text = _CUT_SYLLABLE.sub(lambda m: "" if m.string[m.end()].islower() else " ", text)
+    return text if _is_name(text) else None
+
+
+def _signer(lines: Sequence[TextLine], zone: Sequence[TextLine]) -> dict[str, Located[str] | None]:
+    """Role and name from the signature block: its title lines, then a name within `_NAME_ROWS` rows.
+
+    The block is the first one after the header and before any appendix: the pages of appendices
+    after it, and their own headers, belong to something else.
+    """
+    end_of_zone = _header_end(zone)
+    top_page = min((ln.page for ln in lines), default=1)
+    body = _joined([ln for ln in lines if ln.page > top_page or ln.row > end_of_zone])
+    appendix = next((i for i, ln in enumerate(body) if _APPENDIX.match(squash(ln.text))), len(body))
+    body = body[:appendix]
+    for index, line in enumerate(body):
+        if line.column is Column.LEFT or not _is_role(line.text):
             continue
-        roles = [ln for ln in tail[max(0, index - 6) : index] if _is_capitals(ln.text) and
-                 _ROLE_WORDS.search(squash(ln.text))]
-        if not roles:
-            continue
-        role_lines = _contiguous_tail(roles)
-        role_text = " / ".join(squash(ln.text) for ln in role_lines)
-        return {
-            "signer_role": Located(role_text, "\n".join(squash(ln.text) for ln in role_lines),
-                                   _where(role_lines[0])),
-            "signer_name": _located(name_line, squash(name_line.text)),
-        }
+        roles = [line]
+        for candidate in body[index + 1 :]:
+            gap = candidate.row - roles[-1].row if candidate.page == line.page else 1
+            if gap > _NAME_ROWS:
+                break
+            if candidate.column is Column.LEFT or not any(ch.isalpha() for ch in candidate.text):
+                continue
+            if _header_date([candidate]) or NUMBER_LINE.search(squash(candidate.text)):
+                continue  # a consolidated text's closing block sets its number and date beside the title
+            if _is_role(candidate.text) and gap <= 1 and candidate.page == roles[-1].page:
+                roles.append(candidate)
+                continue
+            # a name may come out cut in two segments of its row ("Hồ Ngọc" | "Phong Hải")
+            row_text = " ".join(ln.text for ln in body if ln.page == candidate.page and ln.row == candidate.row
+                                and ln.column is not Column.LEFT)
+            name = _name(row_text) or _name(candidate.text)
+            if name is not None:
+                role_text = " / ".join(squash(ln.text) for ln in roles)
+                return {
+                    "signer_role": Located(role_text, "\n".join(squash(ln.text) for ln in roles), _where(roles[0])),
+                    "signer_name": _located(candidate, name),
+                }
+            if len(candidate.text.split()) >= _SENTENCE and not _is_capitals(candidate.text):
+                break  # a sentence: the capital line was a title in the text, not a signature block
     return {"signer_role": None, "signer_name": None}
 
 
-def _contiguous_tail(roles: list[TextLine]) -> list[TextLine]:
-    """The last run of role lines on consecutive rows ("KT. CHỦ TỊCH" / "PHÓ CHỦ TỊCH")."""
-    run = [roles[-1]]
-    for line in reversed(roles[:-1]):
-        if line.page == run[0].page and run[0].row - line.row <= 1:
-            run.insert(0, line)
-        else:
-            break
-    return run
+def _header_end(zone: Sequence[TextLine]) -> int:
+    """The last row of the header's own fields (number, date, type name); the signature block is below it.
+
+    Not the zone's end: a page without a recognised first body line has its whole top in the zone.
+    """
+    rows = [ln.row for ln in zone if NUMBER_LINE.search(squash(ln.text)) or _find_date([ln]) or type_for_title(ln.text)]
+    return max(rows, default=-1)
+
+
+def _is_role(text: str) -> bool:
+    return _is_capitals(text) and bool(_ROLE_WORDS.search(canonical(text)))

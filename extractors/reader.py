@@ -13,17 +13,19 @@ from __future__ import annotations
 
 import hashlib
 import stat
+from collections.abc import Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
 from asn1crypto.x509 import Certificate
+from pypdf import PageObject
 from pypdf.errors import LimitReachedError
 
 from extractors import docx as docx_extractor
 from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
-from extractors.header import parse_header
+from extractors.header import has_signature_block, parse_header
 from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page, page_imaging
 from extractors.models import (
     DocumentFacts,
@@ -43,6 +45,7 @@ from extractors.trust import TrustRootError, load_trust_roots
 
 _HASH_CHUNK = 1024 * 1024
 _IMAGED_PAGES = 3  # pages looked at for scan detection
+_TEXT_PAGES = 12  # pages read from the start, at most, looking for the signature block (5-20 ms each)
 
 
 def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool = True) -> DocumentFacts:
@@ -115,13 +118,14 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         for index in sorted({0, count - 1} | set(range(min(count, _IMAGED_PAGES)))):
             budget.charge_page(pages[index], index + 1)
         lines = pdf_extractor.page_lines(pages[0], 1)
-        if count > 1:
-            lines += pdf_extractor.page_lines(pages[count - 1], count)
         signature_fields = pdf_extractor.signature_fields(reader, budget)
         # Stamps that show only a number are placed where they sit; widgets that say what they are, read as text.
         appearances = stamped_lines(path, signature_fields) + pdf_extractor.appearance_lines(
             [field for field in signature_fields if not is_stamp(field)]
         )
+        lines += _pages_to_signature(pages, budget, lines)
+        if count > 1:  # never among those: a consolidated text closes there, a long one signs there
+            lines += pdf_extractor.page_lines(pages[count - 1], count)
         header = parse_header(lines, appearances)
         imaging = page_imaging(reader, max_pages=_IMAGED_PAGES)
         ocr_facts = None
@@ -135,6 +139,27 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
             kind=FileKind.PDF, size=size, sha256=digest, page_count=count, header=header,
             signature_fields=tuple(signature_fields), signatures=signatures, imaging=imaging, ocr=ocr_facts,
         )
+
+
+def _pages_to_signature(pages: Sequence[PageObject], budget: pdf_extractor.ContentBudget,
+                        first: list[TextLine]) -> list[TextLine]:
+    """Lines of pages 2, 3, … (not the last) up to the one holding the signature block, at most `_TEXT_PAGES`.
+
+    Reading stops at the block (pages of appendices follow it), and before a page that would
+    overrun the content budget: a page not read is no finding, the last page is read anyway.
+    """
+    lines = list(first)
+    for index in range(1, min(len(pages) - 1, _TEXT_PAGES)):
+        if has_signature_block(lines):
+            break
+        trial = pdf_extractor.ContentBudget(budget.limit - budget.spent)
+        try:
+            trial.charge_page(pages[index], index + 1)
+        except ReadFailure:
+            break
+        budget.spent += trial.spent
+        lines += pdf_extractor.page_lines(pages[index], index + 1)
+    return lines[len(first) :]
 
 
 def _needs_ocr(imaging: tuple[PageImaging, ...]) -> bool:

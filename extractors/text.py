@@ -36,9 +36,42 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_LOOKALIKES))
 
 
+# Where the tone mark sits in "oa", "oe" and "uy" ending a syllable: the older spelling puts it on
+# the second vowel (hoà, khoẻ, thuỷ, uỷ), the newer on the first (hòa, khỏe, thủy, ủy). Both are
+# the same word; comparisons use the newer, which Decree 30's own templates and most texts use.
+# "qu" is a consonant ("quý" keeps its mark on y); a following letter means the syllable goes on
+# ("hoàn", "thuyết" keep theirs).
+_TONES = "\u0300\u0301\u0303\u0309\u0323"  # grave, acute, tilde, hook above, dot below
+_OLD_TONE_PLACEMENT = re.compile(
+    rf"(?<![qQ])(?P<first>[oO](?=[aAeE])|[uU](?=[yY]))(?P<second>[aAeEyY])"
+    rf"(?P<tone>[{_TONES}])(?![\w{_TONES}\u0302\u0306\u031b])"
+)
+
+
 def squash(text: str) -> str:
     """`normalize` plus runs of blanks folded to one space and the ends trimmed."""
     return _SPACES.sub(" ", normalize(text)).strip()
+
+
+def unify_tones(text: str) -> str:
+    """`normalize`, with the tone of "oa", "oe", "uy" on the first vowel ("CỘNG HOÀ" -> "CỘNG HÒA").
+
+    The length of NFC text is kept, so offsets found in one spelling hold in the other.
+    """
+    decomposed = unicodedata.normalize("NFD", normalize(text))
+    moved = _OLD_TONE_PLACEMENT.sub(
+        lambda m: f"{m['first']}{m['tone']}{m['second']}", decomposed
+    )
+    return unicodedata.normalize("NFC", moved)
+
+
+def canonical(text: str) -> str:
+    """The one spelling texts are compared in: `squash` and `unify_tones`, case kept.
+
+    NFC or NFD, Đ or its look-alike Ð, "hoà" or "hòa", any run of blanks: the same words give the
+    same string. Lower-case it (`str.casefold`) for a comparison that ignores case too.
+    """
+    return unify_tones(squash(text))
 
 
 def strip_marks(text: str) -> str:

@@ -7,7 +7,7 @@ import unicodedata
 
 import pytest
 
-from extractors.doctypes import type_for_title
+from extractors.doctypes import TYPE_NAMES, type_for_title
 from extractors.header import parse_header
 from extractors.models import Column, Source, TextLine
 from extractors.pdf import layout_lines
@@ -202,3 +202,217 @@ def test_text_without_a_header_finds_nothing_invented() -> None:
 )
 def test_type_name_needs_its_own_diacritics(line: str, code: str | None) -> None:
     assert type_for_title(line) == code
+
+
+# --- real documents' spellings and shapes, built from TextLines -----------------------------------
+
+def row_lines(*rows: tuple[tuple[str, Column], ...], page: int = 1, first_row: int = 0) -> list[TextLine]:
+    """Layout-like lines: each row a few segments, each in its column."""
+    return [TextLine(text, page, first_row + number, column, Source.PAGE_TEXT)
+            for number, row in enumerate(rows) for text, column in row]
+
+
+L, R, F = Column.LEFT, Column.RIGHT, Column.FULL
+
+
+@pytest.mark.parametrize(
+    ("written", "canonical_form"),
+    [
+        ("CỘNG HOÀ", "CỘNG HÒA"),
+        ("Sở Văn Hoá", "Sở Văn Hóa"),
+        ("thuỷ lợi", "thủy lợi"),
+        ("sức khoẻ", "sức khỏe"),
+        ("UỶ BAN", "ỦY BAN"),
+        ("hoạ sĩ", "họa sĩ"),
+        ("quý, quỷ", "quý, quỷ"),  # "qu" is a consonant: the mark stays on y
+        ("hoàn thành, thuyết", "hoàn thành, thuyết"),  # the syllable goes on: nothing moves
+        (unicodedata.normalize("NFD", "Hoà Bình"), "Hòa Bình"),
+        ("\u00d0ỒNG  NAI", "ĐỒNG NAI"),
+    ],
+)
+def test_canonical_spelling(written: str, canonical_form: str) -> None:
+    from extractors.text import canonical
+
+    assert canonical(written) == canonical_form
+
+
+MOTTO_SHAPES = {
+    "old tones, one segment": (("ỦY BAN NHÂN DÂN", L), ("CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM", R)),
+    "cut in three segments": (("ỦY BAN NHÂN DÂN", L), ("CỘNG HOÀ", L), ("XÃ HỘI CHỦ NGHĨA", F), ("VIỆT NAM", R)),
+    "issuer and motto in one segment": (("ỦY BAN NHÂN DÂN CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", F),),
+    "decomposed with an Eth": ((unicodedata.normalize("NFD", "ỦY BAN NHÂN DÂN"), L),
+                               (unicodedata.normalize("NFD", "CỘNG HOÀ XÃ HỘI CHỦ NGHĨA VIỆT NAM"), R)),
+}
+
+
+@pytest.mark.parametrize("first_row", MOTTO_SHAPES.values(), ids=MOTTO_SHAPES.keys())
+def test_motto_is_never_part_of_the_issuer(first_row: tuple[tuple[str, Column], ...]) -> None:
+    header = parse_header(row_lines(
+        first_row,
+        (("PHƯỜNG HẠ LONG", L), ("Độc lập - Tự do - Hạnh phúc", R)),
+        (("Số: 08/TB-UBND", L), ("Hạ Long, ngày 11 tháng 02 năm 2025", R)),
+        (("THÔNG BÁO", F),),
+    ))
+    assert header.issuer is not None and header.issuer.value == "ỦY BAN NHÂN DÂN PHƯỜNG HẠ LONG"
+    assert header.doc_type is not None and header.doc_type.value == "TB"
+
+
+@pytest.mark.parametrize(
+    ("issuer", "motto", "number_line", "number", "symbol"),
+    [
+        ("BCH ĐOÀN HUYỆN TAM NÔNG", "ĐOÀN TNCS HỒ CHÍ MINH", "Số: 41-CV/HĐTN", "41", "CV/HĐTN"),
+        ("HUYỆN ỦY VĨNH THẠNH", "ĐẢNG CỘNG SẢN VIỆT NAM", "Số 318 - BC/HU", "318", "BC/HU"),
+        ("SỞ NỘI VỤ", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 1502/SNV-CCHC&VTLT", "1502", "SNV-CCHC&VTLT"),
+        ("CÔNG AN TỈNH BẢO LỘC", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "Số: 77/TTr-CAT(PV01)", "77", "TTr-CAT(PV01)"),
+        ("Số:", "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "64 /KH-SNN", "64", "KH-SNN"),  # "Số:" cut from its number
+    ],
+)
+def test_symbols_and_party_formats(issuer: str, motto: str, number_line: str, number: str, symbol: str) -> None:
+    if issuer == "Số:":  # the number's two segments on one row of the left column
+        rows = ((("SỞ NÔNG NGHIỆP", L), (motto, R)), (("Số:", L), (number_line, L), ("ngày 03 tháng 3 năm 2025", R)))
+    else:
+        rows = (((issuer, L), (motto, R)), ((number_line, L), ("Hà Tiên, ngày 03 tháng 3 năm 2025", R)))
+    header = parse_header(row_lines(*rows))
+    assert header.number is not None and header.number.value == number
+    assert header.symbol is not None and header.symbol.value == symbol
+    assert header.issuer is not None and motto not in header.issuer.value
+
+
+@pytest.mark.parametrize(
+    ("number_line", "title", "code", "year"),
+    [
+        ("Số: 118/2025/NĐ-CP", "NGHỊ ĐỊNH", "NĐ", "2025"),
+        ("Số: 09/2024/TT-BNV", "THÔNG TƯ", "TT", "2024"),
+        ("Số: 02/2023/TTLT-BTC-BNV", "THÔNG TƯ LIÊN TỊCH", "TTLT", "2023"),
+        ("Số: 15/2025/NQ-HĐND", "NGHỊ QUYẾT", "NQ", "2025"),
+        ("Luật số: 20/2023/QH15", "LUẬT", "Luật", "2023"),
+        ("Số: 01/2022/UBTVQH15", "PHÁP LỆNH", "PL", "2022"),
+        ("Số: 04/CT-UBND", "CHỈ THỊ", "CT", None),
+        ("Số: 31/2025/QĐ-UBND", "QUYẾT ĐỊNH", "QĐ", "2025"),
+    ],
+)
+def test_legal_normative_types(number_line: str, title: str, code: str, year: str | None) -> None:
+    header = parse_header(row_lines(
+        (("ỦY BAN NHÂN DÂN", L), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", R)),
+        ((number_line, L), ("Hà Nội, ngày 09 tháng 6 năm 2025", R)),
+        ((title, F),),
+        (("QUY ĐỊNH CHI TIẾT MỘT SỐ ĐIỀU", F),),  # a capital subject starting with a type's words
+    ))
+    assert header.doc_type is not None and header.doc_type.value == code
+    assert header.type_name is not None and header.type_name.value == title
+    assert (header.number_year.value if header.number_year else None) == year
+
+
+@pytest.mark.parametrize("code", sorted(TYPE_NAMES))
+def test_every_decree_30_type_is_known_by_its_title(code: str) -> None:
+    header = parse_header(row_lines((("SỞ TƯ PHÁP", L),), (("Số: 05/ABC-STP", L),), ((TYPE_NAMES[code], F),)))
+    assert header.doc_type is not None and header.doc_type.value == code
+
+
+def test_capital_line_below_the_subject_is_not_the_type() -> None:
+    header = parse_header(row_lines(
+        (("SỞ XÂY DỰNG", L),), (("Số: 12/SXD-VP", L),), (("V/v góp ý dự thảo", L),), (("QUY ĐỊNH CHUNG", F),),
+    ))
+    assert header.type_name is None
+    assert header.doc_type is not None and header.doc_type.value == "CV"
+
+
+@pytest.mark.parametrize(
+    "body_line",
+    [
+        "Thông tư số 86/2016/TT-BTC ngày 20 tháng 6 năm 2016 của Bộ Tài chính",
+        "theo Công văn số 12/SNV-VP, ngày 05/3/2025 của Sở Nội vụ",
+        "được sửa đổi bởi Nghị định số 07/2024/NĐ-CP ngày 30 tháng 01 năm 2024.",
+    ],
+)
+def test_date_of_a_cited_document_is_not_the_issue_date(body_line: str) -> None:
+    header = parse_header(row_lines(
+        (("BỘ TÀI CHÍNH", L), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", R)),
+        (("Số: 41/VBHN-BTC", L),),
+        (("THÔNG TƯ", F),),
+        ((body_line, F),),
+    ))
+    assert header.date is None
+
+
+STAMPS = {
+    "incoming box": ((("VĂN PHÒNG CHÍNH PHỦ", L),), (("CÔNG VĂN ĐẾN", L),), (("Số: 915", L),),
+                     (("Ngày: 13/03/2025", L),)),
+    "incoming line": ((("ĐẾN Số: 4707 Ngày 13/03/2025", L),),),
+    "receiving portal": ((("CỔNG TTĐT ĐẾN", L),), (("Số đến: 88", L),), (("Ngày đến: 13/03/2025", L),)),
+    "signed copy": ((("SAO Y; CÔNG AN TỈNH NAM SƠN; 06/01/2026; 16:42:26; +07:00", F),),),
+}
+
+
+@pytest.mark.parametrize("stamp_rows", STAMPS.values(), ids=STAMPS.keys())
+def test_stamps_give_no_issuer_number_or_date(stamp_rows: tuple[tuple[tuple[str, Column], ...], ...]) -> None:
+    header = parse_header(row_lines(
+        *stamp_rows,
+        (("UBND TỈNH NAM SƠN", L), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", R)),
+        (("SỞ XÂY DỰNG", L), ("Độc lập - Tự do - Hạnh phúc", R)),
+        (("Số:      /SXD-VP", L), ("Nam Sơn, ngày      tháng 3 năm 2025", R)),
+        (("V/v góp ý dự thảo", L),),
+    ))
+    assert header.issuer is not None and header.issuer.value == "UBND TỈNH NAM SƠN SỞ XÂY DỰNG"
+    assert header.number is not None and header.number.value == ""
+    assert header.symbol is not None and header.symbol.value == "SXD-VP"
+    assert header.date is not None and header.date.value.day is None and header.date.value.month == 3
+
+
+def test_consolidated_text_takes_number_and_date_from_its_closing_block() -> None:
+    lines = row_lines((("BỘ NÔNG NGHIỆP", L), ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", R)), (("THÔNG TƯ", F),),
+                      (("Quy định về kiểm dịch", F),))
+    lines += row_lines(
+        (("Điều 5. Hiệu lực thi hành", F),), (("XÁC THỰC VĂN BẢN HỢP NHẤT", R),),
+        (("BỘ NÔNG NGHIỆP", L), ("KT. BỘ TRƯỞNG", R)), (("Số: 17/VBHN-BNN", L), ("THỨ TRƯỞNG", R)),
+        (("Hà Nội, ngày 04 tháng 5 năm 2026", L),), (), (("Lê Thị Hồng Vân", R),), page=9,
+    )
+    header = parse_header(lines)
+    assert header.number is not None and header.number.value == "17"
+    assert header.symbol is not None and header.symbol.value == "VBHN-BNN"
+    assert header.doc_type is not None and header.doc_type.value == "VBHN"
+    assert header.date is not None and header.date.value.as_date() == dt.date(2026, 5, 4)
+    assert header.issuer is not None and header.issuer.value == "BỘ NÔNG NGHIỆP"
+    assert header.signer_name is not None and header.signer_name.value == "Lê Thị Hồng Vân"
+
+
+@pytest.mark.parametrize(
+    ("written", "name"),
+    [
+        ("GS.TS. Trần Văn Hùng", "Trần Văn Hùng"),
+        ("PGS. TS. Lê Thu Hà", "Lê Thu Hà"),
+        ("ThS. Đặng Quốc Việt", "Đặng Quốc Việt"),
+        ("Thượng tướng Hoàng Minh Sơn", "Hoàng Minh Sơn"),
+        ("Đại tá Phùng Văn Lực", "Phùng Văn Lực"),
+        ("Ngô H ữu Th ắng", "Ngô Hữu Thắng"),  # layout text cut inside syllables
+    ],
+)
+def test_signer_titles_are_not_part_of_the_name(written: str, name: str) -> None:
+    lines = row_lines((("SỞ Y TẾ", L),), (("Số: 12/BC-SYT", L),), (("BÁO CÁO", F),))
+    lines += row_lines((("Nơi nhận:", L), ("KT. GIÁM ĐỐC", R)), (("- Như trên;", L), ("PHÓ GIÁM ĐỐC", R)), (), (),
+                       ((written, R),), first_row=20)
+    header = parse_header(lines)
+    assert header.signer_name is not None and header.signer_name.value == name
+    assert header.signer_role is not None and header.signer_role.value == "KT. GIÁM ĐỐC / PHÓ GIÁM ĐỐC"
+
+
+def test_signer_is_the_block_before_the_appendices() -> None:
+    lines = row_lines((("SỞ Y TẾ", L),), (("Số: 12/BC-SYT", L),), (("BÁO CÁO", F),))
+    lines += row_lines((("Nơi nhận:", L), ("GIÁM ĐỐC", R)), (("- Lưu: VT.", L),), (), (("Mai Xuân Trường", R),),
+                       page=2)
+    for page in (3, 4):
+        lines += row_lines((("PHỤ LỤC", F),), (("(Kèm theo Báo cáo số 12/BC-SYT ngày 05/3/2025)", F),),
+                           (("NGƯỜI LẬP BIỂU", R),), (), (("Tạ Thu Hằng", R),), page=page)
+    header = parse_header(lines)
+    assert header.signer_name is not None and header.signer_name.value == "Mai Xuân Trường"
+    assert header.signer_name.where.page == 2
+
+
+def test_authority_line_in_the_text_is_no_signature_block() -> None:
+    lines = row_lines((("ỦY BAN NHÂN DÂN", L),), (("Số: 77/QĐ-UBND", L),), (("QUYẾT ĐỊNH", F),),
+                      (("Về việc phê duyệt", F),), (("CHỦ TỊCH ỦY BAN NHÂN DÂN XÃ", F),),
+                      (("Căn cứ Luật Tổ chức chính quyền địa phương ngày 19 tháng 6 năm 2015;", F),))
+    lines += row_lines((("Nơi nhận:", L), ("CHỦ TỊCH", R)), (), (("Bế Văn Đàn", R),), page=2)
+    header = parse_header(lines)
+    assert header.signer_role is not None and header.signer_role.value == "CHỦ TỊCH"
+    assert header.signer_name is not None and header.signer_name.value == "Bế Văn Đàn"

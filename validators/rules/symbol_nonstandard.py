@@ -4,23 +4,32 @@ from __future__ import annotations
 
 import re
 
-from extractors.doctypes import TYPE_NAMES, type_for_title
+from extractors.doctypes import KNOWN_TYPE_NAMES, SYMBOL_WITHOUT_TYPE, type_for_title
 from extractors.models import DocumentFacts
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
 
-# <type or issuer abbreviation>-<issuer or unit>[-<unit>…]; parts may join codes with "&" or ".".
-_WELL_FORMED = re.compile(r"^[A-ZĐ][A-Za-zĐđ]*(?:-[A-ZĐ0-9][A-ZĐ0-9&.]*)+$")
+# <type or issuer abbreviation>-<issuer or unit>[-<unit>…]; parts may join codes with "&" or "." and
+# name a unit in parentheses ("TTr-CAT(PC04)").
+_PART = r"[A-ZĐ0-9][A-ZĐ0-9&.]*(?:\([A-ZĐ0-9&.-]+\))?"
+_WELL_FORMED = re.compile(rf"^[A-ZĐ][A-Za-zĐđ]*(?:-{_PART})+$")
+# The Party and mass organisations join the number to the type with a dash and put a slash after it
+# ("Số 156-CV/TĐTN-BCTĐ&TTN"): the slash is theirs only where the number is written that way.
+_PARTY_FORM = re.compile(rf"^[A-ZĐ][A-Za-zĐđ]*/{_PART}(?:-{_PART})*$")
+_PARTY_NUMBER = re.compile(r"\d\s*-\s*[A-ZĐ][A-Za-zĐđ]*/")
+# A law's or ordinance's symbol may name only the body that passed it: "QH14", "UBTVQH15".
+_MAKER_ONLY = re.compile(r"^[A-ZĐ]+\d*$")
 
 
 class SymbolNonstandard(DocumentRule):
     """The symbol after the number is malformed or contradicts the document type.
 
     What it checks: that the symbol has the Decree 30 shape `<type>-<issuer>`
-    (`KH-UBND`, `QĐ-UBND`, `SNV-CCHC&PC`), that a typed document's symbol starts
-    with its type's Appendix III abbreviation (a KẾ HOẠCH carries `KH-…`), and that
-    a document without a type name (a công văn) has an issuer-style symbol
-    (`UBND-VP`).
+    (`KH-UBND`, `QĐ-UBND`, `SNV-CCHC&PC`, `TTr-CAT(PC04)`), or the Party's `<type>/<issuer>`
+    after a number joined with a dash (`156-CV/TĐTN-BCTĐ&TTN`), that a typed document's symbol starts with its type's
+    abbreviation (a KẾ HOẠCH carries `KH-…`, a NGHỊ ĐỊNH `NĐ-…`), and that a document
+    without a type name (a công văn) has an issuer-style symbol (`UBND-VP`). A law
+    may carry only its maker (`QH14`).
 
     Why it matters: a wrong symbol hints at a document drafted outside the
     office's register. Real symbols also use codes outside the table, so this is
@@ -41,19 +50,22 @@ class SymbolNonstandard(DocumentRule):
         if symbol is None:
             return NOT_APPLICABLE
         value = symbol.value
-        if not _WELL_FORMED.match(value):
+        type_name = facts.header.type_name
+        expected = type_for_title(type_name.value) if type_name is not None else None
+        if expected in SYMBOL_WITHOUT_TYPE and _MAKER_ONLY.match(value):
+            return PASSED
+        party = _PARTY_FORM.match(value) and _PARTY_NUMBER.search(symbol.raw)
+        if not (_WELL_FORMED.match(value) or party):
             return Verdict(
                 Outcome.FAILED,
                 f"Ký hiệu {quoted(value)} không đúng dạng “<loại văn bản>-<cơ quan>” (ví dụ KH-UBND).",
                 Proof.of(symbol),
             )
-        type_name = facts.header.type_name
-        expected = type_for_title(type_name.value) if type_name is not None else None
-        prefix = value.split("-")[0]
-        if expected is not None and prefix != expected:
+        prefix = re.split(r"[-/]", value, maxsplit=1)[0]
+        if expected is not None and expected not in SYMBOL_WITHOUT_TYPE and prefix != expected:
             return Verdict(
                 Outcome.FAILED,
-                f"Văn bản là {TYPE_NAMES[expected]} nhưng ký hiệu {quoted(value)} "
+                f"Văn bản là {KNOWN_TYPE_NAMES[expected]} nhưng ký hiệu {quoted(value)} "
                 f"không bắt đầu bằng {quoted(expected + '-')}.",
                 Proof.of(symbol),
             )
