@@ -32,6 +32,19 @@ NUMBER_LINE = re.compile(
     r"(?:\s*-\s*(?P<party_type>[A-ZĐ][A-Za-zĐ]{1,5}))?\s*/\s*"
     r"(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;]+(?:/[^\s/,;]+)*)"
 )
+# An appendix issued with its document carries the document's number: "(Ban hành kèm theo Quyết định
+# số 1187/QĐ-BNV ngày 15 tháng 10 năm 2025 của Bộ Nội vụ)"; the clerk stamps its blanks as the document's.
+APPENDIX_OF = re.compile(
+    r"[Kk]èm\s+theo\s+(?:\S+\s+){1,4}?số\s*(?P<number>[^/\s]{0,14}?)\s*/\s*"
+    r"(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;)]+)"
+)
+# The signing service's issuance stamp states the number and when it was stamped, which is the issue date:
+# "Số: 2061/QĐ-UBND  Thời gian ký: 2026-05-13T14:41:57+07:00", "Số: 2775/SNV-CCHC&VTLT; 10/11/2025; 11:00:27;".
+_ISSUED_AT = (
+    re.compile(r"Thời\s*gian\s*ký\s*:?\s*(?P<year>\d{4})-(?P<month>\d{1,2})-(?P<day>\d{1,2})"),
+    re.compile(r"Thời\s*gian\s*ký\s*:?\s*(?P<day>\d{1,2})[/.-](?P<month>\d{1,2})[/.-](?P<year>\d{4})"),
+    re.compile(r";\s*(?P<day>\d{1,2})/(?P<month>\d{1,2})/(?P<year>\d{4})\s*;"),
+)
 # "Cao An, ngày 30 tháng 01 năm 2023"; every part may be blank in a draft.
 DATE_WORDS = re.compile(
     r"(?:(?P<place>[^,\n]{2,60}?)\s*,\s*)?[Nn]gày\s*(?P<day>[\d.…_ ]*?)\s*tháng\s*(?P<month>[\d.…_ ]*?)"
@@ -103,7 +116,7 @@ def parse_header(lines: Sequence[TextLine], appearances: Sequence[TextLine] = ()
     top_page = min((ln.page for ln in lines), default=1)
     first_page = _joined(_without_motto(_without_stamps([line for line in lines if line.page == top_page])))
     zone = _header_zone(first_page)
-    number_hit = _first(NUMBER_LINE, zone) or _first(NUMBER_LINE, _rows(zone))
+    number_hit = _first(NUMBER_LINE, zone) or _first(NUMBER_LINE, _rows(zone)) or _first(APPENDIX_OF, zone)
     closing = _consolidation_block(lines)
     if closing is not None and (number_hit is None or _is_blank_number(number_hit.match.group("number"))):
         number_hit = _first(NUMBER_LINE, closing) or number_hit
@@ -278,7 +291,7 @@ def _is_blank_number(text: str) -> bool:
 def _number_fields(
     hit: _Match | None, appearances: Sequence[TextLine]
 ) -> tuple[Located[str] | None, Located[str] | None, Located[str] | None]:
-    stamped = _first(NUMBER_LINE, appearances)
+    stamped = _first(NUMBER_LINE, appearances) or _first(APPENDIX_OF, appearances)
     if hit is None and stamped is None:
         return None, None, None
     body_number = "" if hit is None else hit.match.group("number")
@@ -336,7 +349,7 @@ def _date_fields(
     hit = _header_date(zone) or _header_date(_rows(zone))
     if closing is not None and (hit is None or _parse_date(hit.match).as_date() is None):
         hit = _header_date(closing) or hit
-    stamped = _find_date(appearances)
+    stamped = _find_date(appearances) or _issued_at(appearances)
     use = hit
     if stamped is not None and (hit is None or _parse_date(hit.match).as_date() is None):
         use = stamped
@@ -344,9 +357,22 @@ def _date_fields(
         return None, None
     date = Located(_parse_date(use.match), use.match.group(0).strip(), _where(use.line))
     place_hit = hit if hit is not None and hit.match.group("place") else use
-    place_text = _clean_place(place_hit.match.group("place") or "")
+    place_text = _clean_place(place_hit.match.groupdict().get("place") or "")
     place = _located(place_hit.line, place_text) if place_text else None
     return date, place
+
+
+def _issued_at(appearances: Sequence[TextLine]) -> _Match | None:
+    """The signing time of a stamp that also states the document's number: the issuance stamp.
+
+    A signing time alone ("Ký bởi … Thời gian ký …" under a person's signature) is no issue date.
+    """
+    issuing = {line.field_name for line in appearances if NUMBER_LINE.search(squash(line.text))}
+    for pattern in _ISSUED_AT:
+        found = _first(pattern, (line for line in appearances if line.field_name in issuing))
+        if found is not None:
+            return found
+    return None
 
 
 def _clean_place(text: str) -> str:

@@ -416,3 +416,19 @@ def test_authority_line_in_the_text_is_no_signature_block() -> None:
     header = parse_header(lines)
     assert header.signer_role is not None and header.signer_role.value == "CHỦ TỊCH"
     assert header.signer_name is not None and header.signer_name.value == "Bế Văn Đàn"
+
+
+def test_an_appendix_takes_the_number_of_the_document_it_was_issued_with() -> None:
+    header = parse_header(pdf_lines("Phụ lục 2\n(Kèm theo Công văn số 417/SNV-CCHC ngày 03/4/2024 của Sở Nội vụ)"))
+    assert header.number is not None and header.number.value == "417"
+    assert header.symbol is not None and header.symbol.value == "SNV-CCHC"
+
+
+def test_an_issuance_stamp_gives_its_time_but_a_person_s_signing_time_does_not() -> None:
+    blank = pdf_lines(LAYOUT.format(number="   ", date="     tháng     năm    "))
+    issued = parse_header(blank, stamp("Số: 2061/QĐ-UBND", "Thời gian ký: 2026-05-13T14:41:57+07:00"))
+    assert issued.date is not None and issued.date.value.as_date() == dt.date(2026, 5, 13)
+    listed = parse_header(blank, stamp("Số: 2775/SNV-CCHC&VTLT; 10/11/2025; 11:00:27;"))
+    assert listed.date is not None and listed.date.value.as_date() == dt.date(2025, 11, 10)
+    person = parse_header(blank, stamp("Ký bởi: Nguyễn Văn An", "Thời gian ký: 2026-05-13T14:41:57+07:00"))
+    assert person.date is None or person.date.value.as_date() is None

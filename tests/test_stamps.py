@@ -105,3 +105,16 @@ def test_a_blank_no_stamp_covers_stays_blank(pki: TestPKI, tmp_path: Path) -> No
     assert rule is not None
     verdict = rule.check(facts, CONTEXT)
     assert verdict.outcome is Outcome.FAILED and "ngày" in verdict.message
+
+
+def test_an_issuance_stamp_that_states_the_number_gives_its_signing_time_as_the_issue_date(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    target = tmp_path / "issued-by-one-stamp.pdf"
+    fields = issue(_spec("QĐ-UBND", BlankDate()), target, pki, person="cao-an/person",
+                   organization="cao-an/organization", signing_time=SIGNED, workdir=tmp_path,
+                   issue_line="Số: 2061/QĐ-UBND\nThời gian ký: 2023-05-13T14:41:57+07:00")
+    header = read_document(target).header
+    assert header.number is not None and header.number.value == "2061"
+    assert header.date is not None and header.date.value.as_date() == dt.date(2023, 5, 13)
+    assert header.date.where.field_name == fields[-1].field_name
