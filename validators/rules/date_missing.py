@@ -19,6 +19,9 @@ class DateMissing(DocumentRule):
     without a date nobody can tell whether the document falls in the assessment
     period, so the council scores it 0.
 
+    A file where no date line is found at all is "could not tell": the council
+    looks, and it does not zero.
+
     Example: `ngày    tháng    năm 2024` fails; `ngày 31 tháng 02 năm 2023` fails
     (no such day); `ngày 05 tháng 6 năm 2023` passes.
     """
@@ -33,11 +36,11 @@ class DateMissing(DocumentRule):
         if is_textless_scan(facts):
             return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
         located = facts.header.date
-        if located is None:
+        if located is None:  # nothing says the page leaves it blank: the reader may not know this layout
             return Verdict(
-                Outcome.FAILED,
-                "Không tìm thấy ngày ban hành (dòng “…, ngày … tháng … năm …”) "
-                "ở phần đầu văn bản hoặc trong chữ ký số.",
+                Outcome.INDETERMINATE,
+                "Không tìm thấy dòng ngày ban hành (“…, ngày … tháng … năm …”) ở phần đầu văn bản "
+                "hay trong chữ ký số; Hội đồng mở tệp kiểm tra ngày ban hành trực tiếp.",
             )
         date = located.value
         if date.as_date() is not None:

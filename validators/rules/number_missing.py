@@ -13,7 +13,11 @@ class NumberMissing(DocumentRule):
 
     What it checks: that the header holds `Số: <number>/<symbol>` with a number,
     or that the number left blank in the body (`Số:     /KH-UBND`) was stamped
-    inside a digital-signature appearance at issuance.
+    inside a digital-signature appearance at issuance. Only a number line whose
+    number is really left blank (no text and no stamp covering it) fails; a file
+    where no number line is found at all (a table, an appendix without its
+    reference line, a layout the reader does not know) is "could not tell":
+    the council looks, and it does not zero.
 
     Why it matters: an issued document always has a number; a blank one is a
     draft or was never registered, so it cannot be cited as evidence.
@@ -32,11 +36,11 @@ class NumberMissing(DocumentRule):
         if is_textless_scan(facts):
             return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
         number = facts.header.number
-        if number is None:
+        if number is None:  # nothing says the page leaves it blank: the reader may not know this layout
             return Verdict(
-                Outcome.FAILED,
-                "Không tìm thấy số văn bản (dòng “Số: …/…”) ở phần đầu văn bản "
-                "và không có số nào được đóng trong chữ ký số.",
+                Outcome.INDETERMINATE,
+                "Không tìm thấy dòng số văn bản (“Số: …/…”) ở phần đầu văn bản hay trong chữ ký số; "
+                "Hội đồng mở tệp kiểm tra số văn bản trực tiếp.",
             )
         if not number.value:
             return Verdict(
