@@ -145,12 +145,6 @@ def has_signature_block(lines: Sequence[TextLine]) -> bool:
     return _signer(lines, zone)["signer_name"] is not None
 
 
-def may_hold_signature_block(text: str) -> bool:
-    """Whether a page's plain text names a signing title in capitals ("KT. CHỦ TỊCH", "GIÁM ĐỐC"):
-    a cheap test before the page is read with its columns."""
-    return bool(_ROLE_WORDS.search(canonical(text)))
-
-
 def _without_stamps(page: Sequence[TextLine]) -> list[TextLine]:
     """Page lines without a receiving office's stamp or a signed copy's stamp line.
 

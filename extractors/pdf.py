@@ -290,8 +290,14 @@ def _resolved(value: object, loop_is: str | None = None) -> object:
 
 
 def page_lines(page: PageObject, page_number: int, source: Source = Source.PAGE_TEXT,
-               field_name: str | None = None) -> list[TextLine]:
-    """A page's text as lines split into columns; plain extraction when layout mode fails."""
+               field_name: str | None = None, *, text: str | None = None) -> list[TextLine]:
+    """A page's text as lines split into columns; plain extraction when layout mode fails.
+
+    `text` is the page's layout text when PDFium made it (`extractors.pdfium_text`), which
+    costs a tenth of pypdf's; a page drawn in a legacy font is always read by pypdf here.
+    """
+    if text is not None and not names_legacy_font(page):
+        return layout_lines(normalize(text), page_number, source, field_name)
     try:
         text = page.extract_text(extraction_mode="layout")
     except LimitReachedError as error:  # plain mode would only hit the same limit, a second time
@@ -325,6 +331,11 @@ def _base_font(font: object) -> str | None:
     return str(name) if name is not None else None
 
 
+def names_legacy_font(page: PageObject) -> bool:
+    """Whether the page's own fonts include one named as TCVN3's or VNI's (fonts inside forms are not looked at)."""
+    return _names_legacy_font(page.get("/Resources"))
+
+
 def _names_legacy_font(resources: object) -> bool:
     """Whether a resource dictionary's fonts include one named as TCVN3's or VNI's: a dictionary lookup."""
     resolved = _resolved(resources)
@@ -339,7 +350,7 @@ def _legacy_word_hints(page: PageObject, page_number: int) -> dict[str, FontHint
     the page's own font resources name such a font (fonts inside forms are not looked for) and its
     content is within `MAX_FONT_HINT_CONTENT`.
     """
-    if not _names_legacy_font(page.get("/Resources")):
+    if not names_legacy_font(page):
         return {}
     words = _LegacyWords()
     try:

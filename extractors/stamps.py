@@ -25,7 +25,6 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from pathlib import Path
 from typing import NamedTuple
 
 import pypdfium2 as pdfium
@@ -65,10 +64,11 @@ def is_stamp(field: SignatureField) -> bool:
     )
 
 
-def stamped_lines(path: Path, fields: Sequence[SignatureField]) -> list[TextLine]:
+def stamped_lines(document: pdfium.PdfDocument, fields: Sequence[SignatureField]) -> list[TextLine]:
     """The text lines that number stamps fill, each with the stamps in place, in page order.
 
     `TextLine.field_name` names the signatures whose stamps the line holds, comma-separated.
+    Flattening changes the document in memory only: the pages it flattened are not read again by it.
     """
     stamps = [field for field in fields if is_stamp(field)]
     if not stamps:
@@ -77,18 +77,11 @@ def stamped_lines(path: Path, fields: Sequence[SignatureField]) -> list[TextLine
     for field in stamps:
         assert field.page is not None
         by_page[field.page].append(field)
-    try:
-        document = pdfium.PdfDocument(path)
-    except pdfium.PdfiumError:  # PDFium cannot open what pypdf could: the stamps stay unplaced
-        return []
-    try:
-        lines: list[TextLine] = []
-        for page_number in sorted(by_page):
-            if page_number <= len(document):
-                lines += _page_lines(document, page_number, by_page[page_number])
-        return lines
-    finally:
-        document.close()
+    lines: list[TextLine] = []
+    for page_number in sorted(by_page):
+        if page_number <= len(document):
+            lines += _page_lines(document, page_number, by_page[page_number])
+    return lines
 
 
 def _page_lines(document: pdfium.PdfDocument, page_number: int, stamps: list[SignatureField]) -> list[TextLine]:
