@@ -154,9 +154,10 @@ def _pages_to_signature(pages: Sequence[PageObject], budget: pdf_extractor.Conte
     Reading stops at the block (pages of appendices follow it), and before a page that would
     overrun the content budget: a page not read is no finding, the last page is read anyway.
     """
-    lines = list(first)
+    read: list[list[TextLine]] = []
     for index in range(1, min(len(pages) - 1, _TEXT_PAGES)):
-        if has_signature_block(lines):
+        # A block may run over a page break: the first page (for the header) and the last two pages read.
+        if has_signature_block([*first, *(line for page in read[-2:] for line in page)]):
             break
         trial = pdf_extractor.ContentBudget(budget.limit - budget.spent)
         try:
@@ -164,8 +165,8 @@ def _pages_to_signature(pages: Sequence[PageObject], budget: pdf_extractor.Conte
         except ReadFailure:
             break
         budget.spent += trial.spent
-        lines += page_lines(index)
-    return lines[len(first) :]
+        read.append(page_lines(index))
+    return [line for page in read for line in page]
 
 
 def _needs_ocr(imaging: tuple[PageImaging, ...]) -> bool:
