@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
+from itertools import pairwise
 from pathlib import Path
 from statistics import median
 
@@ -26,8 +27,8 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 _SAME_LINE = 0.45  # of the body font size: baselines closer than this are one line (a superscript, a stamp)
-_WORD_GAP = 0.2  # of the body font size: a wider gap between two characters is a space
-_COLUMN_GAP = 1.2  # of the body font size: a wider gap starts a new column segment (three spaces or more)
+_WORD_GAP = 0.15  # of the body font size: a gap this much wider than the line's letter spacing is a space
+_COLUMN_GAP = 1.2  # of the body font size: a wider gap starts a column segment (three spaces or more)
 _CELL = 0.9  # of the median character width: one character cell of the layout text
 _LOOSE_HEIGHT = 1.15  # a loose character box is about this many times the font size (ascent plus descent)
 
@@ -83,17 +84,28 @@ def layout_text(document: pdfium.PdfDocument, index: int) -> str | None:
 
 
 def _row(line: list[_Char], left: float, cell: float, body: float) -> str:
+    """One line of layout text: its column segments, each at its column, words one space apart.
+
+    Word gaps count from the segment's own letter spacing: the boxes of a tracked or condensed font
+    overlap or part by a point (ABBYY's output), and only what exceeds that is a space.
+    """
+    ordered = sorted(line, key=lambda char: (char.left, char.reading))
+    segments: list[list[_Char]] = []
+    for char in ordered:
+        if segments and char.left - segments[-1][-1].right <= _COLUMN_GAP * body:
+            segments[-1].append(char)
+        else:
+            segments.append([char])
     text = ""
-    previous: _Char | None = None
-    for char in sorted(line, key=lambda char: (char.left, char.reading)):
-        gap = char.left - previous.right if previous is not None else 0.0
-        if previous is None or gap > _COLUMN_GAP * body:
-            column = round((char.left - left) / cell)
-            text += " " * max(0 if previous is None else 3, column - len(text))
-        elif char.spaced or gap > _WORD_GAP * body:
-            text += " "
-        text += char.text
-        previous = char
+    for segment in segments:
+        column = round((segment[0].left - left) / cell)
+        text += " " * max(3 if text else 0, column - len(text))
+        gaps = [after.left - before.right for before, after in pairwise(segment)]
+        spacing = min(0.0, median(gaps)) if gaps else 0.0
+        for index, char in enumerate(segment):
+            if index and (char.spaced or gaps[index - 1] - spacing > _WORD_GAP * body):
+                text += " "
+            text += char.text
     return unicodedata.normalize("NFC", text)
 
 
