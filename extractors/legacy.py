@@ -244,6 +244,23 @@ def _is_vietnamese_word(word: str) -> bool:
     return _SYLLABLE.fullmatch(bare) is not None or (word.isupper() and not _VOWELS & set(bare))
 
 
+_ACRONYM = 6  # letters: a capital word this short may be an acronym ("UBND", "CCHC", "HĐND")
+_LEGIBLE = 0.7  # of the words: past this share of Vietnamese syllables or acronyms a line reads as Vietnamese
+
+
+def reads_as_vietnamese(text: str) -> bool:
+    """Whether most words of `text` spell Vietnamese syllables (or short capital acronyms).
+
+    An OCR text layer made by a phone-scan app can be garbage ("UYTANNHANOAN TINHLAMDONG",
+    "Vd viQc cho ph6p"): what it says is no fact about the page. Digits and punctuation are not words.
+    """
+    words = _LETTERS.findall(text)
+    if not words:
+        return True
+    good = sum(bool(_is_vietnamese_word(word)) or (word.isupper() and len(word) <= _ACRONYM) for word in words)
+    return bool(good >= _LEGIBLE * len(words))
+
+
 def may_be_legacy(text: str) -> bool:
     """Whether `text` holds any TCVN3 or VNI marker: without one (and no font hint) nothing is legacy."""
     return _ANY_MARKER.search(text) is not None

@@ -22,9 +22,9 @@ from pypdf import PageObject
 from pypdf.errors import LimitReachedError
 
 from extractors import docx as docx_extractor
+from extractors import legacy, pdfium_text
 from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
-from extractors import pdfium_text
 from extractors.errors import ReadFailure
 from extractors.header import has_signature_block, parse_header
 from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page, page_imaging
@@ -132,8 +132,8 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         # widgets that say what they are, read as text.
         stamped = stamped_lines(document, signature_fields) if document is not None else []
         appearances = stamped + pdf_extractor.appearance_lines([f for f in signature_fields if not is_stamp(f)])
-        header = parse_header(lines, appearances)
         imaging = page_imaging(reader, max_pages=_IMAGED_PAGES)
+        header = parse_header(_legible(lines, imaging), appearances)
         ocr_facts = None
         if _needs_ocr(imaging):
             ocr_facts = ocr_extractor.ocr_pdf_page(pages[0], 1) if ocr else _ocr_disabled()
@@ -167,6 +167,18 @@ def _pages_to_signature(pages: Sequence[PageObject], budget: pdf_extractor.Conte
         budget.spent += trial.spent
         read.append(page_lines(index))
     return [line for page in read for line in page]
+
+
+def _legible(lines: list[TextLine], imaging: tuple[PageImaging, ...]) -> list[TextLine]:
+    """The lines, less those of a scanned page's own OCR layer that do not read as Vietnamese.
+
+    A phone-scan app's layer can be garbage ("UYTANNHANOAN TINHLAMDONG"): read as the header, it
+    would state an issuer the page does not show. Such a page's fields are left unread instead.
+    """
+    layered = {page.page for page in imaging if is_image_page(page) and page.invisible_chars > page.visible_chars}
+    if not layered:
+        return lines
+    return [line for line in lines if line.page not in layered or legacy.reads_as_vietnamese(line.text)]
 
 
 def _needs_ocr(imaging: tuple[PageImaging, ...]) -> bool:

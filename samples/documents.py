@@ -21,6 +21,7 @@ import io
 import random
 import re
 import struct
+import unicodedata
 import zipfile
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -730,13 +731,28 @@ def _draw_hand_signature_and_seal(
     draw.line(points, fill=30, width=max(2, round(1.2 * scale)), joint="curve")
 
 
+def garbled_ocr(text: str) -> str:
+    """Text as a phone-scan app's OCR layer often holds it: diacritics lost or read as digits and
+    stray capitals, capital words run together ("ỦY BAN NHÂN DÂN" -> "UYBANNHANDAN")."""
+    marked = str.maketrans({"ê": "6", "ệ": "Q", "ế": "6", "ơ": "o", "ợ": "q", "ư": "ri", "ữ": "fi", "ậ": "$"})
+    words = [_without_marks(word.translate(marked)) for word in text.split()]
+    return "".join(words) if text.isupper() else " ".join(words)
+
+
+def _without_marks(word: str) -> str:
+    bare = unicodedata.normalize("NFD", word.replace("Đ", "D").replace("đ", "d"))
+    return "".join(ch for ch in bare if not unicodedata.combining(ch))
+
+
 def write_scan_pdf(
-    spec: DocSpec, path: Path, *, ocr_layer: bool, pages: int = 1, dpi: int = 150, seed: int = 0
+    spec: DocSpec, path: Path, *, ocr_layer: bool, pages: int = 1, dpi: int = 150, seed: int = 0,
+    garbled: bool = False,
 ) -> DocumentLayout:
     """Write a scanned copy of a hand-signed paper document: each page is one grayscale JPEG image.
 
     With ``ocr_layer`` the page text is added invisibly (text render mode 3), as OCR tools do, so
-    the text can be extracted while the visible page is still only the image.
+    the text can be extracted while the visible page is still only the image; ``garbled`` writes it
+    as a phone-scan app's poor OCR would (`garbled_ocr`).
     """
     layout = layout_document(spec, pages=pages)
     c = rl_canvas.Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
@@ -755,7 +771,7 @@ def write_scan_pdf(
                     x = op.x - (width / 2 if op.align == "center" else width if op.align == "right" else 0)
                     text.setFont(_RL_FONT_NAMES["regular"], op.size)
                     text.setTextOrigin(x, op.y)
-                    text.textLine(op.text)
+                    text.textLine(garbled_ocr(op.text) if garbled else op.text)
             c.drawText(text)
     c.showPage()
     c.save()

@@ -11,7 +11,7 @@ import pytest
 from extractors import read_document
 from extractors.models import FileKind, ReadProblem, Source
 from samples import broken
-from samples.documents import BlankDate, DocSpec, write_docx, write_pdf
+from samples.documents import BlankDate, DocSpec, write_docx, write_pdf, write_scan_pdf
 
 PLAN = DocSpec(
     date=dt.date(2023, 1, 30),
@@ -166,3 +166,15 @@ def test_named_pipe_is_refused_without_being_opened(tmp_path: Path) -> None:
     facts = read_document(fifo)  # would hang here if the pipe were opened
     assert facts.read_error is not None and facts.read_error.problem is ReadProblem.UNSUPPORTED
     assert "named pipe" in facts.read_error.detail
+
+
+def test_a_scan_s_garbled_ocr_layer_states_nothing_but_a_clean_one_is_read(tmp_path: Path) -> None:
+    """A phone-scan app's OCR layer can be garbage: no issuer or subject read from it, never a wrong one."""
+    spec = DocSpec(issuer="XÃ HÒA BÌNH", place="Hòa Bình", date=dt.date(2023, 4, 3), type_name="KẾ HOẠCH",
+                   subject="Tuyên truyền cải cách hành chính năm 2023", body=("Nội dung kế hoạch.",))
+    clean, garbled = tmp_path / "clean.pdf", tmp_path / "garbled.pdf"
+    write_scan_pdf(spec, clean, ocr_layer=True)
+    write_scan_pdf(spec, garbled, ocr_layer=True, garbled=True)
+    assert read_document(clean, ocr=False).header.issuer is not None
+    header = read_document(garbled, ocr=False).header
+    assert header.issuer is None and header.subject is None
