@@ -13,6 +13,12 @@ times. Each memo here answers from DER encodings, so the answers are the ones as
 - a name's string preparation (RFC 4518, ~0.3 ms a string), equality and `hashable` key are
   functions of the name's encoding alone.
 
+Every memo is keyed by the bytes a value was read from (`encoding`), never by `dump()`: a CMS
+written with indefinite lengths (BER, as EU DSS and some signing tools write it) makes asn1crypto's
+`dump()` re-encode the whole structure, parsing every nested value on the way, which is slow on a
+large CMS and raises on values asn1crypto cannot parse although nothing here needs them (an OCSP
+nonce stored raw inside an embedded revocation archive: "Insufficient data").
+
 `install()` puts them in place for this process (`extractors.signatures` calls it on import).
 """
 
@@ -22,7 +28,7 @@ import functools
 from collections.abc import Callable
 from typing import Any
 
-from asn1crypto import x509
+from asn1crypto import core, x509
 from pyhanko.sign import general
 from pyhanko.sign.general import SignedDataCerts
 from pyhanko.sign.validation import generic_cms
@@ -33,9 +39,21 @@ _MAX_SIGNATURES = 64  # a file's signatures: the memo serves the signature being
 _signatures: dict[bytes, SignedDataCerts] = {}
 
 
+def encoding(value: core.Asn1Value) -> bytes:
+    """The bytes of `value`'s contents as read, without re-encoding; `dump()` for a value built in memory.
+
+    Two values of one type read from the same contents are the same value, so these bytes are a key.
+    """
+    contents: bytes | None = value.contents
+    if contents is not None:
+        return contents
+    encoded: bytes = value.dump()
+    return encoded
+
+
 def canonical(certificate: x509.Certificate) -> x509.Certificate:
     """The first certificate seen with this encoding: byte for byte the same certificate."""
-    encoded = certificate.dump()
+    encoded = encoding(certificate)
     kept = _certificates.get(encoded)
     if kept is not None:
         return kept
@@ -67,7 +85,7 @@ _extract_certs_for_validation = _original(generic_cms.extract_certs_for_validati
 
 def _extract_certs_for_validation_memo(signed_data: Any) -> SignedDataCerts:
     """pyHanko's answer for this CMS; it raises (an ESS mismatch) every time, nothing kept."""
-    encoded = signed_data.dump()
+    encoded = encoding(signed_data)
     found = _signatures.get(encoded)
     if found is None:
         found = _extract_certs_for_validation(signed_data)

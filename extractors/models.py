@@ -201,9 +201,9 @@ class SignatureFacts:
     subject: SignerSubject | None
     signer_kind: SignerKind
     issuer: str | None  # the certificate issuer's RFC 4514 name
-    signing_time: dt.datetime | None  # claimed by the signer (CMS signingTime / PDF /M)
+    signing_time: dt.datetime | None  # claimed by the signer (CMS signingTime, else the PDF's /M)
     timestamp_time: dt.datetime | None  # from a signature timestamp token, when there is one
-    hash_algorithm: str | None
+    hash_algorithm: str | None  # the message digest: "sha256", "sha1", "md5"
     subfilter: str | None  # /adbe.pkcs7.detached, /ETSI.CAdES.detached, …
     integrity: Integrity
     coverage: str | None  # "entire-file", "entire-revision", "contiguous-block-from-start", …
@@ -218,10 +218,22 @@ class SignatureFacts:
     docmdp_permission: int | None = None
     # Whether what changed after it is within that permission; None when not certifying or unknown.
     docmdp_ok: bool | None = None
+    pdf_signing_time: dt.datetime | None = None  # the signature dictionary's /M
+    # Which time the signature was judged at, `moment`: "timestamp" (a verified timestamp token),
+    # "claimed" (`signing_time`), "pdf-m" (/M: the CMS signing time is whole hours off it, a local
+    # time labelled UTC). None: not said; the timestamp if there is one, else `signing_time`.
+    time_source: str | None = None
+    # Algorithms of the signature or its certificates that verification refuses as broken ("md5",
+    # "md5_rsa", "rsa-512"): such a signature proves nothing even when it verifies.
+    refused_algorithms: tuple[str, ...] = ()
 
     @property
     def moment(self) -> dt.datetime | None:
-        """When it was signed: the timestamp if there is one, else the time the signer claims."""
+        """When it was signed: the time `time_source` names (the timestamp, else the signer's time)."""
+        if self.time_source == "pdf-m":
+            return self.pdf_signing_time
+        if self.time_source == "claimed":
+            return self.signing_time
         return self.timestamp_time or self.signing_time
 
 

@@ -136,6 +136,12 @@ def open_pdf(path: Path) -> PdfReader:
         raise ReadFailure(ReadProblem.CORRUPT, limit_detail(error)) from error
     except PdfReadError as error:
         raise ReadFailure(ReadProblem.CORRUPT, str(error)) from error
+    except NotImplementedError as error:
+        if "encryption" not in str(error):
+            raise
+        # pypdf opens only password encryption (/Standard); /Adobe.PubSec is encrypted for named
+        # recipients' certificates and only their private keys open it: encrypted, not damaged.
+        raise ReadFailure(ReadProblem.ENCRYPTED, f"encrypted for named recipients (not a password): {error}") from error
     if reader.is_encrypted:
         try:
             opened = reader.decrypt("")

@@ -52,11 +52,14 @@ from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
     async_validate_pdf_signature,
     async_validate_pdf_timestamp,
+    generic_cms,
 )
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
+from pyhanko.sign.validation.pdf_embedded import report_seed_value_validation
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import ModificationInfo, SignatureStatus
+from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus, SignatureStatus
 from pyhanko_certvalidator import ValidationContext
+from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 from pypdf import PdfReader
 
 from extractors import certificate_memo
@@ -74,6 +77,20 @@ TrustRoot: TypeAlias = Path | x509.Certificate
 # add nonRepudiation); either one is a signing key. pyHanko's default is nonRepudiation alone.
 _SIGNING_KEY_USAGE = KeyUsageConstraints(key_usage={"digital_signature", "non_repudiation"}, match_all_key_usages=False)
 _REVOCATION = "not-checked"
+
+# Digests with practical collisions: a signature or a certificate made with one proves nothing,
+# since another document (or a rogue CA certificate, as in 2008 with MD5) can share its digest.
+BROKEN_HASH_ALGORITHMS = frozenset({"md2", "md4", "md5"})
+# SHA-1 is accepted here, unlike pyHanko's default: the government signing service still signs
+# with SHA-1 digests and no second preimage is known. Whether a council accepts SHA-1 is a
+# judgement (`signatures.sha1`, in the validators), made on `SignatureFacts.hash_algorithm`.
+# RSA and DSA keys are refused below 1024 bits (factored on a desktop); many older Vietnamese
+# certificates have 1024-bit keys, which nobody has shown to be broken.
+_MIN_RSA_BITS = 1024
+ALGORITHM_POLICY = DisallowWeakAlgorithmsPolicy(  # type: ignore[no-untyped-call]  # pyHanko leaves it untyped
+    weak_hash_algos=BROKEN_HASH_ALGORITHMS, rsa_key_size_threshold=_MIN_RSA_BITS, dsa_key_size_threshold=_MIN_RSA_BITS
+)
+_PKCS7_SHA1 = "/adbe.pkcs7.sha1"
 
 
 def _silence_pyhanko_logging() -> None:
@@ -262,20 +279,27 @@ async def _verify_one(
     is_document_timestamp = embedded.sig_object_type == "/DocTimeStamp"
     certificate = _attempt(lambda: embedded.signer_cert)
     claimed = None if is_document_timestamp else _aware(_attempt(lambda: embedded.self_reported_timestamp))
+    pdf_time = None if is_document_timestamp else _aware(_attempt(lambda: _pdf_signing_time(embedded)))
     stamped = _attempt(lambda: _timestamp_time(embedded, is_document_timestamp))
-    moment, moment_source = _judging_moment(stamped, claimed)
+    moment, time_source, moment_source = _judging_moment(stamped, claimed, pdf_time)
     if is_document_timestamp:
         moment_source = "document timestamp"
     notes: list[str] = []
 
     status = await _validate(embedded, roots, moment, is_document_timestamp, skip_diff=False, notes=notes)
     if status is None:
-        return _unknown(embedded.field_name, page, subfilter, "; ".join(notes), certificate=certificate,
-                        claimed=claimed, stamped=stamped, hash_algorithm=_attempt(lambda: embedded.md_algorithm))
+        return replace(
+            _unknown(embedded.field_name, page, subfilter, "; ".join(notes), certificate=certificate,
+                     claimed=claimed, stamped=stamped, hash_algorithm=_attempt(lambda: embedded.md_algorithm)),
+            pdf_signing_time=pdf_time,
+            time_source=time_source,
+            refused_algorithms=_refused_algorithms(embedded),
+        )
     trust_status = status
     if stamped is not None and claimed is not None and not is_document_timestamp and not _timestamp_ok(status):
-        # A timestamp token that does not verify proves no time: judge at the claimed time instead.
-        moment, moment_source = claimed, "claimed signing time; the signature timestamp does not verify"
+        # A timestamp token that does not verify proves no time: judge at the signer's time instead.
+        moment, time_source, moment_source = _judging_moment(None, claimed, pdf_time)
+        moment_source += "; the signature timestamp does not verify"
         retry = await _validate(embedded, roots, moment, False, skip_diff=True, notes=[])
         trust_status = retry or status
     trust, trust_detail = _judge_trust(trust_status, roots, certificate, moment, moment_source)
@@ -309,6 +333,9 @@ async def _verify_one(
         error="; ".join(notes) or None,
         docmdp_permission=permission.value if isinstance(permission, MDPPerm) else None,
         docmdp_ok=_within_permission(modification_level, permission),
+        pdf_signing_time=pdf_time,
+        time_source=time_source,
+        refused_algorithms=_refused_algorithms(embedded),
     )
 
 
@@ -362,6 +389,8 @@ def _validate_with(
         return async_validate_pdf_timestamp(
             embedded, validation_context=context, diff_policy=SIGNATURE_ADDITION_POLICY, skip_diff=skip_diff
         )
+    if embedded.sig_object.get("/SubFilter") == _PKCS7_SHA1:
+        return _validate_pkcs7_sha1(embedded, context, skip_diff)
     return async_validate_pdf_signature(
         embedded,
         signer_validation_context=context,
@@ -485,26 +514,77 @@ def _changed_after_all(facts: SignatureFacts, note: str) -> SignatureFacts:
 
 
 def _validation_context(roots: tuple[x509.Certificate, ...] | None, moment: dt.datetime | None) -> ValidationContext:
-    """Point-in-time validation at `moment`, offline.
+    """Point-in-time validation at `moment`, offline, under `ALGORITHM_POLICY`.
 
-    An explicit (possibly empty) root list: None would make certvalidator fall back to the
+    An explicit (possibly empty) anchor list: None would make certvalidator fall back to the
     operating system's TLS roots. "soft-fail" lets a chain without revocation data pass, which
-    is all we can do without fetching.
+    is all we can do without fetching. The configured certificates are split by `_anchors`.
     """
+    anchors, intermediates = _anchors(roots or ())
     return ValidationContext(
-        trust_roots=list(roots or ()),
+        trust_roots=anchors,
+        other_certs=intermediates,
         allow_fetching=False,
         moment=moment,
         revocation_mode="soft-fail",
+        algorithm_usage_policy=ALGORITHM_POLICY,
     )
 
 
-def _judging_moment(stamped: dt.datetime | None, claimed: dt.datetime | None) -> tuple[dt.datetime | None, str]:
+def _anchors(roots: Sequence[x509.Certificate]) -> tuple[list[x509.Certificate], list[x509.Certificate]]:
+    """The configured certificates as (trust anchors, certificates to build paths with).
+
+    Councils configure a root and the intermediates under it (most real signatures carry only
+    their own certificate), and sometimes an intermediate alone. A certificate issued by another
+    configured certificate is path material, not an anchor: the path then runs up to the root, so
+    the intermediate's own signature, validity period and CA constraints are checked instead of
+    being trusted as given. The tops of the configured chains (roots, and any intermediate whose
+    issuer is not configured) are the anchors: what the council chose to trust.
+    """
+    subjects = {root.subject.hashable for root in roots}
+    anchors: list[x509.Certificate] = []
+    intermediates: list[x509.Certificate] = []
+    for root in roots:
+        issued_by_configured = root.self_signed == "no" and root.issuer.hashable in subjects
+        (intermediates if issued_by_configured else anchors).append(root)
+    return anchors, intermediates
+
+
+def _judging_moment(
+    stamped: dt.datetime | None, claimed: dt.datetime | None, pdf_time: dt.datetime | None
+) -> tuple[dt.datetime | None, str | None, str]:
+    """When to judge the signature: (moment, `SignatureFacts.time_source`, in words for the trust detail)."""
     if stamped is not None:
-        return stamped, "signature timestamp"
+        return stamped, "timestamp", "signature timestamp"
+    if claimed is not None and pdf_time is not None and _whole_hours_apart(claimed, pdf_time):
+        return pdf_time, "pdf-m", "PDF /M signing time; the CMS signing time is whole hours off it"
     if claimed is not None:
-        return claimed, "claimed signing time"
-    return None, "validation time: the signature states no signing time"
+        return claimed, "claimed", "claimed signing time"
+    return None, None, "validation time: the signature states no signing time"
+
+
+# Signing tools write the CMS signing time and /M from one clock reading, seconds apart at most.
+_SAME_READING = dt.timedelta(minutes=1)
+_MAX_ZONE_OFFSET_HOURS = 14  # the widest UTC offset in use (UTC+14)
+
+
+def _whole_hours_apart(claimed: dt.datetime, pdf_time: dt.datetime) -> bool:
+    """Whether the CMS signing time is /M shifted by whole hours: a local time labelled UTC.
+
+    iTextSharp 5 writes the signing-time attribute from the local clock but marks it UTC, so
+    Vietnamese signatures claim 7 hours late while /M (and a timestamp token) are right. A
+    difference of whole hours (give or take the seconds between the two writes) is that bug, not
+    a signer's claim: /M is then the signing time.
+    """
+    apart = abs(claimed - pdf_time)
+    hours = round(apart / dt.timedelta(hours=1))
+    return 1 <= hours <= _MAX_ZONE_OFFSET_HOURS and abs(apart - dt.timedelta(hours=hours)) <= _SAME_READING
+
+
+def _pdf_signing_time(embedded: EmbeddedPdfSignature) -> dt.datetime | None:
+    """The signature dictionary's /M, whatever the CMS says."""
+    value = embedded.sig_object.get("/M")
+    return generic.parse_pdf_date(value, strict=False) if value is not None else None
 
 
 def _timestamp_time(embedded: EmbeddedPdfSignature, is_document_timestamp: bool) -> dt.datetime | None:
@@ -523,6 +603,94 @@ def _gen_time(signed_data: Any) -> dt.datetime | None:
         value = info["gen_time"].native
         return value if isinstance(value, dt.datetime) else None
     return None
+
+
+def _refused_algorithms(embedded: EmbeddedPdfSignature) -> tuple[str, ...]:
+    """The algorithms of the signature and of its certificates that `ALGORITHM_POLICY` refuses.
+
+    pyHanko applies the policy too, but only says that "an algorithm" failed (a chain that is not
+    trusted); the council needs to know which, and that the signature itself proves nothing.
+    Asked of the policy itself, so this list and pyHanko's verdict never disagree. Certificates:
+    the signer's and the others the CMS carries, except self-signed ones (a root's signature on
+    itself proves nothing anyway: it is trusted because it is configured).
+    """
+    refused: list[str] = []
+
+    def refuse(name: str) -> None:
+        if name not in refused:
+            refused.append(name)
+
+    signer_info = _attempt(lambda: embedded.signer_info)
+    certificate = _attempt(lambda: embedded.signer_cert)
+    if signer_info is None:
+        return ()
+    digest = signer_info["digest_algorithm"]
+    if not ALGORITHM_POLICY.digest_algorithm_allowed(digest, None):
+        refuse(digest["algorithm"].native)
+    mechanism = signer_info["signature_algorithm"]
+    key = certificate.public_key if certificate is not None else None
+    if not ALGORITHM_POLICY.signature_algorithm_allowed(mechanism, None, key):
+        refuse(_mechanism_name(mechanism, key))
+    others = _attempt(lambda: embedded.other_embedded_certs) or []
+    for carried in [certificate, *others] if certificate is not None else others:
+        if carried.self_signed == "no":
+            algorithm = carried["signature_algorithm"]
+            if not ALGORITHM_POLICY.signature_algorithm_allowed(algorithm, None, None):
+                refuse(_mechanism_name(algorithm, None))
+    return tuple(refused)
+
+
+def _mechanism_name(algorithm: Any, key: Any) -> str:
+    """"md5_rsa"; "rsa-512" when the algorithm is fine but the key too short."""
+    name = str(algorithm["algorithm"].native)
+    if key is not None and key.algorithm in ("rsa", "dsa") and ALGORITHM_POLICY.signature_algorithm_allowed(
+        algorithm, None, None
+    ):
+        return f"{key.algorithm}-{key.bit_size}"
+    return name
+
+
+async def _validate_pkcs7_sha1(
+    embedded: EmbeddedPdfSignature, context: ValidationContext, skip_diff: bool
+) -> SignatureStatus:
+    """Validate an /adbe.pkcs7.sha1 signature, which pyHanko refuses, as poppler's pdfsig does.
+
+    In this older form (PDF 1.3, deprecated by PDF 2.0) the CMS does not sign the byte ranges
+    detached: it encapsulates their SHA-1 digest as its content and signs that. So: the byte
+    ranges' SHA-1 must be the encapsulated content, and the CMS must verify over it. The rest is
+    pyHanko's own sequence for a detached signature (`async_validate_pdf_signature`), with the
+    same policy, key usage and difference analysis.
+    """
+    embedded.compute_integrity_info(  # type: ignore[no-untyped-call]  # pyHanko leaves it untyped
+        diff_policy=SIGNATURE_ADDITION_POLICY, skip_diff=skip_diff
+    )
+    status_kwargs = embedded.summarise_integrity_info()
+    status_kwargs.update(
+        await generic_cms.collect_timing_info(embedded.signer_info, context, raw_digest=embedded.compute_digest)
+    )
+    if "signer_reported_dt" not in status_kwargs:
+        reported = embedded.self_reported_timestamp
+        if reported is not None:
+            status_kwargs["signer_reported_dt"] = reported
+    # raw_digest=None: pyHanko digests the encapsulated content itself.
+    status_kwargs = await generic_cms.cms_basic_validation(
+        embedded.signed_data, raw_digest=None, validation_context=context, status_kwargs=status_kwargs,
+        key_usage_settings=PdfSignatureStatus.default_usage_constraints(_SIGNING_KEY_USAGE),
+    )
+    content = embedded.signed_data["encap_content_info"]["content"]
+    octets = isinstance(content, asn1_core.OctetString | asn1_core.ParsableOctetString)
+    signed_digest = content.native if octets else None
+    if signed_digest != embedded.compute_digest("sha1"):
+        status_kwargs["intact"] = False  # the byte ranges are not what was signed
+    timestamp = status_kwargs.get("timestamp_validity")
+    status_kwargs.update(report_seed_value_validation(
+        embedded, status_kwargs["validation_path"], timestamp is not None and timestamp.valid and timestamp.trusted
+    ))
+    status_kwargs.update(await generic_cms.collect_signer_attr_status(
+        sd_attr_certificates=embedded.embedded_attr_certs, signer_cert=embedded.signer_cert,
+        validation_context=None, sd_signed_attrs=embedded.signer_info["signed_attrs"],
+    ))
+    return PdfSignatureStatus(**status_kwargs)
 
 
 def _timestamp_ok(status: SignatureStatus) -> bool:

@@ -18,6 +18,7 @@ from pipeline.cache import default_cache_dir
 from pipeline.errors import ConfigError, UsageError
 from pipeline.labels import Lang
 from pipeline.pool import default_jobs
+from validators.model import Sha1Policy
 
 REPORT_FORMATS = ("json", "xlsx", "html")
 
@@ -57,6 +58,7 @@ class Config:
     unsigned_exempt_issuers: tuple[str, ...] = ()
     max_days_to_sign: int = 30
     signer_match_threshold: int = 80
+    sha1: Sha1Policy = Sha1Policy.ACCEPT
     criteria_file: Path | None = None
     assignments_file: Path | None = None
     formats: frozenset[str] = frozenset(REPORT_FORMATS)
@@ -159,6 +161,7 @@ def load_config(
         ),
         max_days_to_sign=_at_least(signatures["max_days_to_sign"], 0, "signatures.max_days_to_sign"),
         signer_match_threshold=_at_least(signatures["signer_match_threshold"], 0, "signatures.signer_match_threshold"),
+        sha1=_choice(Sha1Policy, signatures["sha1"], "signatures.sha1"),
         criteria_file=criteria_file or _optional_path(criteria["file"], path),
         assignments_file=assignments_file or _optional_path(criteria["assignments"], path),
         formats=_formats(formats.split(",") if formats is not None else _strings(report["formats"], "report.formats")),

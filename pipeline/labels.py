@@ -119,6 +119,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "no_explanation": ("Không có giải trình.", "No explanation."),
     "no_findings": ("Không có phát hiện.", "No findings."),
     "signing_time": ("Thời gian ký", "Signing time"),
+    "hash_algorithm": ("Hàm băm", "Digest algorithm"),
     "signer_cn": ("Tên trên chứng thư (CN)", "Certificate name (CN)"),
     "signer_kind": ("Loại chữ ký", "Signature kind"),
     "integrity": ("Toàn vẹn", "Integrity"),
@@ -227,6 +228,16 @@ def score(value: float | None, lang: Lang = Lang.VI) -> str:
 def date(value: dt.date | None, lang: Lang = Lang.VI) -> str:
     """30/01/2023 in both languages (the documents' own convention); "—" when unknown."""
     return value.strftime("%d/%m/%Y") if value is not None else label("unknown", lang)
+
+
+def digest_name(algorithm: str | None) -> str | None:
+    """A message digest as the council knows it: "sha1" -> "SHA-1", "sha256" -> "SHA-256", "md5" -> "MD5"."""
+    if not algorithm:
+        return None
+    name = algorithm.upper().replace("_", "-")
+    if name.startswith("SHA") and name[3:4].isdigit() and not name.startswith("SHA3"):
+        return f"SHA-{name[3:]}"  # SHA-1 and SHA-2's SHA-256…; SHA-3's are SHA3-256
+    return name
 
 
 def number_and_symbol(header: DocumentHeader, blank: str = "…") -> str | None:

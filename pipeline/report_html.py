@@ -26,7 +26,7 @@ from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
 from pipeline import __version__
-from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
+from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 from validators.scans import is_photo
@@ -81,6 +81,7 @@ table.units th[scope="row"] { min-width: 14em; }
 thead th { background: var(--soft); }
 td.bad { color: var(--zero); font-weight: 700; }
 td.num, th.num { text-align: right; white-space: nowrap; }
+td.when { white-space: nowrap; }
 tr.zeroed td, tr.zeroed th { background: var(--zero-bg); }
 .depth-2 > th { padding-left: 24px; } .depth-3 > th { padding-left: 40px; } .depth-4 > th { padding-left: 56px; }
 .badge { display: inline-block; padding: 0 .45em; border-radius: 4px; font-size: .85rem; font-weight: 700;
@@ -338,7 +339,7 @@ def _findings(findings: Iterable[Finding], path: str | None, lang: Lang) -> _Htm
 def _signature_rows(facts: DocumentFacts, lang: Lang) -> _Html:
     if not facts.signatures and not facts.signature_fields:
         return _el("p", _t("no_signatures", lang), class_="meta")
-    heads = ("field_name", "signer_cn", "signer_kind", "integrity", "trust", "signing_time")
+    heads = ("field_name", "signer_cn", "signer_kind", "integrity", "trust", "hash_algorithm", "signing_time")
     rows = [_signature_row(sig, lang) for sig in facts.signatures]
     verified = {sig.field_name for sig in facts.signatures}
     for empty in (f for f in facts.signature_fields if f.name not in verified):
@@ -346,7 +347,7 @@ def _signature_rows(facts: DocumentFacts, lang: Lang) -> _Html:
             _el(
                 "tr",
                 _el("th", empty.name, scope="row"),
-                _el("td", _t("empty_field", lang), colspan=5),
+                _el("td", _t("empty_field", lang), colspan=len(heads) - 1),
             )
         )
     return _el(
@@ -370,7 +371,8 @@ def _signature_row(sig: SignatureFacts, lang: Lang) -> _Html:
         _el("td", _state(sig.signer_kind.value, lang)),
         _el("td", _state(sig.integrity.value, lang), class_="bad" if sig.integrity.value != "intact" else None),
         _el("td", _state(sig.trust.value, lang)),
-        _el("td", when),
+        _el("td", digest_name(sig.hash_algorithm) or _t("unknown", lang)),
+        _el("td", when, class_="when"),
     )
 
 

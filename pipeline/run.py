@@ -240,6 +240,7 @@ def _settings(config: Config) -> _Settings:
         unsigned_exempt_issuers=config.unsigned_exempt_issuers,
         max_days_to_sign=config.max_days_to_sign,
         signer_match_threshold=config.signer_match_threshold,
+        sha1=config.sha1,
     )
     ocr = _ocr_enabled(config.ocr)
     reading = digest(code_fingerprint(), engine_version() if ocr else "no OCR", *roots)

@@ -11,10 +11,11 @@ the trust root PEM that the tool receives through ``--trust-root``.
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any, Literal
@@ -121,9 +122,16 @@ class SigningIdentity:
     """Issuing certificates, nearest first (empty for a self-signed certificate)."""
     private_key: rsa.RSAPrivateKey = field(repr=False)
 
-    def signer(self) -> SimpleSigner:
-        """A pyHanko signer holding this identity's key and its issuing chain (the root is not embedded)."""
-        registry = SimpleCertificateStore.from_certs([_to_asn1(c) for c in self.chain])  # type: ignore[no-untyped-call]
+    def signer(self, *, embed_chain: bool = True, local_time_as_utc: bool = False) -> SimpleSigner:
+        """A pyHanko signer holding this identity's key and its issuing chain (the root is not embedded).
+
+        ``embed_chain=False`` embeds the signer's own certificate only, as most real Vietnamese
+        signatures do: a verifier then needs the intermediate from its own configuration.
+        ``local_time_as_utc=True`` writes the CMS signing-time attribute as iTextSharp 5 does, the
+        local (Vietnam) wall-clock time labelled UTC (see `mislabelled_local_time`); /M stays right.
+        """
+        chain = self.chain if embed_chain else ()
+        registry = SimpleCertificateStore.from_certs([_to_asn1(c) for c in chain])  # type: ignore[no-untyped-call]
         key_der = self.private_key.private_bytes(
             serialization.Encoding.DER,
             serialization.PrivateFormat.PKCS8,
@@ -137,11 +145,20 @@ class SigningIdentity:
             # Like most signing tools: embed the leaf and the intermediate, not the root. The root
             # must come from the validator's own trust store (--trust-root), never from the file.
             embed_roots=False,
+            local_time_as_utc=local_time_as_utc,
         )
 
     @property
     def common_name(self) -> str:
         return self.profile.common_name
+
+
+VIETNAM_OFFSET = timezone(timedelta(hours=7))
+
+
+def mislabelled_local_time(moment: datetime) -> datetime:
+    """``moment`` as iTextSharp 5 writes the CMS signing time: Vietnam's wall clock labelled UTC (7 h late)."""
+    return moment.astimezone(VIETNAM_OFFSET).replace(tzinfo=UTC)
 
 
 class _LoadedKeySigner(SimpleSigner):
@@ -152,9 +169,19 @@ class _LoadedKeySigner(SimpleSigner):
     which dominated the generation time of large batches.
     """
 
-    def __init__(self, private_key: rsa.RSAPrivateKey, **kwargs: Any) -> None:
+    def __init__(self, private_key: rsa.RSAPrivateKey, *, local_time_as_utc: bool = False, **kwargs: Any) -> None:
         super().__init__(**kwargs)
         self._loaded_key = private_key
+        self.local_time_as_utc = local_time_as_utc
+
+    def _signed_attr_providers(self, data_digest: bytes, digest_algorithm: str, attr_settings: Any,
+                               *args: Any, **kwargs: Any) -> Any:
+        """pyHanko's attributes; with `local_time_as_utc`, the signing time as iTextSharp 5 mislabels it."""
+        if self.local_time_as_utc and attr_settings.signing_time is not None:
+            attr_settings = dataclasses.replace(
+                attr_settings, signing_time=mislabelled_local_time(attr_settings.signing_time)
+            )
+        return super()._signed_attr_providers(data_digest, digest_algorithm, attr_settings, *args, **kwargs)
 
     def sign_raw(self, data: bytes, digest_algorithm: str) -> bytes:
         mechanism = self.get_signature_mechanism_for_digest(digest_algorithm).signature_algo
@@ -204,6 +231,12 @@ class TestPKI:
     def write_trust_root(self, path: Path) -> Path:
         """Write the ROOT certificate (public, PEM) to ``path``; no key is written."""
         return write_trust_root(path, self)
+
+    def write_intermediate(self, path: Path) -> Path:
+        """Write the intermediate CA certificate (public, PEM) to ``path``, as councils download it."""
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(self.intermediate.public_bytes(serialization.Encoding.PEM))
+        return path
 
 
 def write_trust_root(path: Path, pki: TestPKI) -> Path:

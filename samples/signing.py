@@ -14,6 +14,8 @@ may leave blank (``Số:      /KH-UBND``).
 
 from __future__ import annotations
 
+import asyncio
+import hashlib
 import io
 import math
 import re
@@ -24,11 +26,17 @@ from pathlib import Path
 from typing import Literal
 
 from asn1crypto import cms
+from asn1crypto import x509 as asn1_x509
+from cryptography import x509
+from cryptography.hazmat.primitives import serialization
 from freezegun import freeze_time
 from pyhanko.pdf_utils import generic, layout
 from pyhanko.pdf_utils.content import ImportedPdfPage
+from pyhanko.pdf_utils.crypt import PubKeySecurityHandler
+from pyhanko.pdf_utils.crypt.pubkey import RecipientEncryptionPolicy
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
+from pyhanko.pdf_utils.writer import copy_into_new_writer
 from pyhanko.sign import fields, signers
 from pyhanko.sign.timestamps.api import TimeStamper
 from pyhanko.stamp import StaticStampStyle
@@ -37,6 +45,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfgen import canvas as rl_canvas
 
 from samples.documents import register_fonts
+from samples.pki import mislabelled_local_time
 
 VN_TZ = timezone(timedelta(hours=7), "ICT")
 SubFilter = Literal["pades", "pkcs7"]
@@ -87,6 +96,7 @@ def sign_pdf(
     timestamper: TimeStamper | None = None,
     reason: str | None = None,
     location: str | None = None,
+    md_algorithm: str = "sha256",
 ) -> SignatureRecord:
     """Sign ``src`` into ``dst`` as an incremental update (so signatures can be chained).
 
@@ -94,7 +104,8 @@ def sign_pdf(
     ``subfilter="pkcs7"``, the CMS signing-time attribute (PAdES forbids that attribute).
     ``visible_box`` makes a visible widget whose appearance shows ``stamp_text`` (lines separated by
     ``\\n``; default "Ký bởi ... / Thời gian ký ...") and, with ``seal_text`` = (upper ring, lower
-    ring), a red seal at its left.
+    ring), a red seal at its left. ``md_algorithm`` is the message digest ("sha1", "md5" for the
+    weak-algorithm samples).
     """
     if signing_time.tzinfo is None:
         raise ValueError("signing_time must be timezone-aware")
@@ -103,7 +114,7 @@ def sign_pdf(
         stamp_text = f"Ký bởi: {signer_cn}\nThời gian ký: {format_signing_time(signing_time)}"
     meta = signers.PdfSignatureMetadata(
         field_name=field_name,
-        md_algorithm="sha256",
+        md_algorithm=md_algorithm,
         subfilter=_SUBFILTERS[subfilter],
         reason=reason,
         location=location,
@@ -139,7 +150,9 @@ def sign_pdf(
         with freeze_time(signing_time, real_asyncio=True):
             pdf_signer.sign_pdf(writer, output=output)
     signed = output.getvalue()
-    _check_signing_time(signed, field_name, signing_time)
+    mislabelled = getattr(signer, "local_time_as_utc", False)
+    _check_signing_time(signed, field_name, signing_time,
+                        mislabelled_local_time(signing_time) if mislabelled else signing_time)
     dst.write_bytes(signed)
     return SignatureRecord(
         field_name=field_name,
@@ -150,6 +163,53 @@ def sign_pdf(
         appearance_text=stamp_text if visible_box is not None else None,
         timestamped=timestamper is not None,
     )
+
+
+def sign_pdf_pkcs7_sha1(
+    src: Path, dst: Path, signer: signers.SimpleSigner, *, field_name: str, signing_time: datetime
+) -> None:
+    """Sign ``src`` into ``dst`` with the legacy /adbe.pkcs7.sha1 subfilter (invisible signature).
+
+    pyHanko neither writes nor reads this form: the CMS encapsulates, as its signed content, the
+    SHA-1 digest of the byte ranges. So pyHanko prepares an adbe.pkcs7.detached signature with its
+    placeholder, the subfilter name is overwritten in place (padded with spaces, so no offset
+    moves), and the CMS is made over the SHA-1 of the byte ranges as they then are.
+    """
+    meta = signers.PdfSignatureMetadata(field_name=field_name, md_algorithm="sha1",
+                                        subfilter=fields.SigSeedSubFilter.ADOBE_PKCS7_DETACHED)
+    pdf_signer = signers.PdfSigner(meta, signer)
+    writer = IncrementalPdfFileWriter(io.BytesIO(src.read_bytes()))
+    with freeze_time(signing_time, real_asyncio=True):
+        prepared, _, output = asyncio.run(pdf_signer.async_digest_doc_for_signing(writer, bytes_reserved=16384))
+        output.seek(0)
+        data = bytearray(output.read())
+        detached, legacy = b"/adbe.pkcs7.detached", b"/adbe.pkcs7.sha1"
+        # In the signature dictionary: the object around the reserved /Contents.
+        at = data.index(detached, data.rindex(b" obj", 0, prepared.reserved_region_start),
+                        data.index(b"endobj", prepared.reserved_region_end))
+        data[at : at + len(detached)] = legacy.ljust(len(detached))
+        ranges = bytes(data[: prepared.reserved_region_start]) + bytes(data[prepared.reserved_region_end :])
+        content = cms.ContentInfo({"content_type": "data", "content": hashlib.sha1(ranges).digest()})
+        signed = asyncio.run(signer.async_sign_general_data(content, "sha1", detached=False))
+    der = signed.dump()
+    hex_digits = der.hex().encode("ascii")
+    room = prepared.reserved_region_end - prepared.reserved_region_start - 2  # inside < and >
+    data[prepared.reserved_region_start + 1 : prepared.reserved_region_start + 1 + len(hex_digits)] = hex_digits
+    if len(hex_digits) > room:
+        raise ValueError("the CMS does not fit the reserved /Contents")
+    dst.write_bytes(bytes(data))
+
+
+def encrypt_for_recipient(src: Path, dst: Path, recipient: x509.Certificate) -> None:
+    """Copy ``src`` to ``dst`` encrypted for ``recipient``'s certificate (/Filter /Adobe.PubSec), no password."""
+    writer = copy_into_new_writer(PdfFileReader(io.BytesIO(src.read_bytes())))
+    handler = PubKeySecurityHandler.build_from_certs(
+        [asn1_x509.Certificate.load(recipient.public_bytes(serialization.Encoding.DER))],
+        policy=RecipientEncryptionPolicy(ignore_key_usage=True),  # a test certificate made for signing
+    )
+    writer._assign_security_handler(handler)  # what `PdfFileWriter.encrypt` does for a password
+    with dst.open("wb") as handle:
+        writer.write(handle)  # type: ignore[no-untyped-call]  # pyHanko leaves it untyped
 
 
 def read_signing_times(path: Path) -> dict[str, datetime]:
@@ -163,10 +223,11 @@ def read_signing_times(path: Path) -> dict[str, datetime]:
         }
 
 
-def _check_signing_time(signed: bytes, field_name: str, expected: datetime) -> None:
+def _check_signing_time(signed: bytes, field_name: str, expected: datetime, expected_cms: datetime) -> None:
     """Check the claimed signing time of the newest signature (the last /ByteRange in the file).
 
-    adbe.pkcs7.detached: the CMS signing-time attribute must equal ``expected``. ETSI.CAdES.detached
+    adbe.pkcs7.detached: the CMS signing-time attribute must equal ``expected_cms`` (``expected``
+    unless the signer mislabels its local time). ETSI.CAdES.detached
     (PAdES): the attribute is forbidden (pyHanko leaves it out), so the signature dictionary's /M must
     equal ``expected`` instead. /M is checked for both.
     """
@@ -185,7 +246,7 @@ def _check_signing_time(signed: bytes, field_name: str, expected: datetime) -> N
     m_entry = _M_ENTRY.search(signed, dict_start, dict_end)
     m_time = generic.parse_pdf_date(_unescape_literal(m_entry.group(1))) if m_entry else None
     pades = b"/ETSI.CAdES.detached" in signed[dict_start:dict_end]
-    if m_time != expected or (cms_times != ([] if pades else [expected])):
+    if m_time != expected or (cms_times != ([] if pades else [expected_cms])):
         raise SigningTimeMismatch(
             f"{field_name}: /M {m_time}, CMS signing-time {cms_times}, requested {expected}")
 
@@ -358,8 +419,10 @@ __all__ = [
     "SubFilter",
     "VisibleBox",
     "append_incremental_edit",
+    "encrypt_for_recipient",
     "flip_byte_in_signed_range",
     "format_signing_time",
     "read_signing_times",
     "sign_pdf",
+    "sign_pdf_pkcs7_sha1",
 ]

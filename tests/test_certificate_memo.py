@@ -6,7 +6,7 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 import pytest
-from asn1crypto import cms, x509
+from asn1crypto import cms, core, ocsp, x509
 from cryptography.hazmat.primitives import serialization
 from pyhanko.sign.validation import generic_cms
 from pyhanko.sign.validation.errors import SignatureValidationError
@@ -104,3 +104,56 @@ def test_a_cms_whose_signing_certificate_attribute_lies_is_refused_every_time(pk
     for _ in range(2):
         with pytest.raises(SignatureValidationError):
             generic_cms.extract_certs_for_validation(lying)
+
+
+def _ber_with_raw_ocsp_nonce(signed_data: cms.SignedData) -> bytes:
+    """`signed_data` as EU DSS writes it: indefinite lengths (BER), and an embedded OCSP response whose
+    nonce is stored raw, not wrapped in the OCTET STRING asn1crypto parses it as."""
+    nonce_value = b"\x04\x63\x01\x02"  # claims 99 bytes, holds 2
+    raw = core.ObjectIdentifier("1.3.6.1.5.5.7.48.1.2").dump() + core.OctetString(nonce_value).dump()
+    nonce = ocsp.ResponseDataExtension.load(b"\x30" + bytes([len(raw)]) + raw)  # loaded lazily, never parsed
+    response = ocsp.BasicOCSPResponse(
+        {
+            "tbs_response_data": {
+                "responder_id": ocsp.ResponderId(name="by_key", value=b"\x01" * 20),
+                "produced_at": datetime(2023, 3, 1, tzinfo=UTC),
+                "responses": [],
+                "response_extensions": [nonce],
+            },
+            "signature_algorithm": {"algorithm": "sha256_rsa"},
+            "signature": b"\x00" * 256,
+        }
+    )
+    archive = cms.CMSAttribute(
+        {
+            "type": "adobe_revocation_info_archival",
+            "values": [
+                {"ocsp": [{"response_status": "successful",
+                           "response_bytes": {"response_type": "basic_ocsp_response", "response": response}}]}
+            ],
+        }
+    )
+    # Unsigned attributes are outside what the signature covers: the signature still verifies.
+    signed_data["signer_infos"][0]["unsigned_attrs"] = cms.CMSAttributes([archive])
+    signed_data.dump()  # re-encodes what changed, so `contents` holds it
+    return b"\x30\x80" + signed_data.contents + b"\x00\x00"
+
+
+def test_a_ber_cms_with_a_nested_value_asn1crypto_cannot_parse_is_read_as_pyhanko_reads_it(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    """The memos key by the bytes read, never by a re-encoding that parses everything nested."""
+    plain, signed = tmp_path / "plain.pdf", tmp_path / "signed.pdf"
+    write_pdf(DocSpec(date=date(2023, 3, 1), type_name="KẾ HOẠCH", subject="Cải cách", body=("Nội dung.",)), plain)
+    sign_pdf(plain, signed, pki.signer("cao-an/person"), field_name="Signature1",
+             signing_time=datetime(2023, 3, 1, tzinfo=UTC))
+    contents = PdfReader(signed).get_fields()["Signature1"]["/V"]["/Contents"]
+    ber = _ber_with_raw_ocsp_nonce(cms.ContentInfo.load(bytes(contents))["content"])
+    with pytest.raises(ValueError, match="Insufficient data"):
+        cms.SignedData.load(ber).dump()  # what keying by `dump()` did
+
+    found = generic_cms.extract_certs_for_validation(cms.SignedData.load(ber))
+    original = generic_cms.extract_certs_for_validation.__wrapped__  # type: ignore[attr-defined]
+    expected = original(cms.SignedData.load(ber))
+    assert found.signer_cert.dump() == expected.signer_cert.dump()
+    assert generic_cms.extract_certs_for_validation(cms.SignedData.load(ber)) is found

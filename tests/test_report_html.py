@@ -218,6 +218,7 @@ def test_documents_show_number_date_and_signatures(run: dict[str, Any]) -> None:
     rows = block.find("table", class_="signatures").find("tbody").find_all("tr")
     assert [r.find("td").text for r in rows] == ["Nguyễn Văn An", "Ủy ban nhân dân xã Cao An"]
     assert "cơ quan, tổ chức" in rows[1].text and "nguyên vẹn" in rows[1].text and "tin cậy" in rows[1].text
+    assert "SHA-256" in rows[1].text  # the digest algorithm where the signature is described
 
 
 @pytest.mark.skipif(not ocr_available(), reason="Tesseract with its Vietnamese model is not installed")

@@ -31,6 +31,14 @@ from extractors.models import (
 UNIT_EVIDENCE = "unit-evidence"  # the proof source of a document-set finding: the unit's other files
 
 
+class Sha1Policy(StrEnum):
+    """What a council makes of a signature whose message digest is SHA-1 (`signatures.sha1`)."""
+
+    ACCEPT = "accept"  # no finding: the government signing service still signs with SHA-1
+    WARN = "warn"  # `signature-weak-hash`, a warning that does not zero
+    ZERO = "zero"  # `signature-invalid`: the signature counts as invalid and zeroes
+
+
 class Severity(StrEnum):
     """How serious a finding is; `zeroes` says separately whether it costs the criterion."""
 
@@ -104,6 +112,7 @@ class RuleContext:
     unsigned_exempt_issuers: tuple[str, ...] = ()  # issuer name fragments, compared without diacritics
     max_days_to_sign: int = 30
     signer_match_threshold: int = 80  # 0-100 similarity of issuer and certificate subject
+    sha1: Sha1Policy = Sha1Policy.ACCEPT
 
 
 class Rule(ABC):

@@ -39,6 +39,7 @@ from validators.rules.self_assessment_unreadable import SelfAssessmentUnreadable
 from validators.rules.signature_invalid import SignatureInvalid
 from validators.rules.signature_modified import SignatureModified
 from validators.rules.signature_untrusted import SignatureUntrusted
+from validators.rules.signature_weak_hash import SignatureWeakHash
 from validators.rules.signed_long_after_issue import SignedLongAfterIssue
 from validators.rules.signer_mismatch import SignerMismatch
 from validators.rules.symbol_nonstandard import SymbolNonstandard
@@ -60,6 +61,7 @@ RULES: tuple[Rule, ...] = (
     SignatureModified(),
     CertificationViolated(),
     SignatureUntrusted(),
+    SignatureWeakHash(),
     OrganizationSignatureMissing(),
     SignerMismatch(),
     SignedLongAfterIssue(),

@@ -8,6 +8,7 @@ from extractors.models import DocumentFacts, SignatureFacts
 from validators.format import vn_date
 
 DOCUMENT_TIMESTAMP = "/ETSI.RFC3161"
+SHA1 = "sha1"  # `SignatureFacts.hash_algorithm` of a SHA-1 message digest, judged by `signatures.sha1`
 
 
 def signed(facts: DocumentFacts) -> tuple[SignatureFacts, ...]:

@@ -31,7 +31,15 @@ from extractors.models import (
     Trust,
     Where,
 )
-from validators.model import CitationCheck, CitationStatus, CriterionFacts, RuleContext, SubmittedDocument, UnitFacts
+from validators.model import (
+    CitationCheck,
+    CitationStatus,
+    CriterionFacts,
+    RuleContext,
+    Sha1Policy,
+    SubmittedDocument,
+    UnitFacts,
+)
 
 _TEXT_FIELDS = ("issuer", "number", "symbol", "type_name", "doc_type", "place", "subject", "signer_role",
                 "signer_name")
@@ -70,7 +78,7 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
         issuer="CN=KIEMCHUNG TEST CA",
         signing_time=_when(spec.get("signing_time", "2023-01-30T09:00:00")),
         timestamp_time=_when(spec.get("timestamp_time")),
-        hash_algorithm="sha256",
+        hash_algorithm=spec.get("hash_algorithm", "sha256"),
         subfilter="/ETSI.CAdES.detached",
         integrity=Integrity(spec.get("integrity", "intact")),
         coverage=spec.get("coverage", "entire-file"),
@@ -81,6 +89,7 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
         error=spec.get("error"),
         docmdp_permission=spec.get("docmdp_permission"),
         docmdp_ok=spec.get("docmdp_ok"),
+        refused_algorithms=tuple(spec.get("refused_algorithms", ())),
     )
 
 
@@ -152,6 +161,7 @@ def context_from_case(case: dict[str, Any]) -> RuleContext:
         unsigned_exempt_issuers=tuple(spec.get("unsigned_exempt_issuers", ())),
         max_days_to_sign=int(spec.get("max_days_to_sign", 30)),
         signer_match_threshold=int(spec.get("signer_match_threshold", 80)),
+        sha1=Sha1Policy(spec.get("sha1", "accept")),
     )
 
 

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity
+from extractors.models import DocumentFacts, Integrity, SignatureFacts
 from validators.format import quoted
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import who
+from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Sha1Policy, Verdict
+from validators.signatures import SHA1, who
 
 
 class SignatureInvalid(DocumentRule):
@@ -13,15 +13,20 @@ class SignatureInvalid(DocumentRule):
 
     What it checks: for every embedded signature, that the digest of the signed
     bytes matches the one in the signature and that the signature value verifies
-    with the signer's public key. A signature that cannot be evaluated at all
-    (malformed, unsupported, a file pyHanko cannot parse) is indeterminate, and
-    that zeroes too: "could not verify" is never "valid".
+    with the signer's public key; and that neither the signature nor its
+    certificates rely on a broken algorithm (MD5, MD2, MD4, an RSA key under
+    1024 bits), nor on SHA-1 when the council set `signatures.sha1 = "zero"`.
+    A signature that cannot be evaluated at all (malformed, unsupported, a file
+    pyHanko cannot parse) is indeterminate, and that zeroes too: "could not
+    verify" is never "valid".
 
     Why it matters: a broken signature means the file is not the one that was
-    signed — it was altered, or the signature was forged or damaged.
+    signed — it was altered, or the signature was forged or damaged. With a
+    broken digest another document can carry the same signature.
 
     Example: one byte of the page text changed after signing gives a digest
-    mismatch; a signature with an empty /Contents cannot be evaluated.
+    mismatch; a signature over an MD5 digest fails; a signature with an empty
+    /Contents cannot be evaluated.
     """
 
     code = "KC302"
@@ -48,6 +53,14 @@ class SignatureInvalid(DocumentRule):
                     f"Giá trị chữ ký số của {who(signature)} không xác thực được bằng chứng thư của người ký.",
                     proof,
                 )
+            weak = _weak_algorithms(signature, context)
+            if weak:
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Chữ ký số của {who(signature)} dùng thuật toán không còn an toàn ({', '.join(weak)}): "
+                    "văn bản khác có thể mang cùng chữ ký, nên chữ ký không chứng minh được nội dung đã ký.",
+                    Proof(f"algorithms: {', '.join(weak)}", signature.page, f"signature:{signature.field_name}"),
+                )
         unknown = [s for s in facts.signatures if s.integrity is Integrity.UNKNOWN]
         if unknown:
             first = unknown[0]
@@ -58,3 +71,11 @@ class SignatureInvalid(DocumentRule):
                 Proof(first.error or "unknown", first.page, f"signature:{first.field_name}"),
             )
         return PASSED
+
+
+def _weak_algorithms(signature: SignatureFacts, context: RuleContext) -> list[str]:
+    """The broken algorithms a signature relies on, as the council reads them ("MD5", "SHA-1")."""
+    weak = [name.upper() for name in signature.refused_algorithms]
+    if context.sha1 is Sha1Policy.ZERO and signature.hash_algorithm == SHA1:
+        weak.append("SHA-1")
+    return weak

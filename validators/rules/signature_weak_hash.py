@@ -1,0 +1,54 @@
+"""Rule `signature-weak-hash`: a signature made with a SHA-1 digest, when the council wants it flagged."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, Integrity
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Sha1Policy,
+    Verdict,
+)
+from validators.signatures import SHA1, who
+
+
+class SignatureWeakHash(DocumentRule):
+    """A signature's message digest is SHA-1.
+
+    What it checks: with `signatures.sha1 = "warn"`, that no intact signature
+    digests the document with SHA-1. With "accept" (the default) it never fires;
+    with "zero" `signature-invalid` reports such signatures instead.
+
+    Why it matters: SHA-1 collisions can be made (SHAttered, 2017), so a SHA-1
+    signature is weaker evidence than a SHA-256 one, though no forgery of an
+    existing signature is known. The government signing service still signs with
+    SHA-1, so whether to flag it is the council's choice.
+
+    Example: with "warn", a plan signed through the e-office service with a SHA-1
+    digest warns; the same plan signed with SHA-256 passes.
+    """
+
+    code = "KC310"
+    name = "signature-weak-hash"
+    title = "Chữ ký số dùng hàm băm SHA-1"
+    severity = Severity.WARNING
+    zeroes = False
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if context.sha1 is not Sha1Policy.WARN:
+            return NOT_APPLICABLE
+        for signature in facts.signatures:
+            if signature.integrity is Integrity.INTACT and signature.hash_algorithm == SHA1:
+                return Verdict(
+                    Outcome.FAILED,
+                    f"Chữ ký số của {who(signature)} dùng hàm băm SHA-1 (thuật toán băm: SHA-1), "
+                    "đã lạc hậu; chữ ký vẫn xác thực được.",
+                    Proof(f"hash_algorithm={signature.hash_algorithm}", signature.page,
+                          f"signature:{signature.field_name}"),
+                )
+        return PASSED
