@@ -31,7 +31,6 @@ import datetime as dt
 import io
 import logging
 import re
-import unicodedata
 from collections.abc import Awaitable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -66,7 +65,7 @@ from extractors import certificate_memo
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
 from extractors.pdf import signature_fields
 from extractors.revisions import SIGNATURE_ADDITION_POLICY, entry
-from extractors.text import strip_marks
+from extractors.text import canonical, strip_marks
 from extractors.trust import load_trust_roots
 
 T = TypeVar("T")
@@ -855,9 +854,8 @@ def _signer_kind(subject: SignerSubject) -> SignerKind:
 
 
 def _lower(text: str) -> str:
-    """NFC, lower case, single-spaced, one spelling of "ủy" and of "Đ" (U+00D0 is a look-alike)."""
-    text = unicodedata.normalize("NFC", text.replace("\u00d0", "Đ")).casefold()
-    return " ".join(text.replace("uỷ", "ủy").replace("hoà", "hòa").replace("toà", "tòa").split())
+    """One spelling, lower case: `extractors.text.canonical` ("Uỷ ban" and "Ủy ban", Ð and Đ, NFC or NFD)."""
+    return canonical(text).casefold()
 
 
 def _fold(text: str) -> str:
