@@ -6,8 +6,8 @@ helpers it uses.
 
 1. CPU time per file: every file read once in this process with `read_document` (OCR off, the
    trust roots of ../shared/trust-roots), the slowest listed; the target is under 1 s each.
-2. Wall time, in `--rounds` interleaved rounds, on the whole folder (`--layout batch`, an empty cache,
-   the trust roots):
+2. Wall time, in `--rounds` interleaved rounds, on the whole folder (`--layout batch`, no cache, the
+   trust roots, reports as JSON only: poppler writes none):
    (a) `kiemchung check --no-ocr`, which does what the baseline does;
    (b) `kiemchung check` with OCR (the default), whose extra time is the scans' OCR;
    (c) the baseline: `pdfsig` then `pdftotext -l 2` for every PDF, one process after the other.
@@ -44,7 +44,7 @@ def cpu_per_file(folder: Path, roots: Path) -> list[tuple[float, Path]]:
 
 def check(folder: Path, out: Path, config: Path, roots: Path, *options: str) -> list[str]:
     return [sys.executable, "-m", "pipeline", "check", str(folder), "--layout", "batch", "--config", str(config),
-            "--out", str(out), "--trust-root", str(roots), "--no-cache", "--quiet", *options]
+            "--out", str(out), "--trust-root", str(roots), "--no-cache", "--quiet", "--format", "json", *options]
 
 
 def main() -> None:
