@@ -54,6 +54,7 @@ OCR_MIN_CONFIDENCE = 75.0
 _NUMBER = re.compile(r"^\d{1,5}$")  # a sequence number in the year; the leading-zero rule is not OCR's to judge
 _DIGITS = re.compile(r"\d+")
 _DATE_START = re.compile(r"ngày", re.IGNORECASE)
+_PLACE_WORDS = 4  # words a place name takes before the date: "Thành phố Hồ Chí Minh" is read into the date's raw
 # The number and date lines as OCR garbles them, without diacritics: "So: 4@†/TTg", "ngay do thang 4 nam".
 _NUMBER_LINE = re.compile(r"^so\b")
 _DATE_LINE = re.compile(r"\bngay\b.*\bthang\b|\bthang\b.*\bnam\b")
@@ -187,8 +188,10 @@ def _unread_date(facts: DocumentFacts) -> UnreadField | None:
     if date.value.as_date() is None:
         return UnreadField(HeaderField.DATE, f"nhận dạng chữ đọc được {quoted(date.raw)}, không phải một ngày có thật",
                            _line_proof(facts, line, date.raw))
-    # The issue date opens its line ("Hà Nội, ngày …"); a date inside a line is a document the text cites.
-    if line is not None and not squash(line.text).startswith(date.raw):
+    # The issue date opens its line after the place ("Hà Nội, ngày …", "Lâm Đồng. ngày …" with the comma
+    # misread); a date after digits or a long text ("Thông tư số 86/2016/TT-BQP ngày …") is one the text cites.
+    before = squash(line.text).split(date.raw)[0] if line is not None else ""
+    if _DIGITS.search(before) or len(before.split()) > _PLACE_WORDS:
         return UnreadField(HeaderField.DATE, f"ngày đọc được {quoted(date.raw)} nằm trong một câu trích dẫn, "
                            "không phải dòng địa danh, ngày tháng của văn bản", _line_proof(facts, line, date.raw))
     start = _DATE_START.search(date.raw)
