@@ -44,12 +44,12 @@ __all__ = [
 ]
 
 # A number or date OCR read counts only when every word its digits came from has at least this
-# confidence (Tesseract's, 0-100). Chosen from the words OCR read on the real scans of
-# shared/real-documents and on the generated scans (bench/ocr.py --confidence prints both): digits
-# read right scored 79-97 (printed ones 90 and over; a handwritten "30" run into "ngày30", 79),
-# while digits read wrong but still plausible scored 44-70 ("332/QĐ-TTg" for a handwritten "932":
-# 44). A confidently misread digit is not caught by any threshold; a higher one would send correct
-# handwritten reads to the council for nothing, a lower one would let misreads through.
+# confidence (Tesseract's, 0-100). Chosen from the words OCR read on the 16 real scans of
+# shared/real-documents and on generated scans (bench/ocr.py --renderers prints the number word's
+# confidence; bench/RESULTS.md): digits read right scored 79-97 on the real scans (a handwritten "30"
+# run into "ngày30": 79) and 89-92 printed on the generated ones, while digits read wrong but still
+# plausible scored 44-70 ("332/QĐ-TTg" for a handwritten "932": 44). No threshold catches a confident
+# misreading; a higher one would send right handwritten reads to the council, a lower one let misreads in.
 OCR_MIN_CONFIDENCE = 75.0
 _NUMBER = re.compile(r"^\d{1,5}$")  # a sequence number in the year; the leading-zero rule is not OCR's to judge
 _DIGITS = re.compile(r"\d+")
