@@ -1,6 +1,6 @@
 """Benchmark: what OCR of a scan's header costs (Tesseract's CPU and ours) and how well it reads.
 
-Run from the repository root:  .venv/bin/python bench/ocr.py [--folder DIR] [--offset]
+Run from the repository root:  .venv/bin/python bench/ocr.py [--folder DIR] [--offset] [--renderers N]
 
 Pictures are made by the generators of tests/test_ocr.py, in its five formats: a 300 dpi scanner
 PNG, a 200 dpi scanner JPEG, a 200 dpi fax TIFF (CCITT G4), a phone photo (colour, turned, every
@@ -18,6 +18,16 @@ once, before the first file, and its load time printed apart. Then, over the doc
 have each header field right (number, symbol, year, date and type exactly; place, issuer, subject
 as closely as tests/test_ocr.py asks), and over the photos how many were not taken for a document
 and whether the banners' slogans were read. Prints Markdown.
+
+`--scans DIR` does the same on the scanned PDFs of a folder (those whose page 1 the reader would
+OCR), without knowing their fields: render and Tesseract CPU per page, and whether a header was found.
+`--renderers N` compares, in the same run, how the header of a scanned PDF page becomes pixels: the
+old path (pypdf decodes the page's largest image, which is then greyed, turned and cropped, as
+extractors/ocr.py did before PDFium) beside `extractors.ocr.render_header` (PDFium draws only the
+header band), on N generated office scans per encoding (`samples.scans.write_paper_scan_pdf`: JPEG,
+Flate 1-bit, JPEG 2000, CCITT G4, JBIG2), each file's two paths interleaved, best of 3 each; then
+Tesseract's CPU on each path's crop, whether the number and date came out right, and the confidence
+of the word the number was read from (what `validators.scans.OCR_MIN_CONFIDENCE` is set against).
 """
 
 from __future__ import annotations
@@ -34,13 +44,23 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from PIL import Image
+from pypdf import PdfReader
 from rapidfuzz import fuzz
 
 from extractors import ocr, read_document
 from extractors.doctypes import type_for_title
-from extractors.models import DocumentFacts
+from extractors.header import parse_header
+from extractors.models import DocumentFacts, OcrFacts
 from samples.documents import DocSpec, write_scan_pdf
-from samples.scans import document_specs, write_banner_photo, write_event_photo, write_phone_photo, write_scan_image
+from samples.scans import (
+    ENCODINGS,
+    document_specs,
+    write_banner_photo,
+    write_event_photo,
+    write_paper_scan_pdf,
+    write_phone_photo,
+    write_scan_image,
+)
 
 FORMATS: dict[str, Callable[[DocSpec, Path, int], object]] = {
     "scanner.png": lambda spec, path, seed: write_scan_image(spec, path, dpi=300, seed=seed),
@@ -212,13 +232,144 @@ def measure(folder: Path) -> None:
         print("\nWrong or missing: " + ", ".join(wrong))
 
 
+def pypdf_header(path: Path) -> ocr.PageImage:
+    """The header crop as extractors/ocr.py made it before PDFium: pypdf decodes the page's largest image.
+
+    Raises whatever pypdf raises: for JBIG2 without a `jbig2dec` program, an error.
+    """
+    page = PdfReader(path).pages[0]
+    largest = max(page.images, key=lambda image: image.image.width * image.image.height if image.image else 0)
+    assert largest.image is not None
+    image = ocr._greyscale(largest.image)
+    if page.rotation % 360:
+        image = image.rotate(-(page.rotation % 360), expand=True)
+    long_side = max(abs(float(page.cropbox.width)), abs(float(page.cropbox.height))) / 72
+    crop, dpi = ocr._header_crop(ocr.PageImage(image, max(image.size) / long_side))
+    return ocr.PageImage(crop, dpi)
+
+
+RENDERERS: dict[str, Callable[[Path], ocr.PageImage]] = {
+    "pypdf": pypdf_header,
+    "pdfium": lambda path: ocr.render_header(path, 1),
+}
+
+
+def compare_renderers(folder: Path, per_encoding: int) -> None:
+    TESSERACT.start()
+    rows = []
+    for encoding in ENCODINGS:
+        specs_here = document_specs(per_encoding, seed=11 + ENCODINGS.index(encoding))
+        times: dict[str, list[float]] = {"pypdf": [], "pdfium": []}
+        tesseract: dict[str, list[float]] = {"pypdf": [], "pdfium": []}
+        right: dict[str, int] = {"pypdf": 0, "pdfium": 0}
+        failed: dict[str, int] = {"pypdf": 0, "pdfium": 0}
+        confidences: list[float] = []
+        for index, spec in enumerate(specs_here):
+            path = folder / f"render-{encoding}-{index}.pdf"
+            write_paper_scan_pdf(spec, path, encoding=encoding, seed=index)
+            crops: dict[str, ocr.PageImage | None] = {}
+            best = {"pypdf": float("inf"), "pdfium": float("inf")}
+            for _ in range(3):  # the two paths interleaved, so a busy moment of the machine hits both
+                for name, render in RENDERERS.items():
+                    started = time.process_time()
+                    try:
+                        crops[name] = render(path)
+                    except Exception:  # the old path on JBIG2: no decoder, no picture
+                        crops[name] = None
+                    best[name] = min(best[name], time.process_time() - started)
+            for name, seconds in best.items():
+                if crops[name] is not None:
+                    times[name].append(seconds)
+            for name, crop in crops.items():
+                if crop is None:
+                    failed[name] += 1
+                    continue
+                before = TESSERACT.seconds
+                facts = ocr.ocr_header(crop, 1, cropped=True)
+                tesseract[name].append(TESSERACT.seconds - before)
+                header = parse_header(list(facts.lines))
+                ok = header.number is not None and header.number.value == spec.number
+                right[name] += ok and header.date is not None and header.date.value.as_date() == spec.date
+                if name == "pdfium" and header.number is not None:
+                    confidences += _number_confidences(facts, header.number.raw)
+        rows.append((encoding, times, tesseract, right, failed, confidences))
+    print(f"Header crop of page 1, {per_encoding} generated scans per encoding, best of 3 per file (CPU ms/page)\n")
+    print("| encoding | pypdf decode+crop | PDFium render | Tesseract on pypdf's | Tesseract on PDFium's "
+          "| number+date right pypdf / PDFium | not rendered pypdf / PDFium | number word confidence |")
+    print("|---|---|---|---|---|---|---|---|")
+    for encoding, times, tesseract, right, failed, confidences in rows:
+        def ms(values: list[float]) -> str:
+            return f"{1000 * sum(values) / len(values):.0f}" if values else "-"
+
+        spread = f"{min(confidences):.0f}-{max(confidences):.0f}" if confidences else "-"
+        print(f"| {encoding} | {ms(times['pypdf'])} | {ms(times['pdfium'])} | {ms(tesseract['pypdf'])} "
+              f"| {ms(tesseract['pdfium'])} | {right['pypdf']} / {right['pdfium']} "
+              f"| {failed['pypdf']} / {failed['pdfium']} | {spread} |")
+
+
+def compare_on_scans(paths: list[Path]) -> None:
+    """The two paths on scans found on disk (`--scans DIR`: its PDFs whose page 1 is an image): render and OCR CPU.
+
+    Means over the pages both paths rendered, so that the two are read on the same pages; what only
+    one rendered is counted apart.
+    """
+    TESSERACT.start()
+    read: dict[str, dict[Path, tuple[float, float, bool]]] = {"pypdf": {}, "pdfium": {}}
+    for path in paths:
+        crops: dict[str, ocr.PageImage | None] = {}
+        seconds = {"pypdf": float("inf"), "pdfium": float("inf")}
+        for _ in range(3):  # interleaved, best of 3
+            for name, render in RENDERERS.items():
+                started = time.process_time()
+                try:
+                    crops[name] = render(path)
+                except Exception:  # pypdf on JBIG2 without jbig2dec
+                    crops[name] = None
+                seconds[name] = min(seconds[name], time.process_time() - started)
+        for name, crop in crops.items():
+            if crop is not None:
+                before = TESSERACT.seconds
+                found = ocr.ocr_header(crop, 1, cropped=True).header_found
+                read[name][path] = (seconds[name], TESSERACT.seconds - before, found)
+    both = [path for path in paths if all(path in read[name] for name in RENDERERS)]
+    print(f"{len(paths)} scanned PDFs, {len(both)} rendered by both; best of 3 per file, CPU ms/page over those\n")
+    print("| path | render | Tesseract | render + Tesseract | not rendered | header found (of all) |")
+    print("|---|---|---|---|---|---|")
+    for name in RENDERERS:
+        render_ms = 1000 * sum(read[name][path][0] for path in both) / max(len(both), 1)
+        ocr_ms = 1000 * sum(read[name][path][1] for path in both) / max(len(both), 1)
+        headers = sum(result[2] for result in read[name].values())
+        print(f"| {name} | {render_ms:.0f} | {ocr_ms:.0f} | {render_ms + ocr_ms:.0f} | {len(paths) - len(read[name])} "
+              f"| {headers} |")
+
+
+def _number_confidences(facts: OcrFacts, raw: str) -> list[float]:
+    line = next((line for line in facts.lines if raw in line.text), None)
+    return [word.confidence for word in line.words if any(c.isdigit() for c in word.text)][:1] if line else []
+
+
+def _scanned(path: Path) -> bool:
+    """Page 1 is what the reader OCRs: one image and no text layer."""
+    facts = read_document(path, ocr=False)
+    return facts.ocr is not None
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--folder", type=Path, help="keep the pictures here (made when it is empty)")
     parser.add_argument("--offset", action="store_true", help="add pages whose header columns do not line up")
+    parser.add_argument("--renderers", type=int, metavar="N", help="compare pypdf and PDFium on N scans per encoding")
+    parser.add_argument("--scans", type=Path, metavar="DIR", help="compare pypdf and PDFium on the scanned PDFs in DIR")
     arguments = parser.parse_args()
     if not ocr.ocr_available():
         sys.exit("Tesseract with its Vietnamese model is not installed")
+    if arguments.scans:
+        compare_on_scans([path for path in sorted(arguments.scans.rglob("*.pdf")) if _scanned(path)])
+        return
+    if arguments.renderers:
+        with tempfile.TemporaryDirectory(prefix="kiemchung-bench-render-") as scratch:
+            compare_renderers(Path(scratch), arguments.renderers)
+        return
     with tempfile.TemporaryDirectory(prefix="kiemchung-bench-ocr-") as scratch:
         folder = arguments.folder or Path(scratch)
         folder.mkdir(parents=True, exist_ok=True)

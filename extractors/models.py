@@ -71,6 +71,14 @@ class Source(StrEnum):
 
 
 @dataclass(frozen=True)
+class OcrWord:
+    """One word as OCR read it, and how sure OCR was of it."""
+
+    text: str
+    confidence: float  # 0-100 as Tesseract reports it
+
+
+@dataclass(frozen=True)
 class TextLine:
     """One line (or one column segment of a line) of a document, in reading order."""
 
@@ -81,6 +89,9 @@ class TextLine:
     source: Source
     field_name: str | None = None  # the signature field whose appearance holds the line
     confidence: float | None = None  # OCR lines only: mean word confidence, 0-100 as Tesseract reports it
+    # OCR lines only: the words as read, each with its confidence, so the tokens of one field (the
+    # digits of a number, the day of a date) are judged by their own confidence, not the line's mean.
+    words: tuple[OcrWord, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -3,7 +3,9 @@
 Only the top of page 1 is read (`HEADER_FRACTION` of its height): the facts the council cites —
 motto, issuer, number and symbol, place and date, type and title (Decree 30, Appendix I) — sit
 there, and a crop of it costs Tesseract about a third of a second where a whole page costs
-several.
+several. A scanned PDF page is drawn by PDFium (pypdfium2), only that band of it, at the
+resolution OCR wants (`render_header`): whatever the scanner's image encoding, JBIG2 and CCITT
+included, without an outside decoder program.
 
 Tesseract is called in this process through its C API (libtesseract, with `ctypes`), so a machine
 without the library or its `vie` model only loses OCR. Loading the model costs about half as much
@@ -11,7 +13,8 @@ as reading a header, so each thread loads it once and keeps it (`_thread_api`); 
 over as pixels (see `_recognise`). Tesseract's TSV gives every word with its box and confidence;
 the words are regrouped here into rows and the two header columns, the way the PDF layout text is
 split, so `extractors.header.parse_header` reads an OCR'd header unchanged. Every line keeps its
-confidence, and every field parsed from it says `Source.OCR`.
+confidence and its words with theirs, and every field parsed from it says `Source.OCR`; whether a
+number or a date read so can be believed is for the validators to judge (`validators.scans`).
 
 Whether the lines are a document header at all (`OcrFacts.header_found`) is decided from the
 header's own shapes: the national motto (matched loosely, OCR garbles diacritics), a "Số: …/…"
@@ -40,21 +43,20 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
-from pypdf import PageObject
-from pypdf.errors import LimitReachedError
-from pypdf.generic import DictionaryObject, StreamObject
 from rapidfuzz import fuzz
 
 from extractors.doctypes import type_for_abbreviation, type_for_title
 from extractors.errors import ReadFailure
 from extractors.header import DATE_NUMERIC, DATE_WORDS, NUMBER_LINE
-from extractors.models import Column, OcrFacts, OcrStatus, ReadProblem, Source, TextLine
+from extractors.models import Column, OcrFacts, OcrStatus, OcrWord, ReadProblem, Source, TextLine
 from extractors.text import fold, squash
 
 LIBRARY = "tesseract"  # libtesseract, found by `ctypes.util.find_library`
 LANGUAGE = "vie"
-METHOD = "header-crop-2"  # bump when the crop, scaling or line building changes what OCR returns
+METHOD = "header-crop-3"  # bump when the crop, scaling or line building changes what OCR returns
 # Of the page height, from the top. The issuer, number, date and place rows of a Decree 30 header end
 # within the top fifth of an A4 page, even under a 25 mm margin and a three-line issuer; the type name
 # and title follow (a long title under a low header may be cut: the symbol gives the type too), and
@@ -96,6 +98,9 @@ _DATE_WORDS = ("ngay", "thang", "nam")
 # "Số: 25/QĐĐ-UBND": the model now and then reads the Đ of a type abbreviation twice (2 or 3 of 60
 # generated scans, at 300 dpi as at 200); a symbol's first part with "ĐĐ" that is a type read once.
 _DOUBLED_D = re.compile(r"(?<=/)([^\W\d_]*)ĐĐ([^\W\d_]*)(?=-)")
+# PDFium is not thread-safe: one page is opened and drawn at a time in a process (the batch reads
+# in processes, so this only orders the threads of one).
+_PDFIUM = threading.Lock()
 
 
 class _OcrError(Exception):
@@ -174,7 +179,7 @@ def ocr_available() -> bool:
 def engine_version() -> str:
     """What OCR results depend on, for cache keys; "" if none.
 
-    "tesseract 5.3.0 vie:<model> header-crop-2 tessedit_pageseg_mode=3": Tesseract's version, its
+    "tesseract 5.3.0 vie:<model> header-crop-3 tessedit_pageseg_mode=3": Tesseract's version, its
     model, how the crop is made (`METHOD`) and the settings Tesseract runs with.
     """
     engine = find_engine()
@@ -256,80 +261,62 @@ def _greyscale(image: Image.Image) -> Image.Image:
     return grey
 
 
-def ocr_pdf_page(page: PageObject, number: int) -> OcrFacts:
-    """OCR the header of a scanned PDF page from its page image; never raises."""
-    if find_engine() is None:  # before decoding an image nobody will read
+def ocr_pdf_page(path: Path, number: int) -> OcrFacts:
+    """OCR the header of page `number` (1-based) of a scanned PDF, rendered by PDFium; never raises."""
+    if find_engine() is None:  # before rendering a page nobody will read
         return _unavailable(number)
     try:
-        page_image = _pdf_page_image(page)
+        page_image = render_header(path, number)
     except _OcrError as error:
         return OcrFacts(OcrStatus.FAILED, engine=engine_version(), page=number, detail=str(error))
-    except Exception as error:  # a damaged resource dictionary: OCR fails, the rest of the file is still read
-        detail = f"page image not found: {type(error).__name__}: {error}"
-        return OcrFacts(OcrStatus.FAILED, engine=engine_version(), page=number, detail=detail)
-    return ocr_header(page_image, number)
+    return ocr_header(page_image, number, cropped=True)
 
 
-def _pdf_page_image(page: PageObject) -> PageImage:
-    """The picture of a scanned PDF page: its largest image XObject, turned as the page is shown.
+def render_header(path: Path, number: int) -> PageImage:
+    """The top `HEADER_FRACTION` of page `number` as a viewer shows it, rendered at `TARGET_DPI`.
 
-    Raises `_OcrError` when the page draws no image XObject, or it is too large or cannot be decoded.
+    PDFium draws the page, so every image filter a scanner writes is decoded the one way — JBIG2,
+    CCITT G3/G4, JPX, JPEG, Flate, 1-bit — with no outside program (pypdf needs `jbig2dec` for
+    JBIG2 and read nothing without it), turned as /Rotate turns it, and only the header band is
+    drawn. Annotations and form fields are left out: a signature stamp laid over the scan later is
+    read from its appearance text, not from the picture of the paper.
+
+    Raises `_OcrError` when the file or page does not open, the page draws no image, or an image
+    is larger than `MAX_IMAGE_PIXELS` (decoding it would cost more than the whole read).
     """
-    name, pixels = _largest_image(page)
-    if name is None:
-        raise _OcrError("no image XObject on the page")
-    if pixels > MAX_IMAGE_PIXELS:
-        raise _OcrError(f"page image of {pixels} pixels, over the {MAX_IMAGE_PIXELS} limit; not decoded")
     try:
-        picture = page.images[name].image
-        if picture is None:
-            raise _OcrError("pypdf returned no picture for the page image")
-        image = _greyscale(picture)
+        with _PDFIUM:
+            document = pdfium.PdfDocument(path)
+            try:
+                page = document[number - 1]
+                _check_images(page)
+                width, height = page.get_size()  # in points, after /Rotate
+                # Narrower than `_MAX_CROP_WIDTH` pixels: a page the size of a phone photo at 72 dpi.
+                scale = min(TARGET_DPI / 72, _MAX_CROP_WIDTH / max(width, 1.0))
+                bitmap = page.render(
+                    scale=scale, crop=(0, height * (1 - HEADER_FRACTION), 0, 0), grayscale=True,
+                    draw_annots=False, may_draw_forms=False,
+                )
+                image = _greyscale(bitmap.to_pil())
+            finally:
+                document.close()
     except _OcrError:
         raise
-    except LimitReachedError as error:
-        raise _OcrError(f"page image inflates past the reading limit: {error}") from error
-    except Exception as error:  # pypdf and Pillow raise many kinds on odd filters (JBIG2 without a decoder)
-        raise _OcrError(f"page image cannot be decoded: {type(error).__name__}: {error}") from error
-    rotation = page.rotation % 360
-    if rotation:
-        image = image.rotate(-rotation, expand=True)  # /Rotate turns the page clockwise on screen
-    box = page.cropbox
-    long_side_inches = max(abs(float(box.width)), abs(float(box.height))) / 72 or _PAGE_SIZE_INCHES
-    return PageImage(image, max(image.size) / long_side_inches)
+    except pdfium.PdfiumError as error:
+        raise _OcrError(f"PDFium cannot render page {number}: {error}") from error
+    return PageImage(image, scale * 72)
 
 
-def _largest_image(page: PageObject) -> tuple[str | list[str] | None, int]:
-    """The key (for `page.images`) of the largest image drawn directly or by a form, and its pixels."""
-    best: tuple[str | list[str] | None, int] = (None, 0)
-    for path, stream in _image_streams(page.get("/Resources"), (), depth=0):
-        try:
-            pixels = int(stream.get("/Width", 0)) * int(stream.get("/Height", 0))
-        except (TypeError, ValueError):
-            continue
-        if pixels > best[1]:
-            best = (path[0] if len(path) == 1 else list(path), pixels)
-    return best
-
-
-def _image_streams(resources: object, path: tuple[str, ...], depth: int) -> list[tuple[tuple[str, ...], StreamObject]]:
-    resolved = resources.get_object() if hasattr(resources, "get_object") else resources
-    if not isinstance(resolved, DictionaryObject):
-        return []
-    entry = resolved.get("/XObject")
-    xobjects = entry.get_object() if entry is not None else None
-    if not isinstance(xobjects, DictionaryObject):
-        return []
-    found: list[tuple[tuple[str, ...], StreamObject]] = []
-    for name in xobjects:
-        stream = xobjects[name].get_object()
-        if not isinstance(stream, StreamObject):
-            continue
-        if stream.get("/Subtype") == "/Image":
-            found.append(((*path, str(name)), stream))
-        elif stream.get("/Subtype") == "/Form" and depth < 1:  # scanners that wrap the page image in a form
-            found += _image_streams(stream.get("/Resources"), (*path, str(name)), depth + 1)
-    return found
+def _check_images(page: pdfium.PdfPage) -> None:
+    """Raises `_OcrError` when the page draws no image, or one past `MAX_IMAGE_PIXELS` (read from its dictionary)."""
+    largest = 0
+    for image in page.get_objects(filter=(pdfium_c.FPDF_PAGEOBJ_IMAGE,), max_depth=2):
+        width, height = image.get_px_size()
+        largest = max(largest, width * height)
+    if largest == 0:
+        raise _OcrError("no image on the page")
+    if largest > MAX_IMAGE_PIXELS:
+        raise _OcrError(f"page image of {largest} pixels, over the {MAX_IMAGE_PIXELS} limit; not decoded")
 
 
 # --- OCR -------------------------------------------------------------------------------------------
@@ -339,13 +326,16 @@ def _unavailable(page: int) -> OcrFacts:
     return OcrFacts(OcrStatus.UNAVAILABLE, page=page, detail=f"lib{LIBRARY} with the '{LANGUAGE}' model not found")
 
 
-def ocr_header(page_image: PageImage, page: int = 1) -> OcrFacts:
-    """OCR the header region of a page; never raises. Status `unavailable` when Tesseract is missing."""
+def ocr_header(page_image: PageImage, page: int = 1, *, cropped: bool = False) -> OcrFacts:
+    """OCR the header region of a page; never raises. Status `unavailable` when Tesseract is missing.
+
+    `cropped`: the picture is the header region already, at the resolution OCR wants (`render_header`).
+    """
     engine = find_engine()
     if engine is None:
         return _unavailable(page)
     version = engine_version()
-    crop, dpi = _header_crop(page_image)
+    crop, dpi = (page_image.image, round(page_image.dpi)) if cropped else _header_crop(page_image)
     try:
         tsv = _recognise(engine.library, crop, dpi)
     except _OcrError as error:
@@ -500,7 +490,9 @@ def ocr_lines(tsv: str, page: int) -> list[TextLine]:
             column = _column((segment.left - left) / width, (segment.right - left) / width)
             text = _NUMBER_LABEL.sub("Số: ", segment.text)
             text = _DATE_SHAPE.sub(_date_words, _DOUBLED_D.sub(_d_read_once, text))
-            lines.append(TextLine(text, page, row_number, column, Source.OCR, confidence=round(segment.confidence, 1)))
+            words = tuple(OcrWord(word.text, round(word.confidence, 1)) for word in segment.words)
+            confidence = round(segment.confidence, 1)
+            lines.append(TextLine(text, page, row_number, column, Source.OCR, confidence=confidence, words=words))
     return lines
 
 
@@ -667,4 +659,5 @@ __all__ = [
     "ocr_lines",
     "ocr_pdf_page",
     "read_image_file",
+    "render_header",
 ]

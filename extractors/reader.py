@@ -136,7 +136,7 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         header = parse_header(_legible(lines, imaging), appearances)
         ocr_facts = None
         if _needs_ocr(imaging):
-            ocr_facts = ocr_extractor.ocr_pdf_page(pages[0], 1) if ocr else _ocr_disabled()
+            ocr_facts = ocr_extractor.ocr_pdf_page(path, 1) if ocr else _ocr_disabled()
             header = _with_ocr_header(header, ocr_facts, appearances)
         # pyHanko only finds signatures through the AcroForm: without one (and no widget) there is none.
         has_form = signature_fields or "/AcroForm" in reader.root_object

@@ -1,5 +1,8 @@
 """OCR of scans and pictures: generated paper documents saved as scanner and phone pictures and as
-scanned PDFs, photos that are no document, and every way OCR can be missing or fail.
+scanned PDFs (every image encoding offices use, handwritten numbers and days, incoming stamps), photos
+that are no document, every way OCR can be missing or fail, and the real scans of shared/real-documents
+when they are beside the repository: what OCR could not read surely is "could not read", never a
+zeroing statement about the page.
 
 Tests marked `needs_ocr` run Tesseract (about half a second a document, the pictures made and read
 once per module) and are skipped without its library or Vietnamese model; everything else runs
@@ -10,9 +13,11 @@ from __future__ import annotations
 
 import ctypes.util
 import datetime as dt
+import json
 import pickle
 import struct
 import time
+import unicodedata
 import zlib
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -31,15 +36,29 @@ from extractors.models import (
     FileKind,
     OcrFacts,
     OcrStatus,
+    OcrWord,
     ReadProblem,
     Source,
     TextLine,
 )
 from samples.documents import DocSpec, write_pdf, write_scan_pdf
-from samples.scans import document_specs, write_banner_photo, write_event_photo, write_phone_photo, write_scan_image
-from validators.model import Outcome, RuleContext
+from samples.scans import (
+    ENCODINGS,
+    Encoding,
+    Handwriting,
+    document_specs,
+    write_banner_photo,
+    write_event_photo,
+    write_paper_scan_pdf,
+    write_phone_photo,
+    write_scan_image,
+)
+from validators.model import DocumentRule, Outcome, RuleContext
 from validators.rules.date_missing import DateMissing
+from validators.rules.date_out_of_period import DateOutOfPeriod
+from validators.rules.field_unreadable import FieldUnreadable
 from validators.rules.number_missing import NumberMissing
+from validators.rules.number_suffix import NumberSuffix
 from validators.rules.scanned_paper import ScannedPaper
 from validators.rules.unreadable import Unreadable
 from validators.scans import is_photo, is_textless_scan
@@ -159,6 +178,133 @@ def test_scanned_pdf_is_read_by_ocr_and_still_a_scan(paper: dict[str, Read]) -> 
 def test_ocr_takes_about_half_a_second(paper: dict[str, Read]) -> None:
     """Whole reads, decoding included; loose, for a shared machine: a header crop is ~0.5 s of CPU."""
     assert all(read.seconds < 10 for read in paper.values()), {n: round(r.seconds, 2) for n, r in paper.items()}
+
+
+# --- scans as offices make them: every encoding, handwriting, stamps ------------------------------------
+
+# The rules that state what the page says: none may fire on what OCR could not read.
+ASSERTING: tuple[DocumentRule, ...] = (NumberSuffix(), NumberMissing(), DateMissing(), DateOutOfPeriod())
+OFFICE_SPECS = document_specs(len(ENCODINGS), seed=3)  # numbers "21", "05", "251": both widths
+
+
+@pytest.fixture(scope="module")
+def office_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[Encoding, Handwriting | None, bool], Read]:
+    """Every encoding printed; handwriting neat and hurried over two bi-level ones; a stamp over a printed header."""
+    folder = tmp_path_factory.mktemp("office")
+    kinds: list[tuple[Encoding, Handwriting | None, bool]] = [(encoding, None, False) for encoding in ENCODINGS]
+    kinds += [("jbig2", "hurried", False), ("ccitt", "hurried", True), ("jpeg", "neat", False), ("flate", None, True)]
+    read: dict[tuple[Encoding, Handwriting | None, bool], Read] = {}
+    for index, (encoding, handwriting, stamp) in enumerate(kinds):
+        spec = OFFICE_SPECS[ENCODINGS.index(encoding)]
+        path = folder / f"{encoding}-{handwriting}-{stamp}.pdf"
+        write_paper_scan_pdf(spec, path, encoding=encoding, handwriting=handwriting, incoming_stamp=stamp, seed=index)
+        read[(encoding, handwriting, stamp)] = Read(spec, read_document(path), 0.0)
+    return read
+
+
+def _context(spec: DocSpec) -> RuleContext:
+    assert isinstance(spec.date, dt.date)
+    year = spec.date.year
+    return RuleContext(dt.date(year, 1, 1), dt.date(year, 12, 31), dt.date(year + 1, 3, 1))
+
+
+@needs_ocr
+@pytest.mark.parametrize("encoding", ENCODINGS)
+def test_every_scanner_encoding_is_rendered_and_read(
+    office_scans: dict[tuple[Encoding, Handwriting | None, bool], Read], encoding: Encoding
+) -> None:
+    """JPEG, Flate 1-bit, JPEG 2000, CCITT G4 and JBIG2 page images: a printed header gives its fields."""
+    spec, facts = office_scans[(encoding, None, False)].spec, office_scans[(encoding, None, False)].facts
+    assert spec is not None and facts.ocr is not None and facts.ocr.status is OcrStatus.READ, facts.ocr
+    header = facts.header
+    assert header.number is not None and header.number.value == spec.number
+    assert header.number.where.source is Source.OCR
+    assert header.symbol is not None and header.symbol.value == spec.symbol
+    assert header.date is not None and header.date.value.as_date() == spec.date
+    assert FieldUnreadable().evaluate(facts, _context(spec)).outcome is Outcome.PASSED
+    assert all(rule.evaluate(facts, _context(spec)).outcome is not Outcome.FAILED for rule in ASSERTING)
+
+
+@needs_ocr
+def test_an_incoming_stamp_over_the_header_leaves_the_printed_fields(
+    office_scans: dict[tuple[Encoding, Handwriting | None, bool], Read],
+) -> None:
+    read = office_scans[("flate", None, True)]
+    assert read.spec is not None and read.facts.header.number is not None
+    assert read.facts.header.number.value == read.spec.number
+    assert read.facts.header.date is not None and read.facts.header.date.value.as_date() == read.spec.date
+    assert FieldUnreadable().evaluate(read.facts, _context(read.spec)).outcome is Outcome.PASSED
+
+
+@needs_ocr
+@pytest.mark.parametrize(
+    ("encoding", "handwriting", "stamp"),
+    [("jbig2", "hurried", False), ("ccitt", "hurried", True), ("jpeg", "neat", False)],
+)
+def test_handwriting_is_read_right_or_reported_unread(
+    office_scans: dict[tuple[Encoding, Handwriting | None, bool], Read],
+    encoding: Encoding,
+    handwriting: Handwriting,
+    stamp: bool,
+) -> None:
+    """A handwritten number or day is either read as written or "could not read"; never a zeroing statement."""
+    read = office_scans[(encoding, handwriting, stamp)]
+    spec, facts = read.spec, read.facts
+    assert spec is not None
+    context = _context(spec)
+    verdicts = {type(rule).__name__: rule.evaluate(facts, context) for rule in ASSERTING}
+    assert all(verdict.outcome is not Outcome.FAILED for verdict in verdicts.values()), verdicts
+    unreadable = FieldUnreadable().evaluate(facts, context)
+    number, date = facts.header.number, facts.header.date
+    number_right = number is not None and number.value == spec.number
+    date_right = date is not None and date.value.as_date() == spec.date
+    if handwriting == "hurried":  # strokes that run together: nobody reads them, OCR least of all
+        assert not number_right
+    if number_right and date_right:
+        assert unreadable.outcome is Outcome.PASSED
+        return
+    assert unreadable.outcome is Outcome.INDETERMINATE, unreadable
+    finding = FieldUnreadable().finding(unreadable)
+    assert finding is not None and not finding.zeroes and "Hội đồng kiểm tra trực tiếp" in finding.message
+    # The proof is what OCR read, word by word with its confidence.
+    assert finding.proof is not None and finding.proof.source == "ocr" and "[OCR: " in finding.proof.text
+    assert ("số văn bản" in finding.message) is not number_right
+    assert ("ngày ban hành" in finding.message) is not date_right
+
+
+@needs_ocr
+def test_a_scan_that_cannot_be_rendered_is_a_finding(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """OCR that could not run on a scanned PDF says so; the header rules do not call the fields missing."""
+    path = tmp_path / "scan.pdf"
+    write_paper_scan_pdf(OFFICE_SPECS[0], path, encoding="jbig2")
+    monkeypatch.setattr(ocr, "MAX_IMAGE_PIXELS", 1000)
+    facts = read_document(path)
+    assert facts.ocr is not None and facts.ocr.status is OcrStatus.FAILED and "pixels" in facts.ocr.detail
+    verdict = FieldUnreadable().evaluate(facts, CONTEXT)
+    assert verdict.outcome is Outcome.INDETERMINATE and "OCR không chạy được" in verdict.message
+    assert verdict.proof is not None and "pixels" in verdict.proof.text
+    assert all(rule.evaluate(facts, CONTEXT).outcome is not Outcome.FAILED for rule in ASSERTING)
+
+
+REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real-documents"
+
+
+@needs_ocr
+@pytest.mark.skipif(not (REAL / "truth.json").exists(), reason="shared/real-documents is not beside the repository")
+def test_real_scans_never_state_what_ocr_could_not_read() -> None:
+    """The real scans (handwritten numbers and days; JBIG2, CCITT and JPEG pages): every one is OCR'd or has
+    a text layer, and no OCR-read field fires a rule that states what the page says."""
+    truth = json.loads((REAL / "truth.json").read_text(encoding="utf-8"))["files"]
+    scans = [unicodedata.normalize("NFC", entry["path"]) for entry in truth if "scan" in entry["kind"]]
+    assert scans
+    for name in scans:
+        path = next(p for p in REAL.rglob("*") if unicodedata.normalize("NFC", str(p.relative_to(REAL))) == name)
+        facts = read_document(path)
+        if facts.ocr is None:  # a text layer or the file's own text: not OCR'd here
+            continue
+        assert facts.ocr.status is OcrStatus.READ, (name, facts.ocr.detail)  # JBIG2 included
+        for rule in ASSERTING[:3]:
+            assert rule.evaluate(facts, CONTEXT).outcome is not Outcome.FAILED, (name, rule.name)
 
 
 # --- photos ------------------------------------------------------------------------------------------
@@ -349,6 +495,8 @@ def test_lines_split_into_columns_and_rows() -> None:
     assert rows[0] == rows[1] and rows[2] == rows[3] and rows[2] == rows[0] + 1
     assert rows[4] == rows[2] + 2  # the blank space above the type name is a skipped row, as in PDF text
     assert lines[2].confidence == 91.5 and lines[2].source is Source.OCR
+    # Each word keeps its own confidence, as read: the number is judged by its word, not the line's mean.
+    assert lines[2].words == (OcrWord("Sô:", 92.0), OcrWord("11/KH-UBND", 91.0))
 
 
 def test_a_tilted_page_keeps_its_columns_on_one_row() -> None:

@@ -28,6 +28,7 @@ from validators.rules.citation_not_found import CitationNotFound
 from validators.rules.date_missing import DateMissing
 from validators.rules.date_out_of_period import DateOutOfPeriod
 from validators.rules.duplicate_document import DuplicateDocument
+from validators.rules.field_unreadable import FieldUnreadable
 from validators.rules.no_evidence import NoEvidence
 from validators.rules.number_missing import NumberMissing
 from validators.rules.number_reused import NumberReused
@@ -54,6 +55,7 @@ RULES: tuple[Rule, ...] = (
     NumberSuffix(),
     NumberMissing(),
     DateMissing(),
+    FieldUnreadable(),
     DateOutOfPeriod(),
     SymbolNonstandard(),
     Unsigned(),

@@ -18,6 +18,7 @@ from extractors.models import (
     Located,
     OcrFacts,
     OcrStatus,
+    OcrWord,
     PageImaging,
     ReadError,
     ReadProblem,
@@ -94,11 +95,14 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
 
 
 def _ocr(spec: dict[str, Any] | None) -> OcrFacts | None:
-    """`ocr: {status, header, lines, detail}`; `header: true` makes every line header evidence."""
+    """`ocr: {status, header, lines, detail}`; `header: true` makes every line header evidence.
+
+    A line is its text, every word read at confidence 90, or `{text, words: {word: confidence}}`
+    for the words OCR was less (or more) sure of.
+    """
     if spec is None:
         return None
-    lines = tuple(TextLine(text, 1, row, Column.FULL, Source.OCR, confidence=90.0)
-                  for row, text in enumerate(spec.get("lines", ())))
+    lines = tuple(_ocr_line(row, line) for row, line in enumerate(spec.get("lines", ())))
     header = bool(spec.get("header", False))
     return OcrFacts(
         OcrStatus(spec.get("status", "read")),
@@ -109,6 +113,13 @@ def _ocr(spec: dict[str, Any] | None) -> OcrFacts | None:
         header_evidence=tuple(line.text for line in lines) if header else (),
         detail=spec.get("detail", "test"),
     )
+
+
+def _ocr_line(row: int, spec: str | dict[str, Any]) -> TextLine:
+    text, scores = (spec, {}) if isinstance(spec, str) else (spec["text"], spec.get("words", {}))
+    words = tuple(OcrWord(word, float(scores.get(word, 90.0))) for word in text.split())
+    confidence = round(sum(word.confidence for word in words) / len(words), 1) if words else None
+    return TextLine(text, 1, row, Column.FULL, Source.OCR, confidence=confidence, words=words)
 
 
 def _imaging(doc: dict[str, Any]) -> tuple[PageImaging, ...]:

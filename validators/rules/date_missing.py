@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors.models import DocumentFacts
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.scans import is_textless_scan
+from validators.scans import HeaderField, is_textless_scan, unread
 
 
 class DateMissing(DocumentRule):
@@ -21,6 +21,9 @@ class DateMissing(DocumentRule):
 
     A file where no date line is found at all is "could not tell": the council
     looks, and it does not zero.
+    On a scan, a date OCR could not read (a handwritten day read as "đồ", a line
+    it dropped) is not called missing: `field-unreadable` asks the council to
+    read it.
 
     Example: `ngày    tháng    năm 2024` fails; `ngày 31 tháng 02 năm 2023` fails
     (no such day); `ngày 05 tháng 6 năm 2023` passes.
@@ -35,6 +38,8 @@ class DateMissing(DocumentRule):
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         if is_textless_scan(facts):
             return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
+        if unread(facts, HeaderField.DATE):
+            return NOT_APPLICABLE  # OCR could not read it: `field-unreadable` owns it
         located = facts.header.date
         if located is None:  # nothing says the page leaves it blank: the reader may not know this layout
             return Verdict(

@@ -5,6 +5,7 @@ from __future__ import annotations
 from extractors.models import DocumentFacts
 from validators.format import vn_date
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.scans import HeaderField, unread
 
 
 class DateOutOfPeriod(DocumentRule):
@@ -30,8 +31,8 @@ class DateOutOfPeriod(DocumentRule):
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         located = facts.header.date
         issued = located.value.as_date() if located is not None else None
-        if located is None or issued is None:
-            return NOT_APPLICABLE
+        if located is None or issued is None or unread(facts, HeaderField.DATE):
+            return NOT_APPLICABLE  # a date OCR could not read surely is `field-unreadable`'s, not a fact
         period = f"{vn_date(context.period_start)} – {vn_date(context.period_end)}"
         if issued > context.today:
             message = f"Ngày ban hành {vn_date(issued)} là ngày trong tương lai (hôm nay {vn_date(context.today)})."

@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors.models import DocumentFacts
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.scans import is_textless_scan
+from validators.scans import HeaderField, is_textless_scan, unread
 
 
 class NumberMissing(DocumentRule):
@@ -22,6 +22,10 @@ class NumberMissing(DocumentRule):
     Why it matters: an issued document always has a number; a blank one is a
     draft or was never registered, so it cannot be cited as evidence.
 
+    On a scan, a number OCR could not read (a handwritten number it dropped or
+    left blank) is not called missing: `field-unreadable` asks the council to
+    read it.
+
     Example: `Số:     /KH-UBND` with no stamped number fails; the same body with a
     signature stamp showing `Số: 11/KH-UBND` passes.
     """
@@ -35,6 +39,8 @@ class NumberMissing(DocumentRule):
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         if is_textless_scan(facts):
             return NOT_APPLICABLE  # nothing to read: `scanned-paper` owns this file
+        if unread(facts, HeaderField.NUMBER):
+            return NOT_APPLICABLE  # OCR could not read it: `field-unreadable` owns it
         number = facts.header.number
         if number is None:  # nothing says the page leaves it blank: the reader may not know this layout
             return Verdict(

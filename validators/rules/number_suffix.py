@@ -7,6 +7,7 @@ import re
 from extractors.models import DocumentFacts
 from validators.format import quoted
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.scans import from_ocr
 
 _DIGITS = re.compile(r"^\d+$")
 _LEADING_DIGITS = re.compile(r"^(?P<digits>\d+)\s*(?P<suffix>.+)$")
@@ -23,6 +24,10 @@ class NumberSuffix(DocumentRule):
     a letter or sub-number means the document was slotted in out of sequence,
     usually back-dated to fit the assessment. The council scores it 0.
 
+    A number recognised by OCR in a scan is not judged here: OCR turns a
+    handwritten "464" into "4@†", so what it read is no proof of a suffix;
+    `field-unreadable` reports it for the council to read.
+
     Example: `Số: 12a/KH-UBND` fails; `Số: 12/KH-UBND` passes. A body citation
     "Căn cứ Kế hoạch số 12a/KH-UBND" is not the document's own number.
     """
@@ -35,8 +40,8 @@ class NumberSuffix(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         number = facts.header.number
-        if number is None or not number.value:
-            return NOT_APPLICABLE
+        if number is None or not number.value or from_ocr(facts, number):
+            return NOT_APPLICABLE  # an OCR'd number is `field-unreadable`'s
         value = number.value
         if _DIGITS.match(value):
             return PASSED

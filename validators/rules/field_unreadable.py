@@ -1,0 +1,54 @@
+"""Rule `field-unreadable`: the number or the date of a scan could not be read, so the council reads it."""
+
+from __future__ import annotations
+
+from extractors.models import DocumentFacts, OcrStatus
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.scans import unread_fields
+
+
+class FieldUnreadable(DocumentRule):
+    """The document number or issue date on a scan could not be read with confidence.
+
+    What it checks: that the number and the date of a scanned or photographed
+    document, when they come from OCR (this tool's, or the invisible OCR layer a
+    scanning tool left), read as a plausible sequence number (digits only) and a
+    real calendar date on the place-and-date line, every digit read with a
+    confidence of at least `validators.scans.OCR_MIN_CONFIDENCE`. When they do
+    not — a handwritten number read as symbols, a line OCR dropped, a day hidden
+    under a stamp — or when OCR failed or found no header on the scan, the
+    outcome is "could not read": the finding shows what OCR read, word by word
+    with its confidence, and takes no points.
+
+    Why it matters: on paper documents the number and the day are usually written
+    by hand at issuance, and OCR misreads handwriting. Reporting a misread "464"
+    as a number with a suffix, or a dropped line as a missing number, would state
+    something the page does not say and score a valid document 0; the council
+    checks these two fields by hand instead.
+
+    Example: a scan whose "Số: 464/TTg-CĐS" (464 handwritten) OCR reads as
+    "Số: 4@†/TTg-CĐS" is "could not read"; a printed "Số: 11/KH-UBND" read at
+    confidence 96 passes; so does a born-digital PDF.
+    """
+
+    code = "KC206"
+    name = "field-unreadable"
+    title = "Không đọc được số/ngày trên bản scan — Hội đồng kiểm tra trực tiếp"
+    severity = Severity.WARNING
+    zeroes = False
+
+    def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
+        if facts.ocr is not None and facts.ocr.status in (OcrStatus.DISABLED, OcrStatus.UNAVAILABLE):
+            return NOT_APPLICABLE  # nobody tried to read it: `scanned-paper` and the report's notice say why
+        unread = unread_fields(facts)
+        if not unread:
+            return PASSED
+        parts = [f"{item.field.value}: {item.reason}" for item in unread]
+        proofs = dict.fromkeys(item.proof.text for item in unread)  # the same line once, in order
+        first = unread[0].proof
+        return Verdict(
+            Outcome.INDETERMINATE,
+            f"Không đọc được {' và '.join(item.field.value for item in unread)} trên bản scan "
+            f"({'; '.join(parts)}). Hội đồng kiểm tra trực tiếp trên văn bản.",
+            Proof("\n".join(proofs), first.page, first.source),
+        )
