@@ -26,11 +26,12 @@ from extractors.models import Column, DocumentHeader, IssueDate, Located, TextLi
 from extractors.text import canonical, squash, unify_tones
 
 # "Số: 11/KH-UBND", "Số:11/KH-UBND", "Số 11/KH-UBND", "Số: 30/2018/QĐ-UBND", "Số:    /KH-UBND",
-# "Luật số: 45/2019/QH14"; the Party's and mass organisations' "Số 156-CV/TĐTN": the type after a dash.
+# "Luật số: 45/2019/QH14", an office's internal "Số: 09-01/26/PT-PNC" (the year in two digits);
+# the Party's and mass organisations' "Số 156-CV/TĐTN": the type after a dash.
 NUMBER_LINE = re.compile(
     r"(?:^|(?<=\s))(?:(?:Luật|Pháp lệnh|Lệnh)\s+số|Số)\s*[:.]?\s*(?P<number>[^/\n]{0,14}?)"
     r"(?:\s*-\s*(?P<party_type>[A-ZĐ][A-Za-zĐ]{1,5}))?\s*/\s*"
-    r"(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;]+(?:/[^\s/,;]+)*)"
+    r"(?:(?P<year>(?:19|20)?\d\d)\s*/\s*(?=[^\W\d_]))?(?P<symbol>[^\s/,;]+(?:/[^\s/,;]+)*)"
 )
 # An appendix issued with its document carries the document's number: "(Ban hành kèm theo Quyết định
 # số 1187/QĐ-BNV ngày 15 tháng 10 năm 2025 của Bộ Nội vụ)"; the clerk stamps its blanks as the document's.

@@ -29,7 +29,7 @@ from pipeline import __version__
 from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
-from validators.scans import is_photo
+from validators.scans import believed_header, is_photo
 
 PAGE_NAME = "report.html"
 INDEX_NAME = "index.html"
@@ -403,9 +403,9 @@ def _picture_kind(facts: DocumentFacts) -> str:
 def _document_block(item: EvidenceItem, lang: Lang) -> _Html:
     """One evidence file: header facts, signatures, findings (zeroing first); open when it has findings."""
     facts = item.facts
-    header = facts.header
+    header = believed_header(facts)
     issued = header.date.value.as_date() if header.date is not None else None
-    number = number_and_symbol(facts.header)
+    number = number_and_symbol(header)
     unknown = _t("unknown", lang)
     rows: list[tuple[str, _Child]] = [
         ("number_symbol", number or unknown),

@@ -16,6 +16,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import DocumentFacts, DocumentHeader, OcrFacts, SignatureFacts, value_of
 from pipeline import __version__
 from validators.model import Finding
+from validators.scans import believed_header
 
 SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
 _PROVENANCE_FIELDS = (
@@ -95,8 +96,8 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
             for m in item.matches
         ],
         "read_error": {"problem": error.problem.value, "detail": error.detail} if error else None,
-        "document": _document(facts.header),
-        "extracted": _provenance(facts.header),
+        "document": _document(believed_header(facts)),
+        "extracted": _provenance(believed_header(facts)),
         "signatures": _signatures(facts),
         "ocr": _ocr(facts.ocr),
         "findings": [_finding(finding) for finding in item.findings],

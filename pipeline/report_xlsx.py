@@ -38,6 +38,7 @@ from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, Signa
 from pipeline import __version__
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.model import Finding, Outcome
+from validators.scans import believed_header
 
 SCORE_FORMAT = "0.0#"  # 2 -> "2,0", 1.25 -> "1,25" in Vietnamese Excel; "0.##" would show "2," for 2
 COUNT_FORMAT = "0"
@@ -411,7 +412,7 @@ def _documents(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     )
     rows = []
     for item in unit.evidence:
-        header = item.facts.header
+        header = believed_header(item.facts)
         rows.append(
             Row(
                 (

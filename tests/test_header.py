@@ -432,3 +432,10 @@ def test_an_issuance_stamp_gives_its_time_but_a_person_s_signing_time_does_not()
     assert listed.date is not None and listed.date.value.as_date() == dt.date(2025, 11, 10)
     person = parse_header(blank, stamp("Ký bởi: Nguyễn Văn An", "Thời gian ký: 2026-05-13T14:41:57+07:00"))
     assert person.date is None or person.date.value.as_date() is None
+
+
+def test_a_two_digit_year_between_number_and_symbol_is_the_year_not_the_symbol() -> None:
+    header = parse_header(pdf_lines(LAYOUT.replace("{number}/KH-UBND", "{number}/26/PT-NC").format(
+        number="02-02", date="03 tháng 02 năm 2026")))
+    assert header.symbol is not None and header.symbol.value == "PT-NC"
+    assert header.number_year is not None and header.number_year.value == "26"

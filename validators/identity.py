@@ -28,7 +28,7 @@ from itertools import combinations
 from extractors.models import DocumentFacts, Integrity, value_of
 from extractors.text import fold, fold_spelled_out
 from validators.format import quoted, vn_date
-from validators.scans import is_scan
+from validators.scans import believed_header, is_scan
 from validators.signatures import signed
 
 _BLANKS = re.compile(r"\s+")
@@ -144,14 +144,16 @@ class _Profile:
 
 def issue_year(facts: DocumentFacts) -> int | None:
     """The year the number belongs to: the one inside it (`30/2018/QĐ-UBND`), else the date's."""
-    number_year = value_of(facts.header.number_year)
+    header = believed_header(facts)
+    number_year = value_of(header.number_year)
     if number_year and _YEAR.match(number_year):
         return int(number_year)
-    return facts.header.date.value.year if facts.header.date is not None else None
+    date = header.date
+    return date.value.year if date is not None else None
 
 
 def _profile(facts: DocumentFacts) -> _Profile:
-    header = facts.header
+    header = believed_header(facts)
     number, symbol, issuer = value_of(header.number), value_of(header.symbol), value_of(header.issuer)
     issue = header.date.value if header.date is not None else None
     type_name, subject = value_of(header.type_name), value_of(header.subject)
@@ -187,7 +189,7 @@ def _differences(a: _Profile, b: _Profile, *, content: bool) -> tuple[Difference
     if a.date is not None and b.date is not None and a.date != b.date:
         found.append(Difference("ngày ban hành", vn_date(a.date), vn_date(b.date)))
     if content:
-        header_a, header_b = a.facts.header, b.facts.header
+        header_a, header_b = believed_header(a.facts), believed_header(b.facts)
         for name, key_a, key_b, located_a, located_b in (
             ("tên loại văn bản", a.type_name, b.type_name, header_a.type_name, header_b.type_name),
             ("trích yếu", a.subject, b.subject, header_a.subject, header_b.subject),

@@ -15,12 +15,22 @@ council to check by hand, and which the rules asserting what the page says (`num
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
 from extractors.imaging import IMAGE_COVERAGE, VISIBLE_TEXT_CHARS, is_image_page
-from extractors.models import DocumentFacts, FileKind, Located, OcrFacts, OcrStatus, PageImaging, Source, TextLine
+from extractors.models import (
+    DocumentFacts,
+    DocumentHeader,
+    FileKind,
+    Located,
+    OcrFacts,
+    OcrStatus,
+    PageImaging,
+    Source,
+    TextLine,
+)
 from extractors.text import fold, squash
 from validators.format import quoted
 from validators.model import Proof
@@ -119,6 +129,22 @@ class UnreadField:
     field: HeaderField
     reason: str
     proof: Proof
+
+
+def believed_header(facts: DocumentFacts) -> DocumentHeader:
+    """The header as the tool states it: a number or date OCR could not read surely is left out.
+
+    `field-unreadable` shows what OCR made of it; no report, key or comparison takes it for the value.
+    """
+    unread = {item.field for item in unread_fields(facts)}
+    if not unread:
+        return facts.header
+    changes: dict[str, None] = {}
+    if HeaderField.NUMBER in unread:
+        changes |= {"number": None, "number_year": None}
+    if HeaderField.DATE in unread:
+        changes |= {"date": None}
+    return replace(facts.header, **changes)
 
 
 def from_ocr(facts: DocumentFacts, located: Located[Any]) -> bool:

@@ -17,7 +17,7 @@ from validators.model import (
     SubmittedDocument,
     Verdict,
 )
-from validators.scans import is_scan
+from validators.scans import believed_header, is_scan
 
 _CERTAIN = (Relation.SAME_CONTENT, Relation.PAPER_COPY, Relation.SAME_DOCUMENT)  # strongest first
 
@@ -106,7 +106,7 @@ def _groups(count: int, pairs: Sequence[Pair]) -> list[int]:
 
 def _number(document: SubmittedDocument) -> str:
     """The document's number as read, date included: “Số: 11/KH-UBND” ngày 30/01/2023."""
-    header = document.facts.header
+    header = believed_header(document.facts)
     number = quoted(header.number.raw) if header.number is not None else "?"
     issued = header.date.value.as_date() if header.date is not None else None
     return f"{number} ngày {vn_date(issued)}" if issued else number

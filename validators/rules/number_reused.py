@@ -18,6 +18,7 @@ from validators.model import (
     SubmittedDocument,
     Verdict,
 )
+from validators.scans import believed_header
 
 
 class NumberReused(DocumentSetRule):
@@ -59,7 +60,7 @@ class NumberReused(DocumentSetRule):
                 reused.setdefault(pair.second, []).append(pair)
         verdicts = []
         for index, document in enumerate(documents):
-            header = document.facts.header
+            header = believed_header(document.facts)
             if value_of(header.number) is None or value_of(header.symbol) is None:
                 verdicts.append(NOT_APPLICABLE)
             elif index not in reused:
@@ -71,7 +72,7 @@ class NumberReused(DocumentSetRule):
 
 def _reused(index: int, pairs: Sequence[Pair], documents: Sequence[SubmittedDocument]) -> Verdict:
     """Failed when a collision is certain, else indeterminate with what could not be read."""
-    header = documents[index].facts.header
+    header = believed_header(documents[index].facts)
     number = quoted(header.number.raw) if header.number is not None else "?"
     certain = [pair for pair in pairs if pair.relation is Relation.NUMBER_REUSED]
     partners = "; ".join(_partner(index, pair, documents) for pair in certain or pairs)
