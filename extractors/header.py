@@ -161,13 +161,16 @@ def _without_stamps(page: Sequence[TextLine]) -> list[TextLine]:
         if not (_INCOMING.match(text) or _INCOMING_WORDS.search(text)):
             continue
         dropped.add(index)
+        above = [i for i, other in enumerate(page) if other.column is line.column and 0 < line.row - other.row <= 2]
+        if above and _INCOMING.match(text):  # the receiving body's name: the nearest line above (OCR may skip a row)
+            nearest = max(above, key=lambda i: page[i].row)
+            if _is_capitals(page[nearest].text):
+                dropped.add(nearest)
         for other_index, other in enumerate(page):
             if other.column is not line.column or other_index in dropped:
                 continue
             field = _INCOMING_FIELD.match(canonical(other.text)) and not NUMBER_LINE.search(squash(other.text))
-            below = 0 < other.row - line.row <= _STAMP_ROWS and field
-            body_above = other.row == line.row - 1 and _is_capitals(other.text) and _INCOMING.match(text)
-            if below or body_above:
+            if 0 < other.row - line.row <= _STAMP_ROWS and field:
                 dropped.add(other_index)
     return [line for index, line in enumerate(page) if index not in dropped]
 

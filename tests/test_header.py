@@ -439,3 +439,15 @@ def test_a_two_digit_year_between_number_and_symbol_is_the_year_not_the_symbol()
         number="02-02", date="03 tháng 02 năm 2026")))
     assert header.symbol is not None and header.symbol.value == "PT-NC"
     assert header.number_year is not None and header.number_year.value == "26"
+
+
+def test_an_incoming_stamp_s_body_name_two_rows_above_its_den_line_is_no_issuer() -> None:
+    # OCR puts rows where it sees lines: the stamp's body name may sit two rows above "CÔNG VĂN ĐẾN".
+    lines = [
+        TextLine("BỘ NỘI VỤ", 1, 0, Column.LEFT, Source.OCR),
+        TextLine("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", 1, 0, Column.RIGHT, Source.OCR),
+        TextLine("Độc lập - Tự do - Hạnh phúc", 1, 1, Column.RIGHT, Source.OCR),
+        TextLine("CÔNG VĂN ĐẾN", 1, 2, Column.LEFT, Source.OCR),
+        TextLine("THÔNG TƯ", 1, 5, Column.FULL, Source.OCR),
+    ]
+    assert parse_header(lines).issuer is None
