@@ -146,6 +146,11 @@ def has_signature_block(lines: Sequence[TextLine]) -> bool:
     return _signer(lines, zone)["signer_name"] is not None
 
 
+def is_copy_stamp(text: str) -> bool:
+    """A signed digitised copy's stamp line: "SAO Y; CÔNG AN TỈNH LÂM ĐỒNG; 06/01/2026; 16:42:26; +07:00"."""
+    return bool(_COPY_STAMP.match(canonical(text)))
+
+
 def _without_stamps(page: Sequence[TextLine]) -> list[TextLine]:
     """Page lines without a receiving office's stamp or a signed copy's stamp line.
 
@@ -155,7 +160,7 @@ def _without_stamps(page: Sequence[TextLine]) -> list[TextLine]:
     dropped: set[int] = set()
     for index, line in enumerate(page):
         text = canonical(line.text)
-        if _COPY_STAMP.match(text):
+        if is_copy_stamp(text):
             dropped.add(index)
             continue
         if not (_INCOMING.match(text) or _INCOMING_WORDS.search(text)):

@@ -26,7 +26,7 @@ from extractors import legacy, pdfium_text
 from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
-from extractors.header import has_signature_block, parse_header
+from extractors.header import has_signature_block, is_copy_stamp, parse_header
 from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page, page_imaging
 from extractors.models import (
     DocumentFacts,
@@ -132,7 +132,7 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         # widgets that say what they are, read as text.
         stamped = stamped_lines(document, signature_fields) if document is not None else []
         appearances = stamped + pdf_extractor.appearance_lines([f for f in signature_fields if not is_stamp(f)])
-        imaging = page_imaging(reader, max_pages=_IMAGED_PAGES)
+        imaging = _copy_stamps_aside(page_imaging(reader, max_pages=_IMAGED_PAGES), lines)
         header = parse_header(_legible(lines, imaging), appearances)
         ocr_facts = None
         if _needs_ocr(imaging):
@@ -167,6 +167,14 @@ def _pages_to_signature(pages: Sequence[PageObject], budget: pdf_extractor.Conte
         budget.spent += trial.spent
         read.append(page_lines(index))
     return [line for page in read for line in page]
+
+
+def _copy_stamps_aside(imaging: tuple[PageImaging, ...], lines: list[TextLine]) -> tuple[PageImaging, ...]:
+    """A page whose only text is a copy stamp ("SAO Y; <body>; <date>") counts as text-free: the
+    certifying body stamps that line onto the scan it signs, and it does not make the paper born-digital."""
+    stamped = {line.page for line in lines if is_copy_stamp(line.text)}
+    only_stamp = {page for page in stamped if all(is_copy_stamp(line.text) for line in lines if line.page == page)}
+    return tuple(replace(page, visible_chars=0) if page.page in only_stamp else page for page in imaging)
 
 
 def _legible(lines: list[TextLine], imaging: tuple[PageImaging, ...]) -> list[TextLine]:

@@ -746,13 +746,14 @@ def _without_marks(word: str) -> str:
 
 def write_scan_pdf(
     spec: DocSpec, path: Path, *, ocr_layer: bool, pages: int = 1, dpi: int = 150, seed: int = 0,
-    garbled: bool = False,
+    garbled: bool = False, copy_line: str | None = None,
 ) -> DocumentLayout:
     """Write a scanned copy of a hand-signed paper document: each page is one grayscale JPEG image.
 
     With ``ocr_layer`` the page text is added invisibly (text render mode 3), as OCR tools do, so
     the text can be extracted while the visible page is still only the image; ``garbled`` writes it
-    as a phone-scan app's poor OCR would (`garbled_ocr`).
+    as a phone-scan app's poor OCR would (`garbled_ocr`). ``copy_line`` ("SAO Y; <body>; <date>; <time>")
+    is printed visibly at the top right of page 1, as a certifying body stamps the scan it signs.
     """
     layout = layout_document(spec, pages=pages)
     c = rl_canvas.Canvas(str(path), pagesize=A4, invariant=1, pageCompression=1)
@@ -762,6 +763,9 @@ def write_scan_pdf(
             c.showPage()
         image = render_page_image(layout, page, dpi=dpi, seed=seed)
         c.drawImage(ImageReader(_jpeg_buffer(image, quality=32)), 0, 0, PAGE_WIDTH, PAGE_HEIGHT)
+        if copy_line and page == 0:
+            c.setFont(_RL_FONT_NAMES["regular"], 7)
+            c.drawRightString(PAGE_WIDTH - 12, PAGE_HEIGHT - 14, copy_line)
         if ocr_layer:
             text = c.beginText()
             text.setTextRenderMode(3)  # invisible: neither filled nor stroked

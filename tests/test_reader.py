@@ -178,3 +178,13 @@ def test_a_scan_s_garbled_ocr_layer_states_nothing_but_a_clean_one_is_read(tmp_p
     assert read_document(clean, ocr=False).header.issuer is not None
     header = read_document(garbled, ocr=False).header
     assert header.issuer is None and header.subject is None
+
+
+def test_a_copy_stamp_printed_on_a_scan_leaves_it_a_scan(tmp_path: Path) -> None:
+    """'SAO Y; <body>; <date>' printed on the page image by the certifying body is no born-digital text."""
+    spec = DocSpec(date=dt.date(2023, 4, 3), type_name="KẾ HOẠCH", subject="Kiểm tra", body=("Nội dung.",))
+    path = tmp_path / "sao-y.pdf"
+    copy_line = "SAO Y; CÔNG AN TỈNH HÒA BÌNH; 06/01/2023; 16:42:26; +07:00"
+    write_scan_pdf(spec, path, ocr_layer=False, pages=2, copy_line=copy_line)
+    imaging = read_document(path, ocr=False).imaging
+    assert [page.visible_chars for page in imaging] == [0, 0]
