@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from extractors import ocr
 from extractors.text import fold
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -45,15 +46,17 @@ REASON_RULES = {
 }
 # The period is the label's business, not the file's: a wide one is configured, but a 1990s date stays out.
 NOT_ABOUT_THE_FILE = {"date-out-of-period"}
-# Fields read right at least this often (born-digital files; scans, read by OCR), over the folder.
+# Fields read right at least this often over the folder, a little under what was reached (2026-12-03:
+# born-digital number 30/30, symbol 34/39, date 30/31, issuer 33/35, signer 29/35; scans by OCR: symbol 12/16,
+# date 5/18, number 1/16, every real number being handwritten). Scans count only where Tesseract is installed.
 FLOORS = {
-    ("born-digital", "number"): 0.0,
-    ("born-digital", "symbol"): 0.0,
-    ("born-digital", "date"): 0.0,
-    ("born-digital", "issuer"): 0.0,
-    ("born-digital", "signer"): 0.0,
-    ("scan", "number"): 0.0,
-    ("scan", "date"): 0.0,
+    ("born-digital", "number"): 0.95,
+    ("born-digital", "symbol"): 0.85,
+    ("born-digital", "date"): 0.95,
+    ("born-digital", "issuer"): 0.9,
+    ("born-digital", "signer"): 0.8,
+    ("scan", "symbol"): 0.7,
+    ("scan", "date"): 0.25,
 }
 # Files the reports do not list as evidence yet, and why (kept visible here rather than skipped).
 NOT_EVIDENCE_YET = {
@@ -178,4 +181,5 @@ def test_enough_fields_are_read(cases: dict[str, Case]) -> None:
             stated = _stated(case, field)
             counts[(case.group, field)] = [right + bool(stated and _matches(field, stated, label)), total + 1]
     rates = {key: right / total for key, (right, total) in counts.items()}
-    assert {key: rate for key, rate in rates.items() if rate < FLOORS.get(key, 0.0)} == {}, rates
+    floors = {key: floor for key, floor in FLOORS.items() if key[0] != "scan" or ocr.engine_version()}
+    assert {key: rate for key, rate in rates.items() if rate < floors.get(key, 0.0)} == {}, rates
