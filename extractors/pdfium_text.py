@@ -18,10 +18,10 @@ import ctypes
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
-from dataclasses import dataclass
 from itertools import pairwise
 from pathlib import Path
 from statistics import median
+from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -47,28 +47,37 @@ def opened(path: Path) -> Iterator[pdfium.PdfDocument | None]:
         document.close()
 
 
-@dataclass
-class _Char:
-    reading: int
+class Char(NamedTuple):
+    """One character of a page as PDFium places it: its loose box (the font's full height, whatever the glyph)."""
+
+    reading: int  # index in PDFium's text page: the page's reading order
     text: str  # a letter with the combining marks that follow it
     left: float
+    bottom: float  # one value for one font on one line: stands for the baseline
     right: float
-    baseline: float  # the loose box's bottom: one value for one font on one line
-    size: float
+    top: float
     spaced: bool  # a space (the file's or PDFium's) came right before it
+
+    @property
+    def size(self) -> float:
+        return (self.top - self.bottom) / _LOOSE_HEIGHT
+
+    @property
+    def middle(self) -> float:
+        return (self.bottom + self.top) / 2
 
 
 def layout_text(document: pdfium.PdfDocument, index: int) -> str | None:
     """The layout text of page `index` (0-based), or None when PDFium cannot read the page."""
-    chars = _chars(document, index)
+    chars = page_chars(document, index)
     if chars is None:
         return None
     if not chars:
         return ""
     body = median(char.size for char in chars) or 10.0
-    lines: list[list[_Char]] = []
-    for char in sorted(chars, key=lambda char: -char.baseline):
-        if lines and abs(lines[-1][0].baseline - char.baseline) <= _SAME_LINE * body:
+    lines: list[list[Char]] = []
+    for char in sorted(chars, key=lambda char: -char.bottom):
+        if lines and abs(lines[-1][0].bottom - char.bottom) <= _SAME_LINE * body:
             lines[-1].append(char)
         else:
             lines.append([char])
@@ -78,19 +87,19 @@ def layout_text(document: pdfium.PdfDocument, index: int) -> str | None:
     for above, line in zip([None, *lines], lines, strict=False):
         if above is not None:  # pypdf's blank lines: one less than the font heights the step spans
             size = min(line, key=lambda char: char.left).size
-            rows += [""] * max(0, int((above[0].baseline - line[0].baseline) / size) - 1 if size else 0)
+            rows += [""] * max(0, int((above[0].bottom - line[0].bottom) / size) - 1 if size else 0)
         rows.append(_row(line, left, cell, body))
     return "\n".join(rows)
 
 
-def _row(line: list[_Char], left: float, cell: float, body: float) -> str:
+def _row(line: list[Char], left: float, cell: float, body: float) -> str:
     """One line of layout text: its column segments, each at its column, words one space apart.
 
     Word gaps count from the segment's own letter spacing: the boxes of a tracked or condensed font
     overlap or part by a point (ABBYY's output), and only what exceeds that is a space.
     """
     ordered = sorted(line, key=lambda char: (char.left, char.reading))
-    segments: list[list[_Char]] = []
+    segments: list[list[Char]] = []
     for char in ordered:
         if segments and char.left - segments[-1][-1].right <= _COLUMN_GAP * body:
             segments[-1].append(char)
@@ -109,7 +118,7 @@ def _row(line: list[_Char], left: float, cell: float, body: float) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def _chars(document: pdfium.PdfDocument, index: int) -> list[_Char] | None:
+def page_chars(document: pdfium.PdfDocument, index: int) -> list[Char] | None:
     """The page's printable characters, each combining mark joined to its letter; None if unreadable.
 
     Two calls into PDFium a character were the cost of a page: the text comes in one call, and the
@@ -133,7 +142,7 @@ def _chars(document: pdfium.PdfDocument, index: int) -> list[_Char] | None:
         page.close()
 
 
-def _read_chars(text_page: pdfium.PdfTextPage) -> list[_Char]:
+def _read_chars(text_page: pdfium.PdfTextPage) -> list[Char]:
     count = pdfium_c.FPDFText_CountChars(text_page)
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     written = pdfium_c.FPDFText_GetText(text_page, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
@@ -141,7 +150,7 @@ def _read_chars(text_page: pdfium.PdfTextPage) -> list[_Char]:
     if len(text) != count:  # a character outside the BMP takes two UTF-16 units: one call each then
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i)) for i in range(count))
     box = pdfium_c.FS_RECTF()
-    chars: list[_Char] = []
+    chars: list[Char] = []
     spaced = False
     for reading, letter in enumerate(text):
         if letter.isspace() or not letter.isprintable():
@@ -149,10 +158,9 @@ def _read_chars(text_page: pdfium.PdfTextPage) -> list[_Char]:
             continue
         pdfium_c.FPDFText_GetLooseCharBox(text_page, reading, box)
         if unicodedata.combining(letter) and chars and not spaced:
-            chars[-1].text += letter
-            chars[-1].right = max(chars[-1].right, box.right)
+            last = chars[-1]
+            chars[-1] = last._replace(text=last.text + letter, right=max(last.right, box.right))
             continue
-        size = (box.top - box.bottom) / _LOOSE_HEIGHT
-        chars.append(_Char(reading, letter, box.left, box.right, box.bottom, size, spaced))
+        chars.append(Char(reading, letter, box.left, box.bottom, box.right, box.top, spaced))
         spaced = False
     return chars

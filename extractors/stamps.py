@@ -25,36 +25,18 @@ from __future__ import annotations
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
-from typing import NamedTuple
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from extractors.models import Column, SignatureField, Source, TextLine
+from extractors.pdfium_text import Char, page_chars
 from extractors.text import squash
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,6}\s*$")
 _INSIDE = 2.0  # points a stamp's glyph may stick out of its widget's rectangle
 _WORD_GAP = 0.2  # of the line height: a wider gap between two glyphs is a space
 _COLUMN_GAP = 4.0  # of the line height: a wider gap ends the piece of line (the other header column)
-
-
-class _Glyph(NamedTuple):
-    text: str
-    left: float
-    bottom: float
-    right: float
-    top: float
-    spaced: bool  # PDFium put a space (its own or the file's) right before it
-    reading: int  # index in the text page: the page's own reading order (a combining mark follows its letter)
-
-    @property
-    def key(self) -> tuple[str, int, int]:
-        return self.text, round(self.left * 10), round(self.bottom * 10)
-
-    @property
-    def middle(self) -> float:
-        return (self.bottom + self.top) / 2
 
 
 def is_stamp(field: SignatureField) -> bool:
@@ -85,16 +67,16 @@ def stamped_lines(document: pdfium.PdfDocument, fields: Sequence[SignatureField]
 
 
 def _page_lines(document: pdfium.PdfDocument, page_number: int, stamps: list[SignatureField]) -> list[TextLine]:
+    own = page_chars(document, page_number - 1)
     page = document[page_number - 1]
-    own = _glyphs(page)
     flattened = pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY)
     page.close()
-    if flattened != pdfium_c.FLATTEN_SUCCESS:
+    # PDFium's rule: a flattened page is loaded again, not reused (`page_chars` loads it).
+    after = page_chars(document, page_number - 1) if flattened == pdfium_c.FLATTEN_SUCCESS else None
+    if own is None or after is None:
         return []
-    page = document[page_number - 1]  # PDFium's rule: a flattened page is read again, not reused
-    added = _added(own, _glyphs(page))
-    page.close()
-    lines: list[tuple[set[_Glyph], set[_Glyph], list[str]]] = []  # (line glyphs, stamp glyphs, stamp names)
+    added = _added(own, after)
+    lines: list[tuple[set[Char], set[Char], list[str]]] = []  # (line glyphs, stamp glyphs, stamp names)
     for stamp in stamps:
         glyphs = {glyph for glyph in added if _inside(glyph, stamp.rect)}
         if not glyphs:
@@ -113,42 +95,24 @@ def _page_lines(document: pdfium.PdfDocument, page_number: int, stamps: list[Sig
     ]
 
 
-def _glyphs(page: pdfium.PdfPage) -> list[_Glyph]:
-    """The page's characters with their loose boxes (the font's full height, whatever the glyph).
-
-    Straight through PDFium's C API with one box reused: the helper objects cost more than PDFium.
-    """
-    text_page = page.get_textpage()
-    try:
-        box = pdfium_c.FS_RECTF()
-        glyphs = []
-        spaced = False
-        for index in range(pdfium_c.FPDFText_CountChars(text_page)):
-            char = chr(pdfium_c.FPDFText_GetUnicode(text_page, index))
-            if char.isspace() or not char.isprintable():
-                spaced = True
-                continue
-            pdfium_c.FPDFText_GetLooseCharBox(text_page, index, box)
-            glyphs.append(_Glyph(char, box.left, box.bottom, box.right, box.top, spaced, index))
-            spaced = False
-        return glyphs
-    finally:
-        text_page.close()
+def _key(glyph: Char) -> tuple[str, int, int]:
+    """A character by what and where it is: the same before and after flattening."""
+    return glyph.text, round(glyph.left * 10), round(glyph.bottom * 10)
 
 
-def _added(own: Iterable[_Glyph], flattened: Iterable[_Glyph]) -> list[_Glyph]:
+def _added(own: Iterable[Char], flattened: Iterable[Char]) -> list[Char]:
     """The characters of the flattened page that the page itself did not have: the stamps'."""
-    left = Counter(glyph.key for glyph in own)
+    left = Counter(_key(glyph) for glyph in own)
     added = []
     for glyph in flattened:
-        if left[glyph.key] > 0:
-            left[glyph.key] -= 1
+        if left[_key(glyph)] > 0:
+            left[_key(glyph)] -= 1
         else:
             added.append(glyph)
     return added
 
 
-def _inside(glyph: _Glyph, rect: tuple[float, float, float, float] | None) -> bool:
+def _inside(glyph: Char, rect: tuple[float, float, float, float] | None) -> bool:
     if rect is None:
         return False
     left, bottom, right, top = rect
@@ -156,7 +120,7 @@ def _inside(glyph: _Glyph, rect: tuple[float, float, float, float] | None) -> bo
     return left - _INSIDE <= centre_x <= right + _INSIDE and bottom - _INSIDE <= glyph.middle <= top + _INSIDE
 
 
-def _piece(glyphs: Sequence[_Glyph], stamp: set[_Glyph]) -> set[_Glyph]:
+def _piece(glyphs: Sequence[Char], stamp: set[Char]) -> set[Char]:
     """The stamp with the glyphs of its line on either side, up to a column-wide gap."""
     bottom = min(glyph.bottom for glyph in stamp)
     top = max(glyph.top for glyph in stamp)
@@ -172,20 +136,20 @@ def _piece(glyphs: Sequence[_Glyph], stamp: set[_Glyph]) -> set[_Glyph]:
     return set(line[first : last + 1])
 
 
-def _text(piece: set[_Glyph], stamps: set[_Glyph]) -> str:
+def _text(piece: set[Char], stamps: set[Char]) -> str:
     """The line's text: the page's own glyphs in their reading order, each stamp one word placed among them.
 
     A stamp often runs over the slash after the blank it fills ("số 12094/BNV"): a glyph of the page
     goes after a stamp when its middle lies right of the stamp's middle.
     """
-    words: list[list[_Glyph]] = [[glyph] for glyph in sorted(piece - stamps, key=lambda glyph: glyph.reading)]
+    words: list[list[Char]] = [[glyph] for glyph in sorted(piece - stamps, key=lambda glyph: glyph.reading)]
     for run in _stamp_runs(stamps):
         middle = (run[0].left + run[-1].right) / 2
         at = next((i for i, word in enumerate(words) if _centre(word[0]) > middle and word[0] not in stamps),
                   len(words))
         words.insert(at, run)
     parts: list[str] = []
-    previous: _Glyph | None = None
+    previous: Char | None = None
     for word in words:
         for glyph in word:
             if previous is not None and (
@@ -199,13 +163,13 @@ def _text(piece: set[_Glyph], stamps: set[_Glyph]) -> str:
     return squash("".join(parts))
 
 
-def _centre(glyph: _Glyph) -> float:
+def _centre(glyph: Char) -> float:
     return (glyph.left + glyph.right) / 2
 
 
-def _stamp_runs(stamps: set[_Glyph]) -> list[list[_Glyph]]:
+def _stamp_runs(stamps: set[Char]) -> list[list[Char]]:
     """The stamps' glyphs as words: left to right, a new word after a gap wider than a space."""
-    runs: list[list[_Glyph]] = []
+    runs: list[list[Char]] = []
     for glyph in sorted(stamps, key=lambda glyph: glyph.left):
         last = runs[-1][-1] if runs else None
         if last is not None and glyph.left - last.right <= _WORD_GAP * (glyph.top - glyph.bottom):
