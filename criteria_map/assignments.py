@@ -17,7 +17,6 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import yaml
 
 from criteria_map.criteria import code_key
@@ -107,6 +106,8 @@ def _yaml_rows(path: Path) -> list[tuple[str, str]]:
 
 
 def _table_rows(path: Path) -> list[tuple[str, str]]:
+    import pandas as pd  # here, not at the top: half a second that a run without an assignment table never needs
+
     try:
         frame = (
             pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")

@@ -24,7 +24,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessmen
 from extractors.models import DocumentFacts, DocumentHeader, ExplanationFacts, FileKind, Located, Source, Where
 from pipeline.config import load_config
 from pipeline.labels import Lang, label
-from pipeline.report_summary import summary_frame, write_batch_summary
+from pipeline.report_summary import summary_table, write_batch_summary
 from pipeline.report_xlsx import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
 from pipeline.run import check
 from validators.model import Finding, Outcome, Proof, Severity
@@ -365,4 +365,4 @@ def test_summary_formats_can_be_chosen(units: tuple[UnitAssessment, ...], tmp_pa
     assert list(english.columns[:2]) == ["Unit", "Self-assessed total"]
     with pytest.raises(ValueError, match="pdf"):
         write_batch_summary(units, tmp_path, formats=frozenset({"pdf"}))
-    assert len(summary_frame(units)) == len(units)
+    assert len(summary_table(units).rows) == len(units)
