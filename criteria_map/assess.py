@@ -14,13 +14,11 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
-from functools import cached_property
 
 from criteria_map.assignments import Assignment, responsible_for
 from criteria_map.criteria import CriteriaSet, code_key, parent_of
 from criteria_map.matching import CriterionTarget, location_codes, match_evidence
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.citations import find_citations
 from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, SelfAssessmentTable
 from validators import RuleContext, SubmittedDocument, validate_criterion, validate_document_set, validate_unit
 from validators.model import CitationCheck, CriterionFacts, UnitFacts
@@ -37,20 +35,17 @@ class _Claim:
     document_types: tuple[str, ...] = ()
     row: AssessmentRow | None = None
 
-    @cached_property
+    @property
     def explanation(self) -> ExplanationFacts | None:
-        """The row's explanation analysed, once: its citations serve matching and its facets the rules."""
-        # Imported here: spaCy takes a second to load, which a run finding every unit cached never needs.
-        from extractors.explanations import analyse_explanation
-
-        return analyse_explanation(self.row.explanation) if self.row is not None else None
+        """The row's explanation as analysed when the table was read."""
+        return self.row.analysis if self.row is not None else None
 
     @property
     def citations(self) -> tuple[Citation, ...]:
         """Documents cited in the explanation and in the evidence column."""
-        if self.row is None or self.explanation is None:
+        if self.row is None or self.row.analysis is None:
             return ()
-        return self.explanation.citations + find_citations(self.row.evidence_text)
+        return self.row.analysis.citations + self.row.evidence_citations
 
 
 def assess_unit(

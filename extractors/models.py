@@ -344,6 +344,8 @@ class AssessmentRow:
     raw_max_score: str = ""
     raw_self_score: str = ""
     is_field: bool = False  # a field (lĩnh vực) heading row: "I | CÔNG TÁC CHỈ ĐẠO… | 10"
+    analysis: ExplanationFacts | None = None  # the explanation analysed when the table is read
+    evidence_citations: tuple[Citation, ...] = ()  # documents the evidence column cites
 
 
 @dataclass(frozen=True)

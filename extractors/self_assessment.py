@@ -39,6 +39,7 @@ from xml.etree import ElementTree
 
 from rapidfuzz import fuzz
 
+from extractors.citations import find_citations
 from extractors.docx import check_archive, open_docx
 from extractors.errors import ReadFailure
 from extractors.models import AssessmentRow, ReadError, ReadProblem, SelfAssessmentTable
@@ -610,6 +611,10 @@ def _has_content(grid: _Grid) -> bool:
 
 
 def _table(grid: _Grid, header: _Header) -> SelfAssessmentTable:
+    # Here, not at the top: spaCy takes over a second to load, paid by the worker that reads a table
+    # (the analysis is cached with the table), never by the parent or a worker reading only evidence.
+    from extractors.explanations import analyse_explanation
+
     columns = header.columns
     start = header.top + header.height
     start += _numbering_rows(grid, start)
@@ -667,6 +672,8 @@ def _table(grid: _Grid, header: _Header) -> SelfAssessmentTable:
                 raw_max_score=max_raw_text,
                 raw_self_score=self_raw_text,
                 is_field=is_field,
+                analysis=analyse_explanation(explanation),
+                evidence_citations=find_citations(evidence),
             )
         )
     ordered = sorted(columns.items(), key=lambda item: item[1])
