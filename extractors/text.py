@@ -28,12 +28,18 @@ _LOOKALIKES = str.maketrans(
     }
 )
 
+_LOOKALIKE = re.compile("[" + "".join(map(chr, _LOOKALIKES)) + "]")
 _SPACES = re.compile(r"[ \t\f\v]+")
 
 
 def normalize(text: str) -> str:
     """NFC, one Đ, plain spaces and hyphens; line breaks are kept."""
-    return unicodedata.normalize("NFC", unicodedata.normalize("NFC", text).translate(_LOOKALIKES))
+    # Called on every line many times over: the checks are C-fast, the conversions are not.
+    if text.isascii():
+        return text
+    if not unicodedata.is_normalized("NFC", text):
+        text = unicodedata.normalize("NFC", text)
+    return unicodedata.normalize("NFC", text.translate(_LOOKALIKES)) if _LOOKALIKE.search(text) else text
 
 
 # Where the tone mark sits in "oa", "oe" and "uy" ending a syllable: the older spelling puts it on
@@ -47,6 +53,11 @@ _OLD_TONE_PLACEMENT = re.compile(
     rf"(?P<tone>[{_TONES}])(?![\w{_TONES}\u0302\u0306\u031b])"
 )
 
+# What the old placement looks like in NFC text ("oà", "uỷ"): without one, there is nothing to move.
+_OLD_TONE_CANDIDATE = re.compile(
+    "[oOuU][" + "".join(unicodedata.normalize("NFC", vowel + tone) for vowel in "aAeEyY" for tone in _TONES) + "]"
+)
+
 
 def squash(text: str) -> str:
     """`normalize` plus runs of blanks folded to one space and the ends trimmed."""
@@ -58,7 +69,10 @@ def unify_tones(text: str) -> str:
 
     The length of NFC text is kept, so offsets found in one spelling hold in the other.
     """
-    decomposed = unicodedata.normalize("NFD", normalize(text))
+    text = normalize(text)
+    if not _OLD_TONE_CANDIDATE.search(text):
+        return text
+    decomposed = unicodedata.normalize("NFD", text)
     moved = _OLD_TONE_PLACEMENT.sub(
         lambda m: f"{m['first']}{m['tone']}{m['second']}", decomposed
     )
