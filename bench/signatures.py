@@ -3,7 +3,7 @@
 Run from the repository root:  .venv/bin/python bench/signatures.py [FOLDER] [--repeat N]
 FOLDER defaults to samples/batch. Every readable PDF under it is measured N times (default 5) and the
 median is kept: verify_signatures (pyHanko, offline, against samples/trust/test-root.pem),
-page_imaging (scan detection facts), the whole read_document, and `pdfsig FILE` as a subprocess
+PDFium's read of page 1 (its text and scan-detection facts), the whole read_document, and `pdfsig FILE` as a subprocess
 (poppler's own signature check, when installed). Prints a Markdown table for bench/RESULTS.md.
 """
 
@@ -19,12 +19,10 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from pypdf import PdfReader
-
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors import read_document
-from extractors.imaging import page_imaging
+from extractors.pdfium_text import opened, read_page
 from extractors.signatures import verify_signatures
 from extractors.trust import load_trust_roots
 
@@ -58,13 +56,17 @@ def main() -> None:
     root_paths = (ROOT / "samples" / "trust" / "test-root.pem",)
     pdfsig = shutil.which("pdfsig")
     pdfs = readable_pdfs(args.folder)
-    rows = {"verify_signatures": [], "page_imaging": [], "read_document (all)": [], "pdfsig (poppler)": []}
+    rows: dict[str, list[float]] = {
+        "verify_signatures": [], "PDFium page 1 (text, imaging)": [], "read_document (all)": [], "pdfsig (poppler)": []
+    }
     signatures = 0
     for path in pdfs:
         signatures += len(verify_signatures(path, roots))
-        reader = PdfReader(path)
         rows["verify_signatures"].append(median_ms(lambda p=path: verify_signatures(p, roots), args.repeat))
-        rows["page_imaging"].append(median_ms(lambda r=reader: page_imaging(r), args.repeat))
+        with opened(path) as document:
+            if document is not None:
+                first_page = median_ms(lambda d=document: read_page(d, 0, imaging=True), args.repeat)
+                rows["PDFium page 1 (text, imaging)"].append(first_page)
         rows["read_document (all)"].append(
             median_ms(lambda p=path: read_document(p, trust_roots=root_paths), args.repeat))
         if pdfsig:

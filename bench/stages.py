@@ -21,8 +21,8 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from extractors import pdf as pdf_extractor
+from extractors import pdfium_text
 from extractors.header import parse_header
-from extractors.imaging import page_imaging
 from extractors.signatures import verify_signatures
 from extractors.trust import load_trust_roots
 
@@ -56,13 +56,18 @@ def read_in_stages(path: Path, roots: list[Any], spent: dict[str, float]) -> Non
         timed("open, content budget", charge)
 
         def text() -> list[Any]:
-            lines = pdf_extractor.page_lines(pages[0], 1)
-            return lines + (pdf_extractor.page_lines(pages[count - 1], count) if count > 1 else [])
+            with pdfium_text.opened(path) as document:
+                ends = {0, count - 1}
+                read = {i: pdfium_text.read_page(document, i, imaging=i == 0) for i in ends} if document else {}
+            lines = []
+            for index, page in sorted(read.items()):
+                layout = pdfium_text.layout_text(page.chars) if page is not None else None
+                lines += pdf_extractor.page_lines(pages[index], index + 1, text=layout)
+            return lines
 
-        lines = timed("layout text, first and last page", text)
+        lines = timed("PDFium pages (layout text and imaging), first and last", text)
         fields = timed("signature widgets and appearance text", lambda: pdf_extractor.signature_fields(reader, budget))
         timed("header parser", lambda: parse_header(lines, pdf_extractor.appearance_lines(fields)))
-        timed("page imaging", lambda: page_imaging(reader, max_pages=3))
         if fields:
             timed("pyHanko verification", lambda: verify_signatures(path, roots, known_fields=fields))
 

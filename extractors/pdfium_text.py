@@ -26,6 +26,9 @@ from typing import NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
+from extractors.imaging import page_facts
+from extractors.models import PageImaging
+
 _SAME_LINE = 0.45  # of the body font size: baselines closer than this are one line (a superscript, a stamp)
 _WORD_GAP = 0.15  # of the body font size: a gap this much wider than the line's letter spacing is a space
 _COLUMN_GAP = 1.2  # of the body font size: a wider gap starts a column segment (three spaces or more)
@@ -67,11 +70,8 @@ class Char(NamedTuple):
         return (self.bottom + self.top) / 2
 
 
-def layout_text(document: pdfium.PdfDocument, index: int) -> str | None:
-    """The layout text of page `index` (0-based), or None when PDFium cannot read the page."""
-    chars = page_chars(document, index)
-    if chars is None:
-        return None
+def layout_text(chars: list[Char]) -> str:
+    """The layout text of a page's characters (`read_page`)."""
     if not chars:
         return ""
     body = median(char.size for char in chars) or 10.0
@@ -118,8 +118,15 @@ def _row(line: list[Char], left: float, cell: float, body: float) -> str:
     return unicodedata.normalize("NFC", text)
 
 
-def page_chars(document: pdfium.PdfDocument, index: int) -> list[Char] | None:
-    """The page's printable characters, each combining mark joined to its letter; None if unreadable.
+class PageRead(NamedTuple):
+    """One page as PDFium loaded it: its characters, and how it is made (image, text, OCR layer)."""
+
+    chars: list[Char]
+    imaging: PageImaging | None  # when asked for
+
+
+def read_page(document: pdfium.PdfDocument, index: int, *, imaging: bool = False) -> PageRead | None:
+    """Page `index` (0-based), loaded once for both; None when PDFium cannot load it.
 
     Two calls into PDFium a character were the cost of a page: the text comes in one call, and the
     loose box (the font's full height) stands for both the baseline (its bottom) and the size.
@@ -136,10 +143,18 @@ def page_chars(document: pdfium.PdfDocument, index: int) -> list[Char] | None:
         page.close()
         return None
     try:
-        return _read_chars(text_page)
+        chars = _read_chars(text_page)
+        facts = page_facts(page, text_page, [char.reading for char in chars], index + 1) if imaging else None
+        return PageRead(chars, facts)
     finally:
         text_page.close()
         page.close()
+
+
+def page_chars(document: pdfium.PdfDocument, index: int) -> list[Char] | None:
+    """The page's printable characters, each combining mark joined to its letter; None if unreadable."""
+    read = read_page(document, index)
+    return read.chars if read is not None else None
 
 
 def _read_chars(text_page: pdfium.PdfTextPage) -> list[Char]:

@@ -27,7 +27,7 @@ from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
 from extractors.header import has_signature_block, is_copy_stamp, parse_header
-from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page, page_imaging
+from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page
 from extractors.models import (
     DocumentFacts,
     DocumentHeader,
@@ -119,8 +119,18 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         for index in sorted({0, count - 1} | set(range(min(count, _IMAGED_PAGES)))):
             budget.charge_page(pages[index], index + 1)
 
+        loaded: dict[int, pdfium_text.PageRead | None] = {}
+
+        def pdfium_page(index: int) -> pdfium_text.PageRead | None:
+            """Each page loaded by PDFium once, for its text and its imaging alike."""
+            if index not in loaded:
+                imaged = index < _IMAGED_PAGES
+                loaded[index] = pdfium_text.read_page(document, index, imaging=imaged) if document is not None else None
+            return loaded[index]
+
         def page_lines(index: int) -> list[TextLine]:
-            text = pdfium_text.layout_text(document, index) if document is not None else None
+            page = pdfium_page(index)
+            text = pdfium_text.layout_text(page.chars) if page is not None else None
             return pdf_extractor.page_lines(pages[index], index + 1, text=text)
 
         lines = page_lines(0)
@@ -128,11 +138,12 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         lines += _pages_to_signature(pages, budget, lines, page_lines)
         if count > 1:  # never among those: a consolidated text closes there, a long one signs there
             lines += page_lines(count - 1)
+        imaged = (pdfium_page(index) for index in range(min(count, _IMAGED_PAGES)))
+        imaging = _copy_stamps_aside(tuple(page.imaging for page in imaged if page and page.imaging), lines)
         # Stamps that show only a number are placed where they sit (last: it flattens pages in memory);
         # widgets that say what they are, read as text.
         stamped = stamped_lines(document, signature_fields) if document is not None else []
         appearances = stamped + pdf_extractor.appearance_lines([f for f in signature_fields if not is_stamp(f)])
-        imaging = _copy_stamps_aside(page_imaging(reader, max_pages=_IMAGED_PAGES), lines)
         header = parse_header(_legible(lines, imaging), appearances)
         ocr_facts = None
         if _needs_ocr(imaging):
