@@ -632,7 +632,7 @@ class _Revision:
         scan = _scanned(self.reader, self.old.revision)
         if scan is None or scan.largest >= self.old_size:
             return True
-        return any(scan.keys.get(number, set()) - {expected} for number, expected in self.keyed.items())
+        return any(scan.names_before(number) - {expected} for number, expected in self.keyed.items())
 
 
 @dataclass(frozen=True)
@@ -641,7 +641,17 @@ class _Scan:
 
     end: int  # the bytes scanned, from the start of the file
     largest: int  # the largest object number referred to
-    keys: dict[int, frozenset[bytes | None]]  # object number → the names just before its references
+    keys: dict[int, set[bytes | None]]  # object number → the names just before its references, in these bytes
+    before: _Scan | None  # the scan of the revisions before, which these bytes add to
+
+    def names_before(self, number: int) -> set[bytes | None]:
+        """The names just before the references to object `number` anywhere in the scanned bytes."""
+        names: set[bytes | None] = set()
+        scan: _Scan | None = self
+        while scan is not None:
+            names |= scan.keys.get(number, set())
+            scan = scan.before
+        return names
 
 
 # Every signature's review compares the revisions after it with its own, so the same revisions are
@@ -674,7 +684,7 @@ def _scan_revision(reader: PdfFileReader, revision: int, before: _Scan | None) -
         if isinstance(location, int) and location >= end:
             raise ValueError(f"object {reference.idnum} of revision {revision} lies past its xref")
     if before is None or before.end > end:  # the first revision, or one written before the last (linearised)
-        before, start, revisions = _Scan(0, -1, {}), 0, range(revision + 1)
+        before, start, revisions = None, 0, range(revision + 1)
     else:
         start, revisions = max(0, before.end - _OVERLAP), range(revision, revision + 1)
     streams: set[generic.Reference] = set()
@@ -695,13 +705,13 @@ def _scan_revision(reader: PdfFileReader, revision: int, before: _Scan | None) -
         if not isinstance(decoded, generic.StreamObject):
             raise ValueError(f"object stream {reference.idnum} is not a stream")
         chunks.append(decoded.data)
-    largest = before.largest
-    keys = {number: set(names) for number, names in before.keys.items()}
+    largest = before.largest if before is not None else -1
+    keys: dict[int, set[bytes | None]] = {}
     for chunk in chunks:
         for number, key in _references(chunk):
             largest = max(largest, number)
             keys.setdefault(number, set()).add(key)
-    return _Scan(end, largest, {number: frozenset(names) for number, names in keys.items()})
+    return _Scan(end, largest, keys, before)
 
 
 def _references(data: bytes) -> Iterator[tuple[int, bytes | None]]:

@@ -208,7 +208,7 @@ def verify_signatures(
     if not entries:
         return unlisted
     try:
-        verified = _run(_verify_all(reader, entries, roots))
+        verified = _run(_verify_all(reader, entries, roots, known_fields or ()))
     except Exception as error:  # a failure outside any one signature (event loop, page tree)
         return _unverifiable(path, data, known_fields, f"verification failed: {_describe(error)}")
     tail = _unexplained_tail(reader, data)
@@ -240,9 +240,14 @@ class _Pending:
 
 
 async def _verify_all(
-    reader: PdfFileReader, entries: list[tuple[str, Any, Any]], roots: tuple[x509.Certificate, ...] | None
+    reader: PdfFileReader,
+    entries: list[tuple[str, Any, Any]],
+    roots: tuple[x509.Certificate, ...] | None,
+    known_fields: Sequence[SignatureField],
 ) -> tuple[SignatureFacts, ...]:
     pages = _PageIndex(reader)
+    # The page whose /Annots lists the widget, as pypdf found it: pyHanko's page tree is then not walked.
+    listed_on = {field.name: field.page for field in known_fields if field.page is not None}
     pending: list[_Pending] = []
     for index, (raw_name, _value, field_ref) in enumerate(entries):
         # pyHanko's names are string objects tied to the parsed file: a plain str pickles in bytes, not the PDF.
@@ -260,7 +265,7 @@ async def _verify_all(
     signed_in = {item.name: item.order[0] for item in pending if item.embedded is not None}
     facts: list[SignatureFacts] = []
     for item in pending:
-        page = pages.page_of(item.field)
+        page = listed_on.get(item.name) or pages.page_of(item.field)
         if item.embedded is None:
             facts.append(_unknown(item.name, page, _subfilter_of(item.field), item.open_error or "unreadable"))
         else:
