@@ -216,6 +216,11 @@ class _Engine:
     shapes: Matcher
 
 
+def load_engine() -> None:
+    """Build the matching engine now, in this process (see `_engine`)."""
+    _engine()
+
+
 @cache
 def _engine() -> _Engine:
     """The tokenizer and matchers, built on first use and kept for the process."""

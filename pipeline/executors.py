@@ -33,8 +33,16 @@ class LocalExecutor:
         self.pool: WorkerPool[ReadJob, Facts] = WorkerPool(
             perform, jobs=jobs, timeout=timeout, recycle_after=recycle_after
         )
+        self._workers = jobs
 
     def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]:
+        if sum(job.table for job in jobs) > self._workers:
+            # A worker loads spaCy (1.7 s) with the first self-assessment table it reads. With more
+            # tables than workers, workers started later (or replacing recycled ones) would load it
+            # again and again: loaded once here instead, before the workers are forked, they inherit it.
+            from extractors.explanations import load_engine
+
+            load_engine()
         for job, result in self.pool.run(jobs):
             yield job, failed(job, result.kind, result.detail) if isinstance(result, TaskFailure) else result
 

@@ -17,7 +17,6 @@ keeps such text exactly, as a quote-prefixed string cell.
 from __future__ import annotations
 
 import csv
-import math
 import os
 import tempfile
 from collections.abc import Sequence
@@ -41,7 +40,6 @@ _COLUMNS = (
     "files",
     "zeroing_files",
 )  # then one column per rule
-_RISK = _COLUMNS.index("points_at_risk")
 
 
 @dataclass(frozen=True)
@@ -55,8 +53,10 @@ class SummaryTable:
 def summary_table(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> SummaryTable:
     """One row per unit with labelled headers, sorted by points at risk (highest first, unknown last)."""
     rules = sorted(RULES, key=lambda rule: rule.code)
+    ordered = sorted(units, key=lambda unit: unit.unit)
+    ordered.sort(key=lambda unit: _risk_order(unit.totals.points_at_risk))
     rows: list[list[CellValue]] = []
-    for unit in units:
+    for unit in ordered:
         totals = unit.totals
         zeroed = [criterion.code for criterion in unit.criteria if criterion.zeroed]
         counts = finding_counts(finding for _, _, finding in unit.all_findings())
@@ -74,11 +74,14 @@ def summary_table(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> Summ
                 *(counts.get(rule.code, 0) for rule in rules),
             ]
         )
-    rows.sort(key=lambda row: str(row[0]))
-    rows.sort(key=lambda row: -float(row[_RISK]) if row[_RISK] is not None else math.inf)
     headers = [label(column, lang) for column in _COLUMNS]
     headers += [f"{rule.code} {rule_label(rule.name, lang)}" for rule in rules]
     return SummaryTable(headers, rows)
+
+
+def _risk_order(points_at_risk: float | None) -> tuple[bool, float]:
+    """Most points at risk first, unknown last."""
+    return points_at_risk is None, -(points_at_risk or 0.0)
 
 
 def write_batch_summary(

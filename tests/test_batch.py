@@ -241,3 +241,24 @@ def test_cache_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
         for seed in ("1", "2", "3")
     }
     assert len(keys) == 1
+
+
+@pytest.mark.parametrize(("workers", "loaded"), [(1, True), (3, False)])
+def test_spacy_is_loaded_before_forking_only_when_workers_would_load_it_again(workers: int, loaded: bool) -> None:
+    """Three tables: with one worker the parent builds the explanation engine once for every worker it
+    forks; with three, each worker reads at most one table and loads spaCy itself, the parent never."""
+    tables = [ReadJob(SAMPLES / "batch" / unit / _table_of(unit), True) for unit in UNITS]
+    script = (
+        "import sys; from pathlib import Path; from pipeline.executors import LocalExecutor; "
+        "from pipeline.work import ReadJob; "
+        f"jobs = [ReadJob(Path(p), True) for p in {[str(job.path) for job in tables]!r}]; "
+        f"facts = [f for _, f in LocalExecutor(jobs={workers}, timeout=120, recycle_after=200).run(jobs)]; "
+        "assert all(row.analysis is not None for f in facts for row in f.rows) and facts; "
+        "print('spacy' in sys.modules)"
+    )
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == str(loaded)
+
+
+def _table_of(unit: str) -> str:
+    return next(path.name for path in (SAMPLES / "batch" / unit).iterdir() if path.name.startswith("Bảng tự đánh giá"))
