@@ -128,9 +128,13 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
                 loaded[index] = pdfium_text.read_page(document, index, imaging=imaged) if document is not None else None
             return loaded[index]
 
-        def page_lines(index: int) -> list[TextLine]:
+        def page_chars(index: int) -> list[pdfium_text.Char] | None:
             page = pdfium_page(index)
-            text = pdfium_text.layout_text(page.chars) if page is not None else None
+            return page.chars if page is not None else None
+
+        def page_lines(index: int) -> list[TextLine]:
+            chars = page_chars(index)
+            text = pdfium_text.layout_text(chars) if chars is not None else None
             return pdf_extractor.page_lines(pages[index], index + 1, text=text)
 
         lines = page_lines(0)
@@ -142,7 +146,7 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
         imaging = _copy_stamps_aside(tuple(page.imaging for page in imaged if page and page.imaging), lines)
         # Stamps that show only a number are placed where they sit (last: it flattens pages in memory);
         # widgets that say what they are, read as text.
-        stamped = stamped_lines(document, signature_fields) if document is not None else []
+        stamped = stamped_lines(document, signature_fields, page_chars) if document is not None else []
         appearances = stamped + pdf_extractor.appearance_lines([f for f in signature_fields if not is_stamp(f)])
         header = parse_header(_legible(lines, imaging), appearances)
         ocr_facts = None

@@ -24,7 +24,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
@@ -46,10 +46,15 @@ def is_stamp(field: SignatureField) -> bool:
     )
 
 
-def stamped_lines(document: pdfium.PdfDocument, fields: Sequence[SignatureField]) -> list[TextLine]:
+def stamped_lines(
+    document: pdfium.PdfDocument,
+    fields: Sequence[SignatureField],
+    chars_of: Callable[[int], list[Char] | None],
+) -> list[TextLine]:
     """The text lines that number stamps fill, each with the stamps in place, in page order.
 
     `TextLine.field_name` names the signatures whose stamps the line holds, comma-separated.
+    `chars_of(index)` gives a page's own characters, as the caller read them before any flattening.
     Flattening changes the document in memory only: the pages it flattened are not read again by it.
     """
     stamps = [field for field in fields if is_stamp(field)]
@@ -62,12 +67,13 @@ def stamped_lines(document: pdfium.PdfDocument, fields: Sequence[SignatureField]
     lines: list[TextLine] = []
     for page_number in sorted(by_page):
         if page_number <= len(document):
-            lines += _page_lines(document, page_number, by_page[page_number])
+            lines += _page_lines(document, page_number, by_page[page_number], chars_of(page_number - 1))
     return lines
 
 
-def _page_lines(document: pdfium.PdfDocument, page_number: int, stamps: list[SignatureField]) -> list[TextLine]:
-    own = page_chars(document, page_number - 1)
+def _page_lines(
+    document: pdfium.PdfDocument, page_number: int, stamps: list[SignatureField], own: list[Char] | None
+) -> list[TextLine]:
     page = document[page_number - 1]
     flattened = pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY)
     page.close()
