@@ -40,13 +40,11 @@ from pypdf._text_extraction import _text_extractor
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from extractors import content_stream, legacy
+from extractors import legacy
 from extractors.errors import ReadFailure
 from extractors.legacy import FontHint
 from extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
 from extractors.text import normalize
-
-content_stream.install()  # pypdf's content streams parsed by a regular expression, exactly as pypdf would
 
 
 @functools.cache
