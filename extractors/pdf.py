@@ -27,7 +27,6 @@ page a second time, so it is skipped past `MAX_FONT_HINT_CONTENT` (then statisti
 
 from __future__ import annotations
 
-import functools
 import re
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -35,8 +34,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
-from pypdf._codecs import encoding_dict_from_named_encoding
-from pypdf._text_extraction import _text_extractor
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
@@ -45,21 +42,6 @@ from extractors.errors import ReadFailure
 from extractors.legacy import FontHint
 from extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
 from extractors.text import normalize
-
-
-@functools.cache
-def _named_encoding(encoding: str) -> dict[int, str]:
-    return encoding_dict_from_named_encoding(encoding)
-
-
-def _encoding_table(encoding: str) -> dict[int, str]:
-    """pypdf's table for a named encoding, built once: each text extraction (each page, each form
-    and signature appearance) otherwise decodes 256 bytes one by one for its default font.
-    A copy, because a font may change its own."""
-    return dict(_named_encoding(encoding))
-
-
-_text_extractor.encoding_dict_from_named_encoding = _encoding_table  # type: ignore[attr-defined]
 
 _GAP = r"\s{3,}"
 _COLUMN_GAP = re.compile(_GAP)
