@@ -33,6 +33,9 @@ from pyhanko.sign import general
 from pyhanko.sign.general import SignedDataCerts
 from pyhanko.sign.validation import generic_cms
 
+from extractors.patching import checked
+
+_CHECKED_ON = (("pyHanko", ("0.38",)), ("asn1crypto", ("1.5",)))
 _MAX_CERTIFICATES = 4096  # distinct certificates kept; past that the memo starts again
 _certificates: dict[bytes, x509.Certificate] = {}
 _MAX_SIGNATURES = 64  # a file's signatures: the memo serves the signature being verified
@@ -130,7 +133,10 @@ def _name_hashable_memo(self: x509.Name) -> str:
 
 
 def install() -> None:
-    """Put the memos in place of pyHanko's and asn1crypto's functions in this process."""
+    """Put the memos in place of pyHanko's and asn1crypto's functions in this process, on the releases
+    they were checked on (`extractors.patching`)."""
+    if not all(checked(library, series, "the certificate memos") for library, series in _CHECKED_ON):
+        return
     # pyHanko looks the function up as a module global of generic_cms, where both the signer's
     # certificates and a timestamp token's are extracted.
     _put(generic_cms, "extract_certificate_info", _extract_certificate_info_canonical, _extract_certificate_info)

@@ -63,6 +63,7 @@ from pypdf import PdfReader
 
 from extractors import certificate_memo
 from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
+from extractors.patching import checked
 from extractors.pdf import signature_fields
 from extractors.revisions import SIGNATURE_ADDITION_POLICY, entry
 from extractors.text import canonical, strip_marks
@@ -154,9 +155,8 @@ def _read_hex_string_fast(stream: Any) -> Any:
 _pyhanko_read_hex_string = getattr(generic.read_hex_string_from_stream, "__wrapped__",
                                    generic.read_hex_string_from_stream)
 _read_hex_string_fast.__wrapped__ = _pyhanko_read_hex_string  # type: ignore[attr-defined]
-generic.read_hex_string_from_stream = _read_hex_string_fast
-
-
+if checked("pyHanko", ("0.38",), "extractors.signatures' hex-string reader"):
+    generic.read_hex_string_from_stream = _read_hex_string_fast
 certificate_memo.install()
 
 
