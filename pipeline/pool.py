@@ -22,6 +22,7 @@ import gc
 import math
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
@@ -66,6 +67,9 @@ def _serve(connection: Connection, work: Callable[[object], object]) -> None:
     # A worker's life is bounded by recycling, which bounds what a lazier collector lets pile up.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    # Ctrl-C in a terminal reaches every process of its group: the parent stops the workers (see
+    # `WorkerPool.run`), so a worker must neither stop on its own nor print a traceback.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     while True:
         try:
             task = connection.recv()

@@ -88,7 +88,8 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
         units = discover(path, config.layout)
     except OSError as error:
         raise InputError.reading(path, error) from error
-    with _writing(out_dir):
+    with _writing(out_dir):  # an output folder that cannot be written fails now, not after the reading
+        out_dir.mkdir(parents=True, exist_ok=True)
         sweep(out_dir)
     cache = ResultCache(config.cache_dir, warn=_warn)
     plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
@@ -107,7 +108,7 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
             if isinstance(stored, _JudgedUnit):
                 meter.advance(len(plan.jobs), cached=True)
                 folder = out_dir / plan.unit.name
-                with _writing(folder), staged_folder(folder) as staging:
+                with _unit_folder(folder) as staging:
                     report = stored.restore(staging)
                 finish(plan, stored.assessment, folder / report.name)
             else:
@@ -118,7 +119,7 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
                 assessment = _assess(plan, settings)
                 keep = all(cacheable(job, facts) for job, facts in plan.facts.items())  # nothing transient, all hashed
                 folder = out_dir / plan.unit.name
-                with _writing(folder), staged_folder(folder) as staging:
+                with _unit_folder(folder) as staging:
                     written = _write_unit_reports(assessment, staging, config)
                     judged = _JudgedUnit.of(assessment, written) if keep else None
                 if judged:
@@ -223,6 +224,14 @@ def _writing(where: Path) -> Iterator[None]:
         yield
     except OSError as error:
         raise OutputError.writing(where, error) from error
+
+
+@contextmanager
+def _unit_folder(folder: Path) -> Iterator[Path]:
+    """A temporary folder to write a unit's reports in, put in place of `folder` as a whole when the block
+    ends (`pipeline.atomic.staged_folder`)."""
+    with _writing(folder), staged_folder(folder) as staging:
+        yield staging
 
 
 def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> list[Path]:
