@@ -72,9 +72,9 @@ def stop(error: Exception | KeyboardInterrupt) -> tuple[ExitCode, str]:
     """The exit code and the message for an exception that ended a run."""
     if isinstance(error, KeyboardInterrupt):
         return ExitCode.INTERRUPTED, (
-            "đã dừng theo yêu cầu (Ctrl-C). Báo cáo của các đơn vị đã kiểm tra xong được giữ nguyên, đơn vị đang "
-            "làm dở không được ghi; chạy lại để kiểm tra nốt (các tệp đã đọc được lấy lại từ bộ nhớ đệm). "
-            "(interrupted)"
+            "đã dừng theo yêu cầu (Ctrl-C). Các đơn vị đã kiểm tra xong có báo cáo đầy đủ, đơn vị đang làm dở "
+            "không được ghi, bảng tổng hợp chưa được cập nhật; hãy chạy lại để kiểm tra nốt (các tệp đã đọc được "
+            "lấy lại từ bộ nhớ đệm, trừ khi dùng --no-cache). (interrupted)"
         )
     if isinstance(error, KiemchungError):
         return error.exit_code, str(error)
