@@ -1,16 +1,17 @@
-"""The `kiemchung` command line: `check` and `rules`. Errors map to exit codes here, and only here."""
+"""The `kiemchung` command line: `check` and `rules`. Every error ends here, as `pipeline.errors.stop` says."""
 
 from __future__ import annotations
 
 import argparse
 import logging
 import sys
+import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
 from pipeline.config import ExecutorKind, FailOn, Layout, load_config
-from pipeline.errors import ExitCode, KiemchungError, UsageError
+from pipeline.errors import ExitCode, UsageError, stop
 from pipeline.run import check
 from validators.docs import rule_doc, rules_markdown, rules_table
 from validators.registry import rule_by_key
@@ -70,6 +71,7 @@ def _parser() -> argparse.ArgumentParser:
     batch.add_argument("--executor", choices=[m.value for m in ExecutorKind], help="where files are read")
     batch.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --executor dask")
     batch.add_argument("--quiet", action="store_true", help="no progress and no per-unit lines")
+    run.add_argument("--verbose", action="store_true", help="on an internal error, print its traceback too")
     run.add_argument(
         "--ocr",
         action=argparse.BooleanOptionalAction,
@@ -83,13 +85,20 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command; every way it can end is an exit code of `ExitCode` (see `pipeline.errors.stop`)."""
     # pypdf logs every oddity it recovers from; what matters reaches the report as findings.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
+    verbose = False
     try:
-        return _dispatch(_parser().parse_args(argv))
-    except KiemchungError as error:
-        print(f"kiemchung: {error}", file=sys.stderr)
-        return error.exit_code
+        args = _parser().parse_args(argv)
+        verbose = bool(getattr(args, "verbose", False))
+        return _dispatch(args)
+    except (Exception, KeyboardInterrupt) as error:
+        code, message = stop(error)
+        if verbose and code is ExitCode.INTERNAL:
+            traceback.print_exception(error, file=sys.stderr)
+        print(f"kiemchung: {message}", file=sys.stderr)
+        return code
 
 
 def _dispatch(args: argparse.Namespace) -> int:

@@ -1,8 +1,13 @@
-"""Exit codes and the typed errors that map to them, in one place."""
+"""Exit codes, the typed errors that map to them, and what the user reads when a run stops, in one place.
+
+A stop message is Vietnamese first (what happened, what to do), then a short English gloss; a
+traceback is shown only for an internal error and only under `--verbose`.
+"""
 
 from __future__ import annotations
 
 from enum import IntEnum
+from pathlib import Path
 
 
 class ExitCode(IntEnum):
@@ -12,6 +17,8 @@ class ExitCode(IntEnum):
     CONFIG = 3  # the configuration file is invalid
     OUTPUT = 4  # the reports could not be written
     INTERNAL = 5  # a bug: please report it
+    INPUT = 6  # the evidence folder could not be read (listed)
+    INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, what shells report for an interrupted command
 
 
 class KiemchungError(Exception):
@@ -29,4 +36,49 @@ class ConfigError(KiemchungError):
 
 
 class OutputError(KiemchungError):
+    """The reports could not be written (the evidence was read; nothing in it is at fault)."""
+
     exit_code = ExitCode.OUTPUT
+
+    @classmethod
+    def writing(cls, where: Path, error: OSError) -> OutputError:
+        return cls(
+            f"không ghi được báo cáo vào {where}: {_reason(error)}. Hãy kiểm tra quyền ghi và chỗ trống trên đĩa, "
+            f"đóng báo cáo nếu đang mở (Excel, trình duyệt) rồi chạy lại. "
+            f"(cannot write the reports in {where})"
+        )
+
+
+class InputError(KiemchungError):
+    """The evidence folder itself could not be read (one unreadable file is a finding, never this)."""
+
+    exit_code = ExitCode.INPUT
+
+    @classmethod
+    def reading(cls, where: Path, error: OSError) -> InputError:
+        return cls(
+            f"không đọc được thư mục hồ sơ {where}: {_reason(error)}. Hãy kiểm tra quyền đọc và ổ đĩa "
+            f"(ổ mạng, USB) rồi chạy lại. (cannot read the evidence in {where})"
+        )
+
+
+def _reason(error: OSError) -> str:
+    """The system's reason, with the path it concerns when that is not the folder already named."""
+    reason = error.strerror or str(error) or type(error).__name__
+    return f"{reason} ({error.filename})" if error.filename else reason
+
+
+def stop(error: Exception | KeyboardInterrupt) -> tuple[ExitCode, str]:
+    """The exit code and the message for an exception that ended a run."""
+    if isinstance(error, KeyboardInterrupt):
+        return ExitCode.INTERRUPTED, (
+            "đã dừng theo yêu cầu (Ctrl-C). Các đơn vị đã kiểm tra xong có báo cáo đầy đủ, đơn vị đang làm dở "
+            "không được ghi, bảng tổng hợp chưa được cập nhật; hãy chạy lại để kiểm tra nốt (các tệp đã đọc được "
+            "lấy lại từ bộ nhớ đệm, trừ khi dùng --no-cache). (interrupted)"
+        )
+    if isinstance(error, KiemchungError):
+        return error.exit_code, str(error)
+    return ExitCode.INTERNAL, (
+        f"lỗi nội bộ của chương trình ({type(error).__name__}: {error}). Hồ sơ không bị thay đổi. Hãy chạy lại "
+        f"với --verbose và gửi toàn bộ thông báo cho quản trị viên. (internal error: please report it)"
+    )

@@ -22,9 +22,11 @@ import gc
 import math
 import multiprocessing
 import os
+import signal
 import time
 from collections import deque
 from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
@@ -66,6 +68,12 @@ def _serve(connection: Connection, work: Callable[[object], object]) -> None:
     # A worker's life is bounded by recycling, which bounds what a lazier collector lets pile up.
     gc.freeze()
     gc.set_threshold(100_000, 50, 100)
+    # Ctrl-C in a terminal reaches every process of its group: the parent stops the workers (see
+    # `WorkerPool.run`), so a worker must neither stop on its own nor print a traceback. The worker
+    # was started with SIGINT blocked (`_sigint_blocked`), so none arrives before it is ignored.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     while True:
         try:
             task = connection.recv()
@@ -74,6 +82,20 @@ def _serve(connection: Connection, work: Callable[[object], object]) -> None:
         if task is None:
             return
         connection.send(work(task))
+
+
+@contextmanager
+def _sigint_blocked() -> Iterator[None]:
+    """SIGINT held back in this thread (a process started meanwhile inherits the mask); a Ctrl-C that
+    came meanwhile is delivered when the block ends. Where signals cannot be masked, nothing."""
+    if not hasattr(signal, "pthread_sigmask"):
+        yield
+        return
+    previous = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, previous)
 
 
 def _context() -> multiprocessing.context.ForkContext | multiprocessing.context.SpawnContext:
@@ -180,7 +202,8 @@ class WorkerPool(Generic[T, R]):
     def _start(self) -> _Worker[T]:
         parent_end, child_end = self._context.Pipe()
         process = self._context.Process(target=_serve, args=(child_end, self._work), daemon=True)
-        process.start()
+        with _sigint_blocked():
+            process.start()
         child_end.close()
         self.started += 1
         worker: _Worker[T] = _Worker(process, parent_end)

@@ -26,6 +26,7 @@ from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
 from pipeline import __version__
+from pipeline.atomic import write_text
 from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
@@ -917,14 +918,7 @@ def write_unit_page(
     "Tổng hợp": "../index.html"}); they are shown under the title. Absolute URLs are refused: the
     page must work offline.
     """
-    _write(path, render_unit_page(unit, lang, links))
-
-
-def _write(path: Path, text: str) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_name(path.name + ".part")
-    partial.write_text(text, encoding="utf-8")
-    partial.replace(path)
+    write_text(path, render_unit_page(unit, lang, links))
 
 
 # ------------------------------------------------------------------------------------------------ index
@@ -1051,4 +1045,4 @@ def render_batch_index(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) ->
 
 def write_batch_index(units: Sequence[UnitAssessment], out_dir: Path, lang: Lang = Lang.VI) -> None:
     """Write OUT/index.html: every unit's page linked, a table and a bar chart of points at risk."""
-    _write(out_dir / INDEX_NAME, render_batch_index(units, lang))
+    write_text(out_dir / INDEX_NAME, render_batch_index(units, lang))

@@ -15,6 +15,7 @@ from typing import Any
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import DocumentFacts, DocumentHeader, OcrFacts, SignatureFacts, value_of
 from pipeline import __version__
+from pipeline.atomic import write_text
 from validators.model import Finding
 from validators.scans import believed_header
 
@@ -69,10 +70,7 @@ def _totals(totals: Totals) -> dict[str, float | None]:
 
 def write_report(unit: UnitAssessment, path: Path) -> None:
     """Write report.json (UTF-8, readable Vietnamese) atomically."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    partial = path.with_suffix(".json.part")
-    partial.write_text(json.dumps(unit_report(unit), ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
-    partial.replace(path)
+    write_text(path, json.dumps(unit_report(unit), ensure_ascii=False, indent=2) + "\n")
 
 
 def _evidence(item: EvidenceItem) -> dict[str, Any]:

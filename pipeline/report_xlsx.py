@@ -18,8 +18,6 @@ Conventions kept throughout (the batch summary reuses the helpers, so they live 
 from __future__ import annotations
 
 import datetime as dt
-import os
-import tempfile
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -36,6 +34,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
 from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from pipeline import __version__
+from pipeline.atomic import write_file
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
 from validators.model import Finding, Outcome
 from validators.scans import believed_header
@@ -131,19 +130,10 @@ class Book:
         return style
 
     def save(self, path: Path) -> None:
-        """Fit every sheet's columns and save atomically: a temporary file in the same folder, then a
-        rename, so readers never see half a file."""
+        """Fit every sheet's columns and save atomically (`pipeline.atomic`), so readers never see half a file."""
         for sheet in self._sheets:
             sheet.fit_columns()
-        path.parent.mkdir(parents=True, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.stem}.", suffix=".xlsx.part", dir=path.parent)
-        os.close(handle)
-        try:
-            self.workbook.save(temporary)
-            os.replace(temporary, path)
-        except BaseException:
-            Path(temporary).unlink(missing_ok=True)
-            raise
+        write_file(path, self.workbook.save)
 
 
 class Sheet:

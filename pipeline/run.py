@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
+from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -16,10 +17,11 @@ from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
 from extractors.models import SelfAssessmentTable
 from extractors.ocr import engine_version, ocr_available
 from extractors.trust import TrustRootError, load_trust_roots
+from pipeline.atomic import staged_folder, sweep
 from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, file_digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import UnitFolder, discover
-from pipeline.errors import ConfigError, OutputError, UsageError
+from pipeline.errors import ConfigError, InputError, OutputError, UsageError
 from pipeline.labels import label
 from pipeline.progress import Progress
 from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
@@ -75,13 +77,20 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     """Judge every unit under `path` and write OUT/<unit>/report.json; the evidence is only read.
 
     Files are read in parallel (or taken from the cache); a unit is judged and its reports written
-    as soon as its last file is in. `progress` is "auto", "bar", "lines" or "quiet".
+    as soon as its last file is in, as a whole folder (`pipeline.atomic`): an error or Ctrl-C leaves
+    each unit's folder complete or as it was. `progress` is "auto", "bar", "lines" or "quiet".
     """
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
     settings = _settings(config)
-    units = discover(path, config.layout)
+    try:
+        units = discover(path, config.layout)
+    except OSError as error:
+        raise InputError.reading(path, error) from error
+    with _writing(out_dir):  # an output folder that cannot be written fails now, not after the reading
+        out_dir.mkdir(parents=True, exist_ok=True)
+        sweep(out_dir)
     cache = ResultCache(config.cache_dir, warn=_warn)
     plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
     meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
@@ -98,20 +107,27 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
             stored = cache.get(settings.unit_key(plan)) if plan.hashed else None
             if isinstance(stored, _JudgedUnit):
                 meter.advance(len(plan.jobs), cached=True)
-                finish(plan, stored.assessment, stored.restore(out_dir / plan.unit.name))
+                folder = out_dir / plan.unit.name
+                with _unit_folder(folder) as staging:
+                    report = stored.restore(staging)
+                finish(plan, stored.assessment, folder / report.name)
             else:
                 to_read.append(plan)
-        for plan in _read_all(to_read, settings, cache, meter):
-            meter.unit(plan.unit.name)
-            assessment = _assess(plan, settings)
-            written = _write_unit_reports(assessment, out_dir / plan.unit.name, config)
-            if all(cacheable(job, facts) for job, facts in plan.facts.items()):  # nothing transient, all hashed
-                cache.put(settings.unit_key(plan), _JudgedUnit.of(assessment, written))
-            finish(plan, assessment, written[-1])
+        with closing(_read_all(to_read, settings, cache, meter)) as readings:  # closing stops the workers
+            for plan in readings:
+                meter.unit(plan.unit.name)
+                assessment = _assess(plan, settings)
+                keep = all(cacheable(job, facts) for job, facts in plan.facts.items())  # nothing transient, all hashed
+                folder = out_dir / plan.unit.name
+                with _unit_folder(folder) as staging:
+                    written = _write_unit_reports(assessment, staging, config)
+                    judged = _JudgedUnit.of(assessment, written) if keep else None
+                if judged:
+                    cache.put(settings.unit_key(plan), judged)
+                finish(plan, assessment, folder / written[-1].name)
         ordered = [results[unit.name] for unit in units]
-        _write_batch_reports(ordered, out_dir, config)
-    except OSError as error:
-        raise OutputError(f"cannot write the reports in {out_dir}: {error}") from error
+        with _writing(out_dir):
+            _write_batch_reports(ordered, out_dir, config)
     finally:
         meter.close()
         cache.close()
@@ -130,8 +146,7 @@ class _JudgedUnit:
         return cls(assessment, tuple((path.name, path.read_bytes()) for path in written))
 
     def restore(self, folder: Path) -> Path:
-        """Write the reports again into `folder`; returns the one to point the user at."""
-        folder.mkdir(parents=True, exist_ok=True)
+        """Write the reports again into the existing `folder`; returns the one to point the user at."""
         for name, content in self.reports:
             (folder / name).write_bytes(content)
         return folder / self.reports[-1][0]
@@ -164,7 +179,9 @@ def _jobs(unit: UnitFolder, settings: _Settings) -> list[ReadJob]:
     return jobs
 
 
-def _read_all(plans: list[_UnitPlan], settings: _Settings, cache: ResultCache, meter: Progress) -> Iterator[_UnitPlan]:
+def _read_all(
+    plans: list[_UnitPlan], settings: _Settings, cache: ResultCache, meter: Progress
+) -> Generator[_UnitPlan, None, None]:
     """Yield each unit as soon as all its files are read: from the cache, else by the executor."""
     owner = {job: plan for plan in plans for job in plan.jobs}
     to_read: list[ReadJob] = []
@@ -200,8 +217,25 @@ def _executor(config: Config) -> Executor:
     return LocalExecutor(jobs=config.jobs, timeout=config.timeout, recycle_after=config.recycle_after)
 
 
+@contextmanager
+def _writing(where: Path) -> Iterator[None]:
+    """An OSError in the block is a failure to write the reports (never one to read the evidence)."""
+    try:
+        yield
+    except OSError as error:
+        raise OutputError.writing(where, error) from error
+
+
+@contextmanager
+def _unit_folder(folder: Path) -> Iterator[Path]:
+    """A temporary folder to write a unit's reports in, put in place of `folder` as a whole when the block
+    ends (`pipeline.atomic.staged_folder`)."""
+    with _writing(folder), staged_folder(folder) as staging:
+        yield staging
+
+
 def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> list[Path]:
-    """The unit's reports in the chosen formats; the last is the one to point the user at."""
+    """The unit's reports in the chosen formats, in `folder`; the last is the one to point the user at."""
     written = []
     if "json" in config.formats:
         written.append(folder / "report.json")

@@ -36,12 +36,12 @@ class ReadJob:
 
 def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = (), ocr: bool = False) -> ReadJob:
     """The job for a file, hashed when it is a regular file (a link, a pipe, a device or a path the
-    system cannot reach is never opened here: the reader reports it)."""
+    system cannot reach or read is never opened here: the reader meets the same error and reports it)."""
     try:
-        regular = stat.S_ISREG(path.lstat().st_mode)
+        sha256 = file_digest(path) if stat.S_ISREG(path.lstat().st_mode) else ""
     except OSError:
-        regular = False
-    return ReadJob(path, table, trust_roots, file_digest(path) if regular else "", ocr)
+        sha256 = ""
+    return ReadJob(path, table, trust_roots, sha256, ocr)
 
 
 def perform(job: ReadJob) -> Facts:

@@ -18,10 +18,12 @@ from tests.rules.facts import (
     criterion_facts_from_case,
     documents_from_case,
     facts_from_case,
+    failure_from_case,
     unit_facts_from_case,
 )
 from validators.model import CriterionRule, DocumentRule, DocumentSetRule, Outcome, Rule, UnitRule, Verdict
 from validators.registry import rule_by_key
+from validators.rules.internal_error import InternalError
 
 CASES_DIR = Path(__file__).parent / "rules"
 
@@ -57,6 +59,8 @@ def test_rule_case(rule_name: str, case: dict[str, Any]) -> None:
         verdict = rule.evaluate(facts_from_case(case), context)
     elif isinstance(rule, CriterionRule):
         verdict = rule.check(criterion_facts_from_case(case), context)
+    elif isinstance(rule, InternalError):
+        verdict = rule.check(*failure_from_case(case))
     else:
         assert isinstance(rule, UnitRule), f"{rule_name} is not a registered rule"
         verdict = rule.check(unit_facts_from_case(case), context)

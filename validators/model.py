@@ -185,14 +185,14 @@ class DocumentSetRule(Rule):
 
     needs_content: ClassVar[bool] = True
 
+    def judges(self, document: SubmittedDocument) -> bool:
+        """Whether the rule judges this document: unreadable files and OS litter are not judged."""
+        facts = document.facts
+        return not self.needs_content or (facts.read_error is None and facts.kind is not FileKind.SYSTEM)
+
     def evaluate(self, documents: Sequence[SubmittedDocument], context: RuleContext) -> tuple[Verdict, ...]:
-        """One verdict per document, aligned with `documents`; unreadable files and OS litter are not judged."""
-        judged = [
-            index
-            for index, document in enumerate(documents)
-            if not self.needs_content
-            or (document.facts.read_error is None and document.facts.kind is not FileKind.SYSTEM)
-        ]
+        """One verdict per document, aligned with `documents` (NOT_APPLICABLE for those it does not judge)."""
+        judged = [index for index, document in enumerate(documents) if self.judges(document)]
         verdicts = self.check([documents[index] for index in judged], context)
         if len(verdicts) != len(judged):
             raise ValueError(f"{self.name}: {len(verdicts)} verdicts for {len(judged)} documents")

@@ -3,11 +3,15 @@
 Adding a rule: write its module in `validators/rules/`, add its instance to
 `RULES`, and add its cases file in `tests/rules/`. Codes are never reused: a
 retired rule's code moves to `RETIRED_CODES`.
+
+Every rule runs guarded: one that raises gives an `internal-error` finding on the subject it was
+judging (never a pass, never a zero) and the other rules, files and units are judged as usual.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from functools import partial
 
 from extractors.models import DocumentFacts
 from validators.model import (
@@ -21,6 +25,7 @@ from validators.model import (
     SubmittedDocument,
     UnitFacts,
     UnitRule,
+    Verdict,
 )
 from validators.rules.certification_violated import CertificationViolated
 from validators.rules.citation_mismatch import CitationMismatch
@@ -29,6 +34,7 @@ from validators.rules.date_missing import DateMissing
 from validators.rules.date_out_of_period import DateOutOfPeriod
 from validators.rules.duplicate_document import DuplicateDocument
 from validators.rules.field_unreadable import FieldUnreadable
+from validators.rules.internal_error import InternalError
 from validators.rules.no_evidence import NoEvidence
 from validators.rules.number_missing import NumberMissing
 from validators.rules.number_reused import NumberReused
@@ -48,6 +54,9 @@ from validators.rules.system_file import SystemFile
 from validators.rules.unreadable import Unreadable
 from validators.rules.unsigned import Unsigned
 from validators.rules.vague_explanation import VagueExplanation
+
+# What a rule that raises gives instead of its own finding (see `_judged`).
+INTERNAL_ERROR = InternalError()
 
 RULES: tuple[Rule, ...] = (
     Unreadable(),
@@ -76,6 +85,7 @@ RULES: tuple[Rule, ...] = (
     SelfAssessmentUnreadable(),
     DuplicateDocument(),
     NumberReused(),
+    INTERNAL_ERROR,
 )
 
 # code -> the name it had, for codes no longer in use (none yet).
@@ -96,9 +106,18 @@ def rule_by_key(key: str) -> Rule | None:
     return _BY_CODE.get(key.upper()) or _BY_NAME.get(key.lower())
 
 
+def _judged(rule: Rule, judge: Callable[[], Verdict]) -> Finding | None:
+    """The finding of `rule`'s verdict; an `internal-error` finding when judging raises."""
+    try:
+        verdict = judge()
+    except Exception as error:  # a bug in one rule must neither stop the batch nor pass in silence
+        return INTERNAL_ERROR.finding(INTERNAL_ERROR.check(rule, error))
+    return rule.finding(verdict)
+
+
 def validate_document(facts: DocumentFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every document rule's finding for one file, in registry order."""
-    findings = (rule.finding(rule.evaluate(facts, context)) for rule in DOCUMENT_RULES)
+    findings = (_judged(rule, partial(rule.evaluate, facts, context)) for rule in DOCUMENT_RULES)
     return tuple(finding for finding in findings if finding is not None)
 
 
@@ -108,8 +127,12 @@ def validate_document_set(
     """Every document-set rule's findings for each document of a unit, aligned with `documents`."""
     found: list[list[Finding]] = [[] for _ in documents]
     for rule in DOCUMENT_SET_RULES:
-        for findings, verdict in zip(found, rule.evaluate(documents, context), strict=True):
-            finding = rule.finding(verdict)
+        try:
+            produced = [rule.finding(verdict) for verdict in rule.evaluate(documents, context)]
+        except Exception as error:  # every document the rule was judging could not be checked by it
+            failure = INTERNAL_ERROR.finding(INTERNAL_ERROR.check(rule, error))
+            produced = [failure if rule.judges(document) else None for document in documents]
+        for findings, finding in zip(found, produced, strict=True):
             if finding is not None:
                 findings.append(finding)
     return tuple(tuple(findings) for findings in found)
@@ -117,11 +140,11 @@ def validate_document_set(
 
 def validate_criterion(facts: CriterionFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every criterion rule's finding for one criterion."""
-    findings = (rule.finding(rule.check(facts, context)) for rule in CRITERION_RULES)
+    findings = (_judged(rule, partial(rule.check, facts, context)) for rule in CRITERION_RULES)
     return tuple(finding for finding in findings if finding is not None)
 
 
 def validate_unit(facts: UnitFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every unit rule's finding for one unit."""
-    findings = (rule.finding(rule.check(facts, context)) for rule in UNIT_RULES)
+    findings = (_judged(rule, partial(rule.check, facts, context)) for rule in UNIT_RULES)
     return tuple(finding for finding in findings if finding is not None)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 import datetime as dt
 import hashlib
 from dataclasses import replace
@@ -36,11 +37,13 @@ from validators.model import (
     CitationCheck,
     CitationStatus,
     CriterionFacts,
+    Rule,
     RuleContext,
     Sha1Policy,
     SubmittedDocument,
     UnitFacts,
 )
+from validators.registry import rule_by_key
 
 _TEXT_FIELDS = ("issuer", "number", "symbol", "type_name", "doc_type", "place", "subject", "signer_role",
                 "signer_name")
@@ -229,3 +232,15 @@ def documents_from_case(case: dict[str, Any]) -> tuple[SubmittedDocument, ...]:
         digest = hashlib.sha256(str(spec.get("content", path)).encode("utf-8")).hexdigest()
         documents.append(SubmittedDocument(path, replace(facts, header=header, sha256=digest)))
     return tuple(documents)
+
+
+def failure_from_case(case: dict[str, Any]) -> tuple[Rule, Exception | None]:
+    """The rule an `internal-error` case is about, and the exception it raised (None: it answered)."""
+    rule = rule_by_key(case["failing_rule"])
+    assert rule is not None, case["failing_rule"]
+    raised = case.get("raises")
+    if raised is None:
+        return rule, None
+    kind = getattr(builtins, raised["type"])
+    assert isinstance(kind, type) and issubclass(kind, Exception), raised["type"]
+    return rule, kind(*raised.get("args", []))
