@@ -17,13 +17,12 @@ keeps such text exactly, as a quote-prefixed string cell.
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from criteria_map.models import UnitAssessment
+from pipeline.atomic import write_file
 from pipeline.labels import Lang, label, rule_label
 from pipeline.report_xlsx import FORMULA_TRIGGERS, Book, CellValue, Row, finding_counts
 from validators.registry import RULES
@@ -110,16 +109,13 @@ def _csv_safe(value: object) -> object:
 
 
 def _write_csv(table: SummaryTable, path: Path) -> None:
-    handle, temporary = tempfile.mkstemp(prefix=".summary.", suffix=".csv.part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8-sig", newline="") as stream:
+    def write(temporary: Path) -> None:
+        with temporary.open("w", encoding="utf-8-sig", newline="") as stream:
             writer = csv.writer(stream)
             writer.writerow(table.headers)
             writer.writerows([_csv_safe(value) for value in row] for row in table.rows)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
+
+    write_file(path, write)
 
 
 def _write_xlsx(table: SummaryTable, path: Path, lang: Lang) -> None:
