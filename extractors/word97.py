@@ -20,6 +20,7 @@ counted, as a .docx package's are, never verified.
 from __future__ import annotations
 
 import bisect
+import itertools
 import re
 import struct
 from collections.abc import Iterator
@@ -35,6 +36,8 @@ from extractors.word_lines import add_paragraph, add_table, head_and_tail, table
 
 # A 500-page .doc has a WordDocument stream of a few MiB; pictures can make it tens.
 MAX_STREAM_BYTES = 64 * 1024 * 1024
+# A 500-page document holds 1-2 million characters; pieces may point at the same bytes more than once.
+MAX_TEXT_CHARS = 16 * 1024 * 1024
 _WORD_IDENT = 0xA5EC
 _FIRST_WORD97_FIB = 0x00C1  # nFib of Word 97; Word 6/95 files have less
 _F_ENCRYPTED = 0x0100
@@ -186,6 +189,8 @@ def _pieces(table: bytes, fc: int, lcb: int) -> list[_Piece]:
     if count < 1:
         raise ReadFailure(ReadProblem.CORRUPT, "empty piece table")
     positions = struct.unpack_from(f"<{count + 1}i", plc, 0)
+    if any(later < earlier for earlier, later in itertools.pairwise(positions)):
+        raise ReadFailure(ReadProblem.CORRUPT, "piece table positions out of order")
     pieces = []
     for index in range(count):
         (raw,) = struct.unpack_from("<I", plc, 4 * (count + 1) + 8 * index + 2)
@@ -326,6 +331,8 @@ class _Layout:
 
 def _lines(word: bytes, table: bytes) -> list[TextLine]:
     ccp_text, papx, clx = _fib_numbers(word)
+    if ccp_text > MAX_TEXT_CHARS:
+        raise ReadFailure(ReadProblem.CORRUPT, f"FIB declares {ccp_text} characters of text (limit {MAX_TEXT_CHARS})")
     pieces = _pieces(table, *clx)
     layout = _Layout(pieces, _runs(word, table, *papx))
     text = _without_field_codes(_text(word, pieces, ccp_text))
