@@ -1,11 +1,9 @@
 """Word (.docx) text as header lines, read with python-docx.
 
-Word documents keep the two-column header in a borderless table: the left cell
-holds the issuer and number, the right cell the motto and the place and date.
-Body paragraphs and tables are walked in document order; cells of one table row
-share visual rows so the header parser sees the same picture as on paper.
-Paragraphs typed in a legacy encoding (TCVN3, VNI) are turned into Unicode run
-group by run group, helped by the fonts the runs are drawn in (see `extractors.legacy`).
+Body paragraphs and tables are walked in document order and laid out as lines by
+`extractors.word_lines`, as the .doc reader's are. Paragraphs typed in a legacy encoding
+(TCVN3, VNI) are turned into Unicode run group by run group, helped by the fonts the runs
+are drawn in (see `extractors.legacy`).
 """
 
 from __future__ import annotations
@@ -22,9 +20,9 @@ from docx.text.paragraph import Paragraph
 
 from extractors import legacy
 from extractors.errors import ReadFailure
-from extractors.models import Column, ReadProblem, Source, TextLine
+from extractors.models import ReadProblem, TextLine
 from extractors.sniff import check_zip_directory
-from extractors.text import normalize
+from extractors.word_lines import add_paragraph, add_table, head_and_tail, table_rows
 
 # Limits checked before python-docx or openpyxl inflates anything (a zip bomb stops here). Sizes are
 # the ones the zip directory declares; `zipfile` never inflates a member past its declared size (it
@@ -36,10 +34,6 @@ MAX_COMPRESSION_RATIO = 200  # text XML deflates 5-20x, images hardly at all; ze
 MAX_XML_PART_BYTES = 32 * 1024 * 1024
 MAX_XML_BYTES = 48 * 1024 * 1024
 _XML_SUFFIXES = (".xml", ".rels", ".vml")
-# How much of a Word body `document_lines` reads; see there.
-HEAD_BLOCKS = 200
-TAIL_BLOCKS = 100
-MAX_TABLE_ROWS = 100
 _BLOCK_TAGS = frozenset({qn("w:p"), qn("w:tbl")})
 _CHUNK = 1024 * 1024
 # ECMA-376 Part 2, M1.18: package XML shall not use DTD declarations and a reader shall treat one as an
@@ -142,22 +136,21 @@ def open_docx(path: Path) -> Document:
 def document_lines(document: Document) -> list[TextLine]:
     """Paragraphs and table cells, in order, as lines with rows and columns.
 
-    Only the first `HEAD_BLOCKS` and the last `TAIL_BLOCKS` body blocks are read, and of a longer table
-    its first and last `MAX_TABLE_ROWS` rows: the header sits at the top and the signature block at the
-    bottom, and python-docx takes about a second per MiB of text, so a long document's middle would
-    cost time and tell nothing.
+    Only the head and tail blocks are read (`extractors.word_lines`): python-docx takes about a second
+    per MiB of text, so a long document's middle would cost time and tell nothing.
     """
     blocks = [element for element in document.element.body.iterchildren() if element.tag in _BLOCK_TAGS]
-    head, tail = (blocks, []) if len(blocks) <= HEAD_BLOCKS + TAIL_BLOCKS else (
-        blocks[:HEAD_BLOCKS], blocks[-TAIL_BLOCKS:])
     fonts = _RunFonts(document)
     lines: list[TextLine] = []
     row = 0
-    for element in head + tail:
+    for element in head_and_tail(blocks):
         if element.tag == qn("w:p"):
-            row = _add_paragraph(lines, Paragraph(element, document), row, Column.FULL, Source.DOCX_BODY, fonts)
+            row = add_paragraph(lines, fonts.paragraph_text(Paragraph(element, document)), row)
         else:
-            row = _add_table(lines, Table(element, document), row, fonts)
+            table = Table(element, document)
+            rows = [[[fonts.paragraph_text(paragraph) for paragraph in cell.paragraphs]
+                     for cell in _distinct_cells(table_row.cells)] for table_row in table_rows(list(table.rows))]
+            row = add_table(lines, rows, row)
     return lines
 
 
@@ -254,34 +247,6 @@ def _style_id(parent: BaseOxmlElement | None, tag: str) -> str | None:
     child = parent.find(qn(tag)) if parent is not None else None
     value = child.get(qn("w:val")) if child is not None else None
     return str(value) if value else None
-
-
-def _add_paragraph(
-    lines: list[TextLine], paragraph: Paragraph, row: int, column: Column, source: Source, fonts: _RunFonts
-) -> int:
-    for text in normalize(fonts.paragraph_text(paragraph)).split("\n"):
-        if text.strip():
-            lines.append(TextLine(text.strip(), 1, row, column, source))
-        row += 1
-    return row
-
-
-def _add_table(lines: list[TextLine], table: Table, row: int, fonts: _RunFonts) -> int:
-    rows = list(table.rows)
-    if len(rows) > 2 * MAX_TABLE_ROWS:  # a header table's top, a signature table's bottom
-        rows = rows[:MAX_TABLE_ROWS] + rows[-MAX_TABLE_ROWS:]
-    for table_row in rows:
-        cells = _distinct_cells(table_row.cells)
-        deepest = row
-        for index, cell in enumerate(cells):
-            column = Column.FULL if len(cells) == 1 else (
-                Column.LEFT if index == 0 else Column.RIGHT if index == len(cells) - 1 else Column.FULL)
-            cell_row = row
-            for paragraph in cell.paragraphs:
-                cell_row = _add_paragraph(lines, paragraph, cell_row, column, Source.DOCX_TABLE, fonts)
-            deepest = max(deepest, cell_row)
-        row = deepest
-    return row
 
 
 def _distinct_cells(cells: tuple[_Cell, ...] | list[_Cell]) -> list[_Cell]:

@@ -22,6 +22,7 @@ class FileKind(StrEnum):
 
     PDF = "pdf"
     DOCX = "docx"
+    DOC = "doc"  # Word 97-2003, the binary format
     IMAGE = "image"  # a picture file (.jpg, .png, .tif): a photo, or a scan or photo of a paper document
     SYSTEM = "system"  # operating-system litter (.DS_Store, Thumbs.db, ~$ lock files)
     OTHER = "other"
@@ -65,7 +66,7 @@ class Source(StrEnum):
 
     PAGE_TEXT = "page-text"
     SIGNATURE_APPEARANCE = "signature-appearance"
-    DOCX_TABLE = "docx-table"
+    DOCX_TABLE = "docx-table"  # a table of a Word file, .docx or .doc
     DOCX_BODY = "docx-body"
     OCR = "ocr"  # recognised by OCR in the image of a scanned page or an image file
 
@@ -299,7 +300,9 @@ class DocumentFacts:
     header: DocumentHeader = field(default_factory=DocumentHeader)
     signature_fields: tuple[SignatureField, ...] = ()
     signatures: tuple[SignatureFacts, ...] = ()
-    package_signatures: int = 0  # XML signatures inside a Word package (not verified)
+    package_signatures: int = 0  # signatures inside a Word file (.docx package or .doc), counted, not verified
+    # What the file's extension says it is ("doc", "pdf"), when its content is another kind that was read.
+    named_kind: str | None = None
     imaging: tuple[PageImaging, ...] = ()  # the first pages, for scan detection
     ocr: OcrFacts | None = None  # None when no page needed OCR (a born-digital file, a scan with a text layer)
 

@@ -1,8 +1,10 @@
 """`read_document`: one evidence file in, `DocumentFacts` out, never an exception.
 
-Steps: refuse links, skip OS litter, hash the bytes, check that the content is what
-the name says, then hand over to the PDF, Word or image extractor. Anything an extractor
-cannot read becomes a `ReadError` fact for the `unreadable` rule to judge.
+Steps: refuse links, skip OS litter, hash the bytes, sniff what the content is, then hand over
+to the PDF, Word (.docx, .doc) or image extractor. A file whose content is another readable kind
+than its extension says (a .docx saved as ".doc") is read by its content, and `named_kind` keeps
+what the name said; one that holds no readable kind (HTML or JSON named ".pdf") is wrong content.
+Anything an extractor cannot read becomes a `ReadError` fact for the `unreadable` rule to judge.
 
 A page with no text of its own — the first page of a scan without an OCR layer, or an image
 file — has the header region of its page 1 read by OCR (`extractors.ocr`); the fields parsed from
@@ -22,7 +24,7 @@ from pypdf import PageObject
 from pypdf.errors import LimitReachedError
 
 from extractors import docx as docx_extractor
-from extractors import legacy, pdfium_text
+from extractors import legacy, pdfium_text, word97
 from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
@@ -77,20 +79,18 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool =
     except OSError as error:
         return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.CORRUPT, str(error)))
     kind = kind_for_name(path)
-    expected = kind.value if kind is not FileKind.OTHER else None
     if size == 0:
         return _failed(kind, size, digest, ReadFailure(ReadProblem.EMPTY, "zero bytes"))
     try:
         actual = sniff(path)
-        if expected is None:
+        if kind is FileKind.OTHER:
             raise ReadFailure(ReadProblem.UNSUPPORTED, f"unsupported file type {path.suffix or '(none)'}", actual)
-        if actual != expected:
-            raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {expected} but holds {actual}", actual)
-        if kind is FileKind.PDF:
-            return _read_pdf(path, size, digest, roots, ocr)
-        if kind is FileKind.IMAGE:
-            return _read_image(path, size, digest, ocr)
-        return _read_docx(path, size, digest)
+        content = _CONTENT_KINDS.get(actual)
+        if content is None:
+            raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {kind.value} but holds {actual}", actual)
+        # Read by what it holds: a .docx saved as ".doc", a .doc renamed ".docx", a PDF named ".doc".
+        facts = _read_by_kind(path, content, size, digest, roots, ocr)
+        return facts if content is kind else replace(facts, named_kind=kind.value)
     except ReadFailure as failure:
         return _failed(kind, size, digest, failure)
     except TrustRootError:
@@ -106,6 +106,21 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool =
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, pdf_extractor.limit_detail(error)))
     except Exception as error:  # a damaged file must never stop the batch
         return _failed(kind, size, digest, ReadFailure(ReadProblem.CORRUPT, f"{type(error).__name__}: {error}"))
+
+
+# The content kinds (`extractors.sniff`) that are read, and what they are read as.
+_CONTENT_KINDS = {"pdf": FileKind.PDF, "docx": FileKind.DOCX, "ole": FileKind.DOC, "image": FileKind.IMAGE}
+
+
+def _read_by_kind(path: Path, kind: FileKind, size: int, digest: str, roots: list[Certificate],
+                  ocr: bool) -> DocumentFacts:
+    if kind is FileKind.PDF:
+        return _read_pdf(path, size, digest, roots, ocr)
+    if kind is FileKind.IMAGE:
+        return _read_image(path, size, digest, ocr)
+    if kind is FileKind.DOC:
+        return _read_doc(path, size, digest)
+    return _read_docx(path, size, digest)
 
 
 def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr: bool) -> DocumentFacts:
@@ -253,6 +268,12 @@ def _read_docx(path: Path, size: int, digest: str) -> DocumentFacts:
     header = parse_header(docx_extractor.document_lines(document))
     return DocumentFacts(kind=FileKind.DOCX, size=size, sha256=digest, header=header,
                          package_signatures=docx_extractor.package_signatures(path))
+
+
+def _read_doc(path: Path, size: int, digest: str) -> DocumentFacts:
+    document = word97.read_word97(path)
+    return DocumentFacts(kind=FileKind.DOC, size=size, sha256=digest, header=parse_header(document.lines),
+                         package_signatures=document.signatures)
 
 
 def _failed(kind: FileKind, size: int, digest: str, failure: ReadFailure) -> DocumentFacts:

@@ -1,4 +1,4 @@
-"""The unit's self-assessment table (bảng tự đánh giá) read from .xlsx/.xlsm, .docx or .csv.
+"""The unit's self-assessment table (bảng tự đánh giá) read from .xlsx/.xlsm, .xls, .docx or .csv.
 
 `read_self_assessment(path)` returns a `SelfAssessmentTable`: one `AssessmentRow` per criterion
 row with its code, title, scores, explanation (giải trình) and evidence column, the totals, and
@@ -30,11 +30,11 @@ import itertools
 import re
 import zipfile
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path, PurePosixPath
-from typing import Any
+from typing import TYPE_CHECKING, Any, TypeVar
 from xml.etree import ElementTree
 
 from rapidfuzz import fuzz
@@ -45,6 +45,9 @@ from extractors.errors import ReadFailure
 from extractors.models import AssessmentRow, ReadError, ReadProblem, SelfAssessmentTable
 from extractors.sniff import sniff
 from extractors.text import fold, normalize, squash
+
+if TYPE_CHECKING:
+    from extractors.xls import XlsSheet
 
 ROLES = ("code", "title", "max_score", "self_score", "explanation", "evidence")
 
@@ -91,7 +94,7 @@ MAX_HEADER_KEY = 120
 # while a multi-GiB file named "Bảng tự đánh giá.csv" never reaches memory.
 MAX_CSV_BYTES = 16 * 1024 * 1024
 
-_XLSX_SUFFIXES = frozenset({".xlsx", ".xlsm"})
+_SPREADSHEET_SUFFIXES = frozenset({".xlsx", ".xlsm", ".xls"})
 _CSV_SUFFIXES = frozenset({".csv", ".tsv"})
 _CSV_DELIMITERS = (",", ";", "\t")
 # The name of the stream that holds an Office file encrypted with a password, as the OLE directory
@@ -124,6 +127,7 @@ _NOT_KEY_CHARS = re.compile(r"[^0-9a-z]+")
 _COLUMN_NUMBER = re.compile(r"\(\s*\d+\s*\)")
 
 CellValue = str | int | float | None
+Sheet = TypeVar("Sheet")
 
 
 @dataclass
@@ -217,7 +221,10 @@ def _read(path: Path) -> SelfAssessmentTable:
         actual = sniff(path)
     except PermissionError as error:
         raise ReadFailure(ReadProblem.NO_ACCESS, str(error)) from error
-    if suffix in _XLSX_SUFFIXES:
+    if suffix in _SPREADSHEET_SUFFIXES:
+        # By content: an .xls saved under ".xlsx" or the other way round is common, and reads alike.
+        if actual == "ole" and not _file_contains(path, _ENCRYPTED_STREAM):
+            return _xls_table(path)
         _expect_office(path, actual, "xlsx")
         return _xlsx_table(path)
     if suffix == ".docx":
@@ -281,21 +288,36 @@ def _xlsx_table(path: Path) -> SelfAssessmentTable:
         raise ReadFailure(ReadProblem.CORRUPT, f"openpyxl: {type(error).__name__}: {error}") from error
     try:
         sheets = list(workbook.worksheets)
-        if not sheets:
-            raise ReadFailure(ReadProblem.EMPTY, "workbook has no worksheet")
-        # Scan only the top of every sheet: a big data sheet beside the table must not cost its size.
-        heads = []
         for sheet in sheets:
             sheet.reset_dimensions()  # some writers record wrong dimensions; read what is there
-            heads.append(_sheet_grid(sheet, HEADER_SCAN_ROWS + 1))
-        if not any(_has_content(grid) for grid in heads):
-            raise ReadFailure(ReadProblem.EMPTY, "no sheet has any cell with content")
-        index, _ = _best_header(heads)
-        sheet = sheets[index]
-        grid = _sheet_grid(sheet, MAX_ROWS)
+        return _workbook_table(sheets, _sheet_grid, lambda sheet: _sheet_merges(path, sheet.title))
     finally:
         workbook.close()
-    grid.covered = _expand_merges(_sheet_merges(path, sheet.title), len(grid.cells))
+
+
+def _xls_table(path: Path) -> SelfAssessmentTable:
+    from extractors.xls import read_xls
+
+    def grid(sheet: XlsSheet, rows: int) -> _Grid:
+        return _Grid(f"sheet {sheet.title!r}", [[_plain_value(value) for value in row] for row in sheet.rows[:rows]])
+
+    return _workbook_table(read_xls(path, MAX_ROWS, MAX_COLUMNS), grid, lambda sheet: sheet.merges)
+
+
+def _workbook_table(sheets: Sequence[Sheet], grid_of: Callable[[Sheet, int], _Grid],
+                    merges_of: Callable[[Sheet], list[tuple[int, int, int, int]]]) -> SelfAssessmentTable:
+    """The table of the sheet whose header is found best, whatever the workbook format.
+
+    Only the top of every sheet is scanned first: a big data sheet beside the table must not cost its size.
+    """
+    if not sheets:
+        raise ReadFailure(ReadProblem.EMPTY, "workbook has no worksheet")
+    heads = [grid_of(sheet, HEADER_SCAN_ROWS + 1) for sheet in sheets]
+    if not any(_has_content(grid) for grid in heads):
+        raise ReadFailure(ReadProblem.EMPTY, "no sheet has any cell with content")
+    index, _ = _best_header(heads)
+    grid = grid_of(sheets[index], MAX_ROWS)
+    grid.covered = _expand_merges(merges_of(sheets[index]), len(grid.cells))
     _, header = _best_header([grid])  # again, now that merged group headers are known
     return _table(grid, header)
 

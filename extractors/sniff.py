@@ -8,6 +8,7 @@ file): a crafted directory of millions of entries would otherwise cost hundreds 
 
 from __future__ import annotations
 
+import re
 import struct
 import zipfile
 from pathlib import Path
@@ -21,6 +22,7 @@ SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db"
 _EXTENSION_KINDS = {
     ".pdf": "pdf",
     ".docx": "docx",
+    ".doc": "doc",
     ".jpg": "image",
     ".jpeg": "image",
     ".png": "image",
@@ -33,6 +35,9 @@ _EXTENSION_KINDS = {
 MAX_ZIP_ENTRIES = 10_000
 MAX_ZIP_DIRECTORY_BYTES = 4 * 1024 * 1024
 
+# Word's "Web page" .doc starts with <html xmlns:o=…> or a <?xml …?><?mso-application?> prolog.
+_HTML_TAG = re.compile(r"<(?:html|head|body|meta|title)\b")
+_JSON_START = re.compile(r'[{\[]\s*(?:"|\{|\[|\]|\}|-?\d|true|false|null)')
 _HEIF_BRANDS = frozenset({b"heic", b"heix", b"hevc", b"heim", b"heis", b"mif1", b"msf1", b"avif"})
 
 _END_OF_DIRECTORY = b"PK\x05\x06"
@@ -54,7 +59,10 @@ def is_system_file(name: str) -> bool:
 
 
 def sniff(path: Path) -> str:
-    """The content kind: pdf, docx, xlsx, zip, ole (legacy Office), image, or unknown.
+    """The content kind: pdf, docx, xlsx, zip, ole (legacy Office), image, rtf, html, json, or unknown.
+
+    HTML and RTF are what Word and web applications write when "saving as .doc"; JSON is what a
+    web portal's API returns when a download fails and the answer is saved under the file's name.
 
     Raises `ReadFailure` (corrupt) for a zip whose central directory is too large to list safely.
     """
@@ -71,6 +79,24 @@ def sniff(path: Path) -> str:
     # WebP and the HEIC photos of phones: pictures too, though not formats the reader accepts.
     if (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or (head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS):
         return "image"
+    return _text_kind(head)
+
+
+def _text_kind(head: bytes) -> str:
+    """rtf, html, json or unknown, from the start of a text file (any BOM and leading blanks skipped)."""
+    for bom, encoding in ((b"\xef\xbb\xbf", "utf-8"), (b"\xff\xfe", "utf-16-le"), (b"\xfe\xff", "utf-16-be")):
+        if head.startswith(bom):
+            text = head[len(bom):].decode(encoding, "ignore")
+            break
+    else:
+        text = head.decode("latin-1")
+    start = text.lstrip()[:256].lower()
+    if start.startswith("{\\rtf"):
+        return "rtf"
+    if start.startswith(("<!doctype html", "<html")) or (start.startswith("<") and _HTML_TAG.search(start)):
+        return "html"
+    if start[:1] in ("{", "[") and _JSON_START.match(start):
+        return "json"
     return "unknown"
 
 

@@ -36,7 +36,8 @@ CACHE_FILE = "kiemchung-cache.sqlite3"
 _KEEP_DAYS = 60
 _COMMIT_EVERY = 200  # puts per transaction: a killed run keeps most of what it read
 # Libraries whose output ends up in the cached facts: a new version may read a file differently.
-_READING_LIBRARIES = ("pypdf", "pyhanko", "pyhanko-certvalidator", "asn1crypto", "python-docx", "openpyxl", "spacy")
+_READING_LIBRARIES = ("pypdf", "pyhanko", "pyhanko-certvalidator", "asn1crypto", "python-docx", "openpyxl", "spacy",
+                      "olefile", "xlrd")
 _PACKAGES = ("pipeline", "extractors", "validators", "criteria_map")
 _SOURCE_SUFFIXES = (".py", ".toml", ".yaml", ".json")
 

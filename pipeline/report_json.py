@@ -81,6 +81,7 @@ def _evidence(item: EvidenceItem) -> dict[str, Any]:
         "sha256": facts.sha256 or None,
         "size": facts.size,
         "kind": facts.kind.value,
+        "named_as": facts.named_kind,
         "pages": facts.page_count,
         "criteria": list(item.criteria),
         "matches": [

@@ -152,8 +152,9 @@ SPECIAL_CASES: Mapping[str, tuple[str, ...]] = {
     "broken-encrypted-open-password": ("unreadable",),
     "encrypted-owner-password-only": ("unsigned",),
     "broken-legacy-doc": ("unreadable",),
-    "broken-docx-named-pdf": ("unreadable",),
-    "broken-pdf-named-docx": ("unreadable",),
+    # Read by their content, whatever the name says: an unsigned Word file, a good signed PDF.
+    "broken-docx-named-pdf": ("unsigned",),
+    "broken-pdf-named-docx": (),
     "junk-ds-store": (),
     "junk-thumbs-db": (),
     # The copy sorting after the original by path (what the rule keeps); the generator labels it.
@@ -551,12 +552,12 @@ class _UnitPlanner:
     def case_broken_docx_named_pdf(self) -> DocPlan:
         plan = self._unsigned("tb-ky-luat", output="docx")
         content_header = plan.header.to_json() if plan.header else None
-        return replace(self._broken("docx-as-pdf", base=plan),
+        return replace(self._broken("docx-as-pdf", base=plan, readable_header=True),
                        facts={"actual_format": "docx", "content_header": content_header})
 
     def case_broken_pdf_named_docx(self) -> DocPlan:
         plan = self.good()
-        return replace(self._broken("pdf-as-docx", extension=".docx", base=plan),
+        return replace(self._broken("pdf-as-docx", extension=".docx", base=plan, readable_header=True),
                        facts={"actual_format": "pdf (signed)",
                               "content_header": plan.header.to_json() if plan.header else None})
 

@@ -393,14 +393,12 @@ def test_truncated_picture(tmp_path: Path) -> None:
     assert facts.read_error is not None and facts.read_error.problem is ReadProblem.TRUNCATED
 
 
-def test_pdf_named_as_a_picture(tmp_path: Path) -> None:
+def test_pdf_named_as_a_picture_is_read_as_a_pdf(tmp_path: Path) -> None:
     path = tmp_path / "Kế hoạch 21.jpg"
     write_pdf(SPECS[0], path)
     facts = read_document(path)
-    assert facts.kind is FileKind.IMAGE and facts.read_error is not None
-    assert facts.read_error.problem is ReadProblem.WRONG_CONTENT and facts.read_error.actual_kind == "pdf"
-    verdict = Unreadable().evaluate(facts, CONTEXT)
-    assert verdict.outcome is Outcome.FAILED and "đuôi ảnh" in verdict.message and "PDF" in verdict.message
+    assert facts.kind is FileKind.PDF and facts.read_error is None and facts.named_kind == "image"
+    assert Unreadable().evaluate(facts, CONTEXT).outcome is Outcome.PASSED
 
 
 def test_decompression_bomb_is_not_decoded(tmp_path: Path) -> None:

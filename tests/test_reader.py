@@ -118,10 +118,8 @@ def _unreadable(tmp_path: Path, pdf: Path, kind: str) -> Path:
         ("empty", ReadProblem.EMPTY, None),
         ("truncated", ReadProblem.TRUNCATED, None),
         ("random", ReadProblem.WRONG_CONTENT, "unknown"),
-        ("docx-as-pdf", ReadProblem.WRONG_CONTENT, "docx"),
-        ("pdf-as-docx", ReadProblem.WRONG_CONTENT, "pdf"),
         ("encrypted", ReadProblem.ENCRYPTED, None),
-        ("legacy-doc", ReadProblem.UNSUPPORTED, "ole"),
+        ("legacy-doc", ReadProblem.CORRUPT, None),  # only an OLE signature: no compound file behind it
         ("image", ReadProblem.CORRUPT, "image"),  # pictures are read (tests/test_ocr.py); this one is broken
         ("gif", ReadProblem.UNSUPPORTED, "image"),
     ],
@@ -132,6 +130,15 @@ def test_each_unreadable_kind(tmp_path: Path, pdf: Path, kind: str, problem: Rea
     assert facts.read_error.problem is problem
     if actual is not None:
         assert facts.read_error.actual_kind == actual
+
+
+@pytest.mark.parametrize(("kind", "read_as", "named"), [("docx-as-pdf", FileKind.DOCX, "pdf"),
+                                                        ("pdf-as-docx", FileKind.PDF, "docx")])
+def test_a_misnamed_document_is_read_by_its_content(tmp_path: Path, pdf: Path, kind: str, read_as: FileKind,
+                                                    named: str) -> None:
+    facts = read_document(_unreadable(tmp_path, pdf, kind))
+    assert facts.read_error is None and facts.kind is read_as and facts.named_kind == named
+    assert facts.header.number is not None and facts.header.number.value == "15"
 
 
 def test_owner_password_only_still_opens(tmp_path: Path, pdf: Path) -> None:

@@ -9,13 +9,18 @@ _KIND_NAMES = {
     "pdf": "PDF",
     "docx": "Word (.docx)",
     "xlsx": "Excel (.xlsx)",
+    "xls": "Excel đời cũ (.xls)",
     "zip": "tệp nén ZIP",
-    "ole": "Word/Excel đời cũ (.doc/.xls)",
+    "ole": "tệp Office đời cũ (Excel .xls, PowerPoint .ppt…)",
+    "word95": "Word 6.0/95 (định dạng .doc trước năm 1997)",
     "image": "ảnh",
+    "html": "trang web (HTML)",
+    "json": "dữ liệu JSON (thường là thông báo lỗi của hệ thống khi tải tệp về), không phải văn bản",
+    "rtf": "văn bản RTF",
     "unknown": "không xác định",
 }
 # What the file's name says it is, for "named … but holds …".
-_NAMED_AS = {"pdf": "đuôi .pdf", "docx": "đuôi .docx", "image": "đuôi ảnh (.jpg, .png, .tif)"}
+_NAMED_AS = {"pdf": "đuôi .pdf", "docx": "đuôi .docx", "doc": "đuôi .doc", "image": "đuôi ảnh (.jpg, .png, .tif)"}
 
 _MESSAGES = {
     ReadProblem.EMPTY: "Tệp rỗng (0 byte), không có nội dung.",
@@ -37,18 +42,20 @@ _NOT_JUDGED = frozenset({ReadProblem.TIMEOUT, ReadProblem.CRASHED})
 class Unreadable(DocumentRule):
     """The file cannot be read.
 
-    What it checks: that the evidence file opens as what its name says — not empty,
-    truncated, corrupt, password-protected, of another content than its extension
-    (a Word file renamed .pdf), or of a type that is not an evidence document.
-    Pictures (.jpg, .png, .tif) are read, and judged by `scanned-paper`; other
-    picture formats (.gif, .webp, .heic) are not accepted.
+    What it checks: that the evidence file opens — not empty, truncated, corrupt,
+    password-protected, holding something that is no document (a web page or JSON
+    saved as .doc or .pdf), or of a type that is not an evidence document. PDF,
+    Word (.docx and .doc) and pictures are read by their content whatever their
+    extension says (a .docx saved as ".doc" is read as .docx). Pictures (.jpg,
+    .png, .tif) are judged by `scanned-paper`; other picture formats (.gif, .webp,
+    .heic) are not accepted.
 
     Why it matters: the council cannot check what it cannot open; an unreadable
     file proves nothing, so the criterion it supports scores 0.
 
     Example: `1.1/Kế hoạch 11.pdf` of 0 bytes; `2.3/Báo cáo.pdf` that is really a
-    .docx; `3.1/Quyết định.doc` (legacy Word format); `4.1/Ảnh.jpg` whose data
-    stops half-way.
+    web page; `3.1/Quyết định.doc` that is a Word 6/95 file; `4.1/Ảnh.jpg` whose
+    data stops half-way.
     """
 
     code = "KC101"

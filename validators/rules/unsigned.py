@@ -13,7 +13,8 @@ class Unsigned(DocumentRule):
     """The document is not digitally signed.
 
     What it checks: that a PDF holds at least one embedded digital signature
-    (ký số), and that a Word file carries a package signature. An empty
+    (ký số), and that a Word file (.docx or .doc) carries a signature of its own
+    (counted, not verified). An empty
     signature box does not count. Issuers the council exempts because they have
     no digital signature (config `signatures.unsigned_exempt_issuers`) pass.
 
@@ -45,7 +46,7 @@ class Unsigned(DocumentRule):
             return NOT_APPLICABLE
         if signed(facts) or facts.package_signatures:
             return PASSED
-        if facts.kind is FileKind.DOCX:
+        if facts.kind in (FileKind.DOCX, FileKind.DOC):
             return Verdict(Outcome.FAILED, "Tệp Word không có chữ ký số; cần nộp bản PDF đã ký số.")
         empty_fields = [field.name for field in facts.signature_fields if not field.signed]
         if empty_fields:
