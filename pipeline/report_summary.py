@@ -1,9 +1,10 @@
 """The batch summary: one row per unit, worst first, as `summary.xlsx` for people and `summary.csv` for machines.
 
-The table holds: unit, totals, points at risk, zeroed criteria, files, then one
-column per registered rule (a stable set of columns, so summaries of different runs line up)
-counting that rule's findings in the unit. Rows are sorted by points at risk, highest first,
-units whose points at risk are unknown last.
+The table holds: unit, totals, points at risk, zeroed criteria, files, whether the unit
+submitted anything to judge, then one column per registered rule (a stable set of columns, so
+summaries of different runs line up) counting that rule's findings in the unit. Rows are sorted with the units
+that submitted no evidence (no self-assessment table, or no file) first, "Chưa nộp minh chứng",
+then by points at risk, highest first, units whose points at risk are unknown last.
 
 `summary.csv` is UTF-8 with a byte-order mark (Excel then reads the Vietnamese correctly),
 comma-separated, numbers with a decimal point and unknown values empty: it is meant for
@@ -40,8 +41,10 @@ _COLUMNS = (
     "zeroed_criteria",
     "files",
     "zeroing_files",
+    "submission",
 )  # then one column per rule
 _RISK = _COLUMNS.index("points_at_risk")
+_SUBMISSION = _COLUMNS.index("submission")
 
 
 @dataclass(frozen=True)
@@ -71,11 +74,13 @@ def summary_table(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> Summ
                 ", ".join(zeroed),
                 len(unit.evidence),
                 sum(item.zeroes for item in unit.evidence),
+                label("submitted" if unit.submitted else "not_submitted", lang),
                 *(counts.get(rule.code, 0) for rule in rules),
             ]
         )
     rows.sort(key=lambda row: str(row[0]))
     rows.sort(key=lambda row: -float(row[_RISK]) if row[_RISK] is not None else math.inf)
+    rows.sort(key=lambda row: row[_SUBMISSION] != label("not_submitted", lang))
     headers = [label(column, lang) for column in _COLUMNS]
     headers += [f"{rule.code} {rule_label(rule.name, lang)}" for rule in rules]
     return SummaryTable(headers, rows)

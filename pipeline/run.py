@@ -25,6 +25,7 @@ from pipeline.progress import Progress
 from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
 from pipeline.report_json import write_report
 from pipeline.report_summary import write_batch_summary
+from pipeline.report_tree import TreeReport, tree_lines, tree_report, write_tree
 from pipeline.report_xlsx import write_unit_workbook
 from pipeline.work import Facts, ReadJob, cacheable, job_for
 from validators import RuleContext, Severity, validate_document
@@ -81,7 +82,11 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
     settings = _settings(config)
-    units = discover(path, config.layout)
+    tree = discover(path, config.layout)
+    units = tree.units
+    if progress != "quiet":
+        for line in tree_lines(tree):
+            print(line, flush=True)
     cache = ResultCache(config.cache_dir, warn=_warn)
     plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
     meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
@@ -109,7 +114,8 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
                 cache.put(settings.unit_key(plan), _JudgedUnit.of(assessment, written))
             finish(plan, assessment, written[-1])
         ordered = [results[unit.name] for unit in units]
-        _write_batch_reports(ordered, out_dir, config)
+        _write_batch_reports(ordered, out_dir, config, tree_report(tree))
+        write_tree(tree, out_dir / "tree.json")
     except OSError as error:
         raise OutputError(f"cannot write the reports in {out_dir}: {error}") from error
     finally:
@@ -211,17 +217,17 @@ def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> l
         write_unit_workbook(unit, written[-1], config.lang)
     if "html" in config.formats:
         links = {path.name: path.name for path in written}
-        links[label("summary_sheet", config.lang)] = f"../{INDEX_NAME}"
+        links[label("summary_sheet", config.lang)] = "../" * (unit.unit.count("/") + 1) + INDEX_NAME
         written.append(folder / PAGE_NAME)
         write_unit_page(unit, written[-1], config.lang, links)
     return written
 
 
-def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config) -> None:
-    """summary.csv always; summary.xlsx with xlsx; index.html with html."""
+def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config, tree: TreeReport) -> None:
+    """summary.csv always; summary.xlsx with xlsx; index.html with html (tree.json is written by the caller)."""
     write_batch_summary(units, out_dir, config.lang, frozenset({"csv"} | ({"xlsx"} & config.formats)))
     if "html" in config.formats:
-        write_batch_index(units, out_dir, config.lang)
+        write_batch_index(units, out_dir, config.lang, tree)
 
 
 def _settings(config: Config) -> _Settings:
@@ -281,6 +287,8 @@ def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:
         table=table,
         criteria_set=settings.criteria,
         assignments=settings.assignments,
+        ignored_tables=[unit.relative(path) for path in unit.ignored_tables],
+        choice_reason=unit.table_reason,
     )
 
 
