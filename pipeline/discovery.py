@@ -28,7 +28,9 @@ from functools import partial
 from pathlib import Path
 
 from criteria_map import criterion_code
+from extractors.models import ReadError, ReadProblem
 from extractors.sniff import is_system_file
+from pipeline.archives import SEPARATOR, WorkFolder, is_archive, open_archive
 from pipeline.config import Layout
 from pipeline.errors import UsageError
 from pipeline.table_choice import choose_table, named_like_table
@@ -39,11 +41,13 @@ class UnitFolder:
     name: str  # NFC, unique in the run: the path from PATH ("Huyện A/Xã B"), or PATH's own name
     root: Path
     self_assessment: Path | None
-    files: tuple[Path, ...]  # every other file and every link, in report order
+    files: tuple[Path, ...]  # every other file and every link (archive members: their copies), in report order
     ignored_tables: tuple[Path, ...] = ()  # other self-assessment tables, not read
     table_reason: str = ""  # why `self_assessment` was chosen over `ignored_tables` (Vietnamese)
-    # Report paths that the file's place alone does not give: names told apart after NFC.
+    # Report paths that the file's place alone does not give: archive members ("a.zip!/b.pdf"), names
+    # told apart after NFC.
     labels: Mapping[Path, str] = field(default_factory=dict, compare=False, repr=False)
+    unopened: tuple[tuple[str, ReadError], ...] = ()  # archives and members not unpacked, by report path
 
     def relative(self, path: Path) -> str:
         """The report path of a file: NFC, "/"-separated, relative to the unit folder."""
@@ -52,7 +56,7 @@ class UnitFolder:
     @property
     def submitted(self) -> bool:
         """Whether the unit sent anything to judge: a self-assessment table and at least one file."""
-        return self.self_assessment is not None and bool(self.files)
+        return self.self_assessment is not None and bool(self.files or self.unopened)
 
 
 @dataclass(frozen=True)
@@ -63,6 +67,11 @@ class Tree:
     units: tuple[UnitFolder, ...]
     outside: tuple[Path, ...] = ()
     warnings: tuple[str, ...] = ()
+    given: Path | None = None  # the archive given as PATH, when `root` is where it was unpacked
+
+    @property
+    def shown_root(self) -> Path:
+        return self.given or self.root
 
     def relative(self, path: Path) -> str:
         """A path as shown to the user: NFC, relative to PATH ("." for PATH itself)."""
@@ -86,42 +95,72 @@ class _Found:
         self.warnings += other.warnings
 
 
-def discover(path: Path, layout: Layout) -> Tree:
-    """The units under PATH (PATH itself when it is one) and the files outside them."""
-    if not path.is_dir():
+def discover(path: Path, layout: Layout, work: WorkFolder | None = None) -> Tree:
+    """The units under PATH (PATH itself when it is one) and the files outside them.
+
+    With a work folder, archives are unpacked into it (members are evidence; PATH may be an archive);
+    without one, an archive is a file like any other.
+    """
+    given, unpacking = None, list[str]()
+    if path.is_file() and is_archive(path) and work is not None:
+        given, (path, unpacking) = path, _unpack_path(path, work)
+    elif not path.is_dir():
         raise UsageError(f"{path} is not a folder")
     if layout is Layout.UNIT:
-        found = _unit(path)
+        found = _unit(path, work)
     elif layout is Layout.BATCH:
-        found = _batch(path)
+        found = _batch(path, work)
     else:
-        found = _search(path)
+        found = _search(path, work)
         if not found.units:
-            found = _fallback(path)
+            found = _fallback(path, work)
     units = _distinct_names(path, found)
     outside = sorted(found.outside, key=lambda f: nfc(f.relative_to(path).as_posix()))
-    return Tree(path, tuple(units), tuple(outside), tuple(found.warnings))
+    return Tree(path, tuple(units), tuple(outside), (*unpacking, *found.warnings), given)
 
 
-def _batch(root: Path) -> _Found:
+def _unpack_path(archive: Path, work: WorkFolder) -> tuple[Path, list[str]]:
+    """An archive given as PATH, unpacked as the folder tree it holds (inside the work folder), and a
+    warning for each member that could not be unpacked (it has no unit to be reported in)."""
+    opened = open_archive(archive, work.path())
+    root = work.path() / "tree" / nfc(archive.name)
+    root.mkdir(parents=True)
+    problems = [(nfc(archive.name), opened.problem)] if opened.problem else []
+    for member in opened.members:
+        target = root / member.name  # names that leave the archive are never copied
+        try:
+            if member.copy is None:
+                raise OSError(member.problem.detail if member.problem else "not unpacked")
+            target.parent.mkdir(parents=True, exist_ok=True)
+            os.replace(member.copy, target)
+        except OSError as error:
+            problems.append((member.name, member.problem or ReadError(ReadProblem.CORRUPT, str(error))))
+    warnings = [
+        f"Tệp nén «{nfc(archive.name)}»: không giải nén được «{name}» ({problem.problem.value}: {problem.detail})."
+        for name, problem in problems
+    ]
+    return root, warnings
+
+
+def _batch(root: Path, work: WorkFolder | None) -> _Found:
     subfolders, loose = _entries(root)
     if not subfolders:
         raise UsageError(f"{root} holds no unit folders and no evidence")
     found = _Found(outside=loose)
     for folder in subfolders:
-        found.add(_unit(folder))
+        found.add(_unit(folder, work))
     return found
 
 
-def _search(folder: Path) -> _Found:
+def _search(folder: Path, work: WorkFolder | None) -> _Found:
     """Units at any depth under `folder`, by what they hold."""
     if _holds_table(folder):
-        return _unit(folder)
+        return _unit(folder, work)
     subfolders, loose = _entries(folder)
-    below = [(sub, _search(sub)) for sub in subfolders]
+    below = [(sub, _search(sub, work)) for sub in subfolders]
     if not any(found.units for _, found in below):
         if any(criterion_code(nfc(sub.name)) is not None for sub in subfolders):
-            return _unit(folder)
+            return _unit(folder, work)
         return _Found(outside=loose + [f for _, found in below for f in found.outside])
     result = _Found(outside=loose)
     units_here = any(found.is_unit for _, found in below)
@@ -130,7 +169,7 @@ def _search(folder: Path) -> _Found:
             result.add(found)
             continue
         # A folder beside units that holds neither a table nor criterion folders: a unit that sent little.
-        result.add(_unit(sub))
+        result.add(_unit(sub, work))
         result.warnings.append(
             f"Thư mục «{nfc(sub.name)}» không có bảng tự đánh giá hay thư mục tiêu chí nhưng nằm cùng cấp "
             "với các đơn vị: được đọc là một đơn vị (chưa nộp đủ minh chứng)."
@@ -138,21 +177,21 @@ def _search(folder: Path) -> _Found:
     return result
 
 
-def _fallback(root: Path) -> _Found:
+def _fallback(root: Path, work: WorkFolder | None) -> _Found:
     """Nothing recognised: the subfolders holding files are the units, else PATH itself."""
     subfolders, loose = _entries(root)
     holding = [sub for sub in subfolders if any(_files_under(sub))]
     if not holding:
         if not loose:
             raise UsageError(f"{root} holds no unit folders and no evidence")
-        found = _unit(root)
+        found = _unit(root, work)
         found.warnings.append(
             "Không thấy bảng tự đánh giá hay thư mục tiêu chí nào: cả thư mục được đọc là một đơn vị."
         )
         return found
     found = _Found(outside=loose)
     for sub in holding:
-        found.add(_unit(sub))
+        found.add(_unit(sub, work))
     names = ", ".join(f"«{nfc(sub.name)}»" for sub in holding)
     message = f"Không thấy bảng tự đánh giá hay thư mục tiêu chí nào: mỗi thư mục con ({names}) được đọc là một đơn vị"
     if loose:
@@ -192,7 +231,7 @@ def _holds_table(folder: Path) -> bool:
         return False
 
 
-def _unit(root: Path) -> _Found:
+def _unit(root: Path, work: WorkFolder | None) -> _Found:
     """The unit at `root`, and any unit folder nested in it (a subfolder with its own table)."""
     files: list[Path] = []
     nested: list[Path] = []
@@ -211,21 +250,43 @@ def _unit(root: Path) -> _Found:
         files.extend(base / name for name in filenames)
     choice = choose_table([f for f in files if f.parent == root and not _is_link(f)])
     set_aside = {choice.table, *choice.ignored}
-    evidence = sorted((f for f in files if f not in set_aside), key=lambda f: nfc(f.relative_to(root).as_posix()))
-    labels, collided = _distinct({f: nfc(f.relative_to(root).as_posix()) for f in evidence}, files=True)
+    wanted = {f: nfc(f.relative_to(root).as_posix()) for f in files if f not in set_aside}
+    unopened: list[tuple[str, ReadError]] = []
+    if work is not None:
+        for archive in [f for f in wanted if is_archive(f) and not _is_link(f)]:
+            unopened += _unpacked(archive, wanted.pop(archive), work, wanted)
+    evidence = sorted(wanted, key=lambda f: wanted[f])
+    changed, collided = _distinct(wanted, files=True)
+    labels = {f: changed.get(f, label) for f, label in wanted.items() if not f.is_relative_to(root) or f in changed}
     found = _Found(is_unit=True)
     found.units.append(
-        UnitFolder(nfc(root.name), root, choice.table, tuple(evidence), choice.ignored, choice.reason, labels)
+        UnitFolder(nfc(root.name), root, choice.table, tuple(evidence), choice.ignored, choice.reason, labels,
+                   tuple(sorted(unopened)))
     )
     for group in collided:
         found.warnings.append(f"Trong «{nfc(root.name)}», {_twins(group)}")
     for sub in nested:
-        found.add(_unit(sub))
+        found.add(_unit(sub, work))
         found.warnings.append(
             f"Thư mục «{nfc(sub.relative_to(root).as_posix())}» trong đơn vị «{nfc(root.name)}» có bảng tự đánh giá "
             "riêng: được đọc là một đơn vị riêng, không phải minh chứng."
         )
     return found
+
+
+def _unpacked(archive: Path, label: str, work: WorkFolder, wanted: dict[Path, str]) -> list[tuple[str, ReadError]]:
+    """An archive's members joined to `wanted` (copy -> "a.zip!/member" path); returns what was not unpacked."""
+    opened = open_archive(archive, work.path())
+    unopened = [(label, opened.problem)] if opened.problem else []
+    for member in opened.members:
+        shown = f"{label}{SEPARATOR}{member.name}"
+        if member.copy is not None:
+            wanted[member.copy] = shown
+        else:
+            unopened.append((shown, member.problem or ReadError(ReadProblem.CORRUPT, "")))
+    if not opened.members and not opened.problem:
+        unopened.append((label, ReadError(ReadProblem.EMPTY, "an archive without files")))
+    return unopened
 
 
 def _distinct_names(path: Path, found: _Found) -> list[UnitFolder]:
@@ -236,7 +297,7 @@ def _distinct_names(path: Path, found: _Found) -> list[UnitFolder]:
         found.warnings.append(_twins(group, folders=True))
     named = [
         UnitFolder(names.get(u.root, nfc(_from(path, u.root))), u.root, u.self_assessment, u.files,
-                   u.ignored_tables, u.table_reason, u.labels)
+                   u.ignored_tables, u.table_reason, u.labels, u.unopened)
         for u in units
     ]
     return sorted(named, key=lambda u: u.name)

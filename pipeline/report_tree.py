@@ -46,7 +46,7 @@ def tree_report(tree: Tree) -> TreeReport:
         )
         for unit in tree.units
     )
-    return TreeReport(str(tree.root), units, tuple(tree.relative(path) for path in tree.outside), tree.warnings)
+    return TreeReport(str(tree.shown_root), units, tuple(tree.relative(path) for path in tree.outside), tree.warnings)
 
 
 def tree_lines(tree: Tree) -> list[str]:

@@ -13,12 +13,14 @@ from typing import TYPE_CHECKING
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
-from extractors.models import SelfAssessmentTable
+from extractors.models import DocumentFacts, SelfAssessmentTable
 from extractors.ocr import engine_version, ocr_available
+from extractors.sniff import kind_for_name
 from extractors.trust import TrustRootError, load_trust_roots
+from pipeline.archives import WorkFolder
 from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, file_digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
-from pipeline.discovery import UnitFolder, discover
+from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, OutputError, UsageError
 from pipeline.labels import label
 from pipeline.progress import Progress
@@ -69,6 +71,7 @@ class _Settings:
 
     def unit_key(self, plan: _UnitPlan) -> str:
         files = [f"{plan.unit.relative(job.path)}|{job.table}|{job.sha256}" for job in plan.jobs]
+        files += [f"{path}|{error.problem}|{error.detail}" for path, error in plan.unit.unopened]
         return digest(self.judging, "unit", str(plan.unit.root), *files)
 
 
@@ -82,8 +85,15 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
     settings = _settings(config)
-    tree = discover(path, config.layout)
-    units = tree.units
+    work = WorkFolder(out_dir)  # archive members are unpacked here, never beside the evidence
+    try:
+        return _check(discover(path, config.layout, work), settings, out_dir, progress)
+    finally:
+        work.remove()
+
+
+def _check(tree: Tree, settings: _Settings, out_dir: Path, progress: str) -> RunResult:
+    config, units = settings.config, tree.units
     if progress != "quiet":
         for line in tree_lines(tree):
             print(line, flush=True)
@@ -278,6 +288,10 @@ def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:
             table = facts
         else:
             items.append(EvidenceItem(unit.relative(job.path), facts, validate_document(facts, settings.context)))
+    for path, error in unit.unopened:  # archives and members not unpacked: their problem is all there is
+        facts = DocumentFacts(kind=kind_for_name(Path(path)), size=0, sha256="", read_error=error)
+        items.append(EvidenceItem(path, facts, validate_document(facts, settings.context)))
+    items.sort(key=lambda item: item.path)
     return assess_unit(
         unit.name,
         settings.config.year,
