@@ -34,6 +34,7 @@ MAX_MEMBER_BYTES = 512 * 1024 * 1024
 MAX_TOTAL_BYTES = 2 * 1024 * 1024 * 1024
 MAX_RATIO = 100
 RATIO_FLOOR = 32 * 1024 * 1024  # small archives of text compress far better than 100:1; that is no bomb
+_BLOCK = 1024 * 1024  # bytes asked of libarchive per call (its default, a page, costs 2x the time in calls)
 SEPARATOR = "!/"  # "Hồ sơ.zip!/Kế hoạch 11.pdf": a member as the reports name it
 
 # Letters only Vietnamese uses (beyond ASCII): what a right decoding of a Vietnamese name yields.
@@ -153,7 +154,7 @@ def _copy(entry: Any, copy: Path, total: int, size: int) -> int:
     """Write one member's data block by block, within the limits; returns the archive's running total."""
     written = 0
     with copy.open("wb") as out:
-        for block in entry.get_blocks():
+        for block in entry.get_blocks(_BLOCK):
             written += len(block)
             total += len(block)
             if written > MAX_MEMBER_BYTES:
