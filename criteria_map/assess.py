@@ -58,11 +58,14 @@ def assess_unit(
     table: SelfAssessmentTable | None = None,
     criteria_set: CriteriaSet | None = None,
     assignments: Sequence[Assignment] = (),
+    ignored_tables: Sequence[str] = (),
+    choice_reason: str = "",
 ) -> UnitAssessment:
     """Judge the evidence together, tie it to criteria, judge every criterion and add up the scores.
 
     `evidence` carries each file's own (document-rule) findings; the returned evidence adds the
-    document-set rules' findings to them.
+    document-set rules' findings to them. `ignored_tables` are the other files named like the
+    self-assessment table, not read (`choice_reason` says why).
     """
     evidence = _with_set_findings(evidence, context)
     rows = table.rows if table is not None and table.read_error is None else ()
@@ -83,7 +86,7 @@ def assess_unit(
     matches, checks = match_evidence(documents, targets)
     items = tuple(replace(item, matches=matches.get(item.path, ())) for item in evidence)
     assessed = _criteria(claims, children, items, checks, assignments, context)
-    unit_findings = validate_unit(UnitFacts(self_assessment, table), context)
+    unit_findings = validate_unit(UnitFacts(self_assessment, table, tuple(ignored_tables), choice_reason), context)
     return UnitAssessment(
         unit=unit,
         year=year,

@@ -102,6 +102,14 @@ class UnitAssessment:
     criteria_source: str = "folders"  # "criteria-file", "self-assessment" or "folders"
 
     @property
+    def submitted(self) -> bool:
+        """Whether the unit sent something to judge: its self-assessment table and evidence (OS litter aside).
+
+        A unit that did not ranks first in the batch summary, as "no evidence submitted".
+        """
+        return self.self_assessment is not None and any(i.facts.kind is not FileKind.SYSTEM for i in self.evidence)
+
+    @property
     def unmatched(self) -> tuple[str, ...]:
         """Evidence files tied to no criterion (OS litter aside)."""
         return tuple(item.path for item in self.evidence if not item.matches and item.facts.kind is not FileKind.SYSTEM)

@@ -39,6 +39,7 @@ class ReadProblem(StrEnum):
     UNSUPPORTED = "unsupported"
     NO_ACCESS = "no-access"
     LINK = "link"
+    UNSAFE = "unsafe"  # an archive member not unpacked: a name leaving the archive, a bomb, nested too deep
     NO_HEADER = "no-header"  # a table whose header row cannot be found
     TIMEOUT = "timeout"  # reading took longer than the run's per-file limit
     CRASHED = "crashed"  # the process reading it died (a crash in a library, out of memory)

@@ -28,6 +28,7 @@ from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, 
 from pipeline import __version__
 from pipeline.atomic import write_text
 from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
+from pipeline.report_tree import TreeReport
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 from validators.scans import believed_header, is_photo
@@ -924,14 +925,15 @@ def write_unit_page(
 # ------------------------------------------------------------------------------------------------ index
 
 
-def _risk_key(unit: UnitAssessment) -> tuple[bool, float, str]:
+def _risk_key(unit: UnitAssessment) -> tuple[bool, bool, float, str]:
+    """A unit that submitted nothing to judge first, then by points at risk (unknown last)."""
     risk = unit.totals.points_at_risk
-    return (risk is None, -(risk or 0.0), unit.unit)
+    return (unit.submitted, risk is None, -(risk or 0.0), unit.unit)
 
 
 def unit_href(unit: UnitAssessment) -> str:
-    """The index's link to a unit's page: `<unit folder name>/report.html`, percent-encoded."""
-    return f"{quote(unit.unit, safe='')}/{PAGE_NAME}"
+    """The index's link to a unit's page: `<unit folder>/report.html`, percent-encoded ("/" kept: nested units)."""
+    return f"{quote(unit.unit, safe='/')}/{PAGE_NAME}"
 
 
 def _chart(units: Sequence[UnitAssessment], lang: Lang) -> _Html:
@@ -973,7 +975,20 @@ def _chart(units: Sequence[UnitAssessment], lang: Lang) -> _Html:
     )
 
 
-def render_batch_index(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> str:
+def _tree_section(tree: TreeReport, lang: Lang) -> _Html | None:
+    """Files outside any unit and what was ambiguous in the folder tree; nothing when all is plain."""
+    if not tree.outside and not tree.warnings:
+        return None
+    parts: list[_Child] = [_el("h2", _t("tree_as_read", lang), id="tree")]
+    if tree.warnings:
+        parts.append(_el("ul", (_el("li", warning, class_="warning") for warning in tree.warnings)))
+    if tree.outside:
+        parts.append(_el("p", _t("outside_units", lang, n=str(len(tree.outside)))))
+        parts.append(_el("ul", (_el("li", _el("span", path, class_="path")) for path in tree.outside)))
+    return _el("section", parts, aria_labelledby="tree")
+
+
+def render_batch_index(units: Sequence[UnitAssessment], lang: Lang = Lang.VI, tree: TreeReport | None = None) -> str:
     """The HTML of the batch index (see write_batch_index)."""
     ordered = sorted(units, key=_risk_key)
     heads = ("unit", "self_total", "recommended_total", "points_at_risk", "zeroed_criteria")
@@ -987,7 +1002,11 @@ def render_batch_index(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) ->
                 _el("th", _el("a", unit.unit, href=unit_href(unit)), scope="row"),
                 _el("td", score(totals.self_score, lang), class_="num"),
                 _el("td", score(totals.recommended_score, lang), class_="num"),
-                _el("td", _el("strong", score(totals.points_at_risk, lang)), class_="num"),
+                _el(
+                    "td",
+                    _el("strong", score(totals.points_at_risk, lang) if unit.submitted else _t("not_submitted", lang)),
+                    class_="num",
+                ),
                 _el(
                     "td",
                     _el("strong", str(len(zeroed))),
@@ -1035,6 +1054,7 @@ def render_batch_index(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) ->
                     aria_labelledby="chart",
                 ),
                 _el("section", _el("h2", _t("units", lang), id="units"), table, aria_labelledby="units"),
+                _tree_section(tree, lang) if tree else None,
             )
         )
     else:
@@ -1043,6 +1063,9 @@ def render_batch_index(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) ->
     return _document(title, lang, body, description=title)
 
 
-def write_batch_index(units: Sequence[UnitAssessment], out_dir: Path, lang: Lang = Lang.VI) -> None:
-    """Write OUT/index.html: every unit's page linked, a table and a bar chart of points at risk."""
-    write_text(out_dir / INDEX_NAME, render_batch_index(units, lang))
+def write_batch_index(
+    units: Sequence[UnitAssessment], out_dir: Path, lang: Lang = Lang.VI, tree: TreeReport | None = None
+) -> None:
+    """Write OUT/index.html: every unit's page linked, a table and a bar chart of points at risk, and the
+    files the folder tree held outside any unit."""
+    write_text(out_dir / INDEX_NAME, render_batch_index(units, lang, tree))

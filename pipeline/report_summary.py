@@ -1,9 +1,10 @@
 """The batch summary: one row per unit, worst first, as `summary.xlsx` for people and `summary.csv` for machines.
 
-The table holds: unit, totals, points at risk, zeroed criteria, files, then one
-column per registered rule (a stable set of columns, so summaries of different runs line up)
-counting that rule's findings in the unit. Rows are sorted by points at risk, highest first,
-units whose points at risk are unknown last.
+The table holds: unit, totals, points at risk, zeroed criteria, files, whether the unit
+submitted anything to judge, then one column per registered rule (a stable set of columns, so
+summaries of different runs line up) counting that rule's findings in the unit. Rows are sorted with the units
+that submitted no evidence (no self-assessment table, or no file) first, "Chưa nộp minh chứng",
+then by points at risk, highest first, units whose points at risk are unknown last.
 
 `summary.csv` is UTF-8 with a byte-order mark (Excel then reads the Vietnamese correctly),
 comma-separated, numbers with a decimal point and unknown values empty: it is meant for
@@ -38,6 +39,7 @@ _COLUMNS = (
     "zeroed_criteria",
     "files",
     "zeroing_files",
+    "submission",
 )  # then one column per rule
 
 
@@ -50,10 +52,11 @@ class SummaryTable:
 
 
 def summary_table(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> SummaryTable:
-    """One row per unit with labelled headers, sorted by points at risk (highest first, unknown last)."""
+    """One row per unit with labelled headers: units that submitted nothing first, then by points at risk
+    (highest first, unknown last)."""
     rules = sorted(RULES, key=lambda rule: rule.code)
     ordered = sorted(units, key=lambda unit: unit.unit)
-    ordered.sort(key=lambda unit: _risk_order(unit.totals.points_at_risk))
+    ordered.sort(key=lambda unit: (unit.submitted, *_risk_order(unit.totals.points_at_risk)))
     rows: list[list[CellValue]] = []
     for unit in ordered:
         totals = unit.totals
@@ -70,6 +73,7 @@ def summary_table(units: Sequence[UnitAssessment], lang: Lang = Lang.VI) -> Summ
                 ", ".join(zeroed),
                 len(unit.evidence),
                 sum(item.zeroes for item in unit.evidence),
+                label("submitted" if unit.submitted else "not_submitted", lang),
                 *(counts.get(rule.code, 0) for rule in rules),
             ]
         )

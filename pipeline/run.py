@@ -14,19 +14,22 @@ from typing import TYPE_CHECKING
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
-from extractors.models import SelfAssessmentTable
+from extractors.models import DocumentFacts, SelfAssessmentTable
 from extractors.ocr import engine_version, ocr_available
+from extractors.sniff import kind_for_name
 from extractors.trust import TrustRootError, load_trust_roots
+from pipeline.archives import WorkFolder
 from pipeline.atomic import staged_folder, sweep
 from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, file_digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
-from pipeline.discovery import UnitFolder, discover
+from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
 from pipeline.labels import label
 from pipeline.progress import Progress
 from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
 from pipeline.report_json import write_report
 from pipeline.report_summary import write_batch_summary
+from pipeline.report_tree import TreeReport, tree_lines, tree_report, write_tree
 from pipeline.report_xlsx import write_unit_workbook
 from pipeline.work import Facts, ReadJob, cacheable, job_for
 from validators import RuleContext, Severity, validate_document
@@ -70,6 +73,7 @@ class _Settings:
 
     def unit_key(self, plan: _UnitPlan) -> str:
         files = [f"{plan.unit.relative(job.path)}|{job.table}|{job.sha256}" for job in plan.jobs]
+        files += [f"{path}|{error.problem}|{error.detail}" for path, error in plan.unit.unopened]
         return digest(self.judging, "unit", str(plan.unit.root), *files)
 
 
@@ -84,13 +88,25 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     if out_dir == path or path in out_dir.parents:
         raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
     settings = _settings(config)
-    try:
-        units = discover(path, config.layout)
-    except OSError as error:
-        raise InputError.reading(path, error) from error
     with _writing(out_dir):  # an output folder that cannot be written fails now, not after the reading
         out_dir.mkdir(parents=True, exist_ok=True)
-        sweep(out_dir)
+        sweep(out_dir)  # what a killed run left there, its unpacked archive members included
+    work = WorkFolder(out_dir)  # archive members are unpacked here, never beside the evidence
+    try:
+        try:
+            tree = discover(path, config.layout, work)
+        except OSError as error:
+            raise InputError.reading(path, error) from error
+        return _check(tree, settings, out_dir, progress)
+    finally:
+        work.remove()
+
+
+def _check(tree: Tree, settings: _Settings, out_dir: Path, progress: str) -> RunResult:
+    config, units = settings.config, tree.units
+    if progress != "quiet":
+        for line in tree_lines(tree):
+            print(line, flush=True)
     cache = ResultCache(config.cache_dir, warn=_warn)
     plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
     meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
@@ -127,7 +143,8 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
                 finish(plan, assessment, folder / written[-1].name)
         ordered = [results[unit.name] for unit in units]
         with _writing(out_dir):
-            _write_batch_reports(ordered, out_dir, config)
+            _write_batch_reports(ordered, out_dir, config, tree_report(tree))
+            write_tree(tree, out_dir / "tree.json")
     finally:
         meter.close()
         cache.close()
@@ -245,17 +262,17 @@ def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> l
         write_unit_workbook(unit, written[-1], config.lang)
     if "html" in config.formats:
         links = {path.name: path.name for path in written}
-        links[label("summary_sheet", config.lang)] = f"../{INDEX_NAME}"
+        links[label("summary_sheet", config.lang)] = "../" * (unit.unit.count("/") + 1) + INDEX_NAME
         written.append(folder / PAGE_NAME)
         write_unit_page(unit, written[-1], config.lang, links)
     return written
 
 
-def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config) -> None:
-    """summary.csv always; summary.xlsx with xlsx; index.html with html."""
+def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config, tree: TreeReport) -> None:
+    """summary.csv always; summary.xlsx with xlsx; index.html with html (tree.json is written by the caller)."""
     write_batch_summary(units, out_dir, config.lang, frozenset({"csv"} | ({"xlsx"} & config.formats)))
     if "html" in config.formats:
-        write_batch_index(units, out_dir, config.lang)
+        write_batch_index(units, out_dir, config.lang, tree)
 
 
 def _settings(config: Config) -> _Settings:
@@ -306,6 +323,10 @@ def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:
             table = facts
         else:
             items.append(EvidenceItem(unit.relative(job.path), facts, validate_document(facts, settings.context)))
+    for path, error in unit.unopened:  # archives and members not unpacked: their problem is all there is
+        facts = DocumentFacts(kind=kind_for_name(Path(path)), size=0, sha256="", read_error=error)
+        items.append(EvidenceItem(path, facts, validate_document(facts, settings.context)))
+    items.sort(key=lambda item: item.path)
     return assess_unit(
         unit.name,
         settings.config.year,
@@ -315,6 +336,8 @@ def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:
         table=table,
         criteria_set=settings.criteria,
         assignments=settings.assignments,
+        ignored_tables=[unit.relative(path) for path in unit.ignored_tables],
+        choice_reason=unit.table_reason,
     )
 
 

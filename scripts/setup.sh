@@ -22,6 +22,24 @@ if ! command -v tesseract >/dev/null 2>&1 || ! tesseract --list-langs 2>&1 | gre
             "(Debian/Ubuntu: apt-get install tesseract-ocr tesseract-ocr-vie): OCR of scans and pictures will be off." >&2
     fi
 fi
+# Archives sent as evidence (.zip, .rar, .7z) are read by libarchive (Debian: libarchive13, libarchive13t64
+# from trixie on; most systems have it already). Without it, archives are reported as not opened.
+if ! ldconfig -p 2>/dev/null | grep 'libarchive\.so\.13' >/dev/null; then
+    sudo=none
+    if [ "$(id -u)" = 0 ]; then
+        sudo=""
+    elif command -v sudo >/dev/null 2>&1 && sudo -n true 2>/dev/null; then
+        sudo="sudo -n"
+    fi
+    if [ "$sudo" != none ] && command -v apt-get >/dev/null 2>&1 && $sudo apt-get update -qq \
+        && { $sudo apt-get install -y -qq libarchive13 >/dev/null 2>&1 \
+             || $sudo apt-get install -y -qq libarchive13t64 >/dev/null; }; then
+        echo "Installed libarchive (archives: .zip, .rar, .7z)."
+    else
+        echo "libarchive is not installed and could not be installed here (Debian/Ubuntu: apt-get install" \
+            "libarchive13): archives sent as evidence will be reported as not opened." >&2
+    fi
+fi
 python3 -m venv .venv
 .venv/bin/python -m pip install --quiet --upgrade pip
 if [ -n "$extras" ]; then

@@ -206,7 +206,9 @@ def test_plain_lines_when_not_on_a_terminal(
     captured = capsys.readouterr()
     files = sum(1 for path in cold["evidence"].rglob("*") if path.is_file())
     assert f"{files}/{files} tệp" in captured.err and "\r" not in captured.err
-    assert len(captured.out.splitlines()) == len(UNITS)  # one summary line per unit
+    lines = captured.out.splitlines()
+    assert lines[0].startswith(f"Đã đọc {cold['evidence']}: {len(UNITS)} đơn vị (")  # the tree as read
+    assert len(lines) == 1 + len(UNITS)  # then one summary line per unit
 
 
 def test_dask_needs_a_scheduler(capsys: pytest.CaptureFixture[str]) -> None:

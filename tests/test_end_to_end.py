@@ -266,10 +266,11 @@ def test_formats_choose_the_reports(tmp_path: Path) -> None:
     unit = MANIFEST["units"][0]["folder"]
     assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "all")]) == 0
     assert {p.name for p in (tmp_path / "all" / unit).iterdir()} == {"report.json", "report.xlsx", "report.html"}
-    assert {p.name for p in (tmp_path / "all").iterdir()} == {unit, "summary.csv", "summary.xlsx", "index.html"}
+    batch_reports = {"summary.csv", "summary.xlsx", "index.html", "tree.json"}
+    assert {p.name for p in (tmp_path / "all").iterdir()} == {unit, *batch_reports}
     assert (
         main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "json"), "--format", "json"]) == 0
     )
     assert {p.name for p in (tmp_path / "json" / unit).iterdir()} == {"report.json"}
-    assert {p.name for p in (tmp_path / "json").iterdir()} == {unit, "summary.csv"}
+    assert {p.name for p in (tmp_path / "json").iterdir()} == {unit, "summary.csv", "tree.json"}
     assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "x"), "--format", "pdf"]) == 2

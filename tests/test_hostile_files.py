@@ -393,7 +393,7 @@ def test_discovery_lists_a_folder_beyond_path_max(tmp_path: Path, sources: Sourc
     shutil.copy(sources.pdf, unit / "Kế hoạch.pdf")
     deep = hostile.make_deep_folder(unit, total_bytes=4300)
     hostile.write_bytes_at(deep, "Kế hoạch.pdf", sources.pdf.read_bytes())
-    (found,) = discover(unit, Layout.UNIT)
+    (found,) = discover(unit, Layout.UNIT).units
     assert found.files == (unit / "Kế hoạch.pdf", _first_beyond_path_max(deep))
     facts = read_document(found.files[1])
     assert facts.read_error is not None and facts.read_error.problem is ReadProblem.NO_ACCESS
@@ -455,7 +455,7 @@ from pathlib import Path
 from extractors import read_document
 from pipeline.config import Layout
 from pipeline.discovery import discover
-(unit,) = discover(Path(sys.argv[1]), Layout.UNIT)
+(unit,) = discover(Path(sys.argv[1]), Layout.UNIT).units
 print(json.dumps({unit.relative(f): read_document(f).read_error.problem.value for f in unit.files}))
 """
 

@@ -1,4 +1,5 @@
-"""The evidence tree is only ever read: same bytes, names and times after a run; links are not followed."""
+"""The evidence tree is only ever read: same bytes, names and times after a run; links are not followed;
+archives are unpacked elsewhere (a member named to leave the archive writes nowhere)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import shutil
 from pathlib import Path
 
 from pipeline.cli import main
+from samples.archives import write_rar, write_zip_entries
 from tests.test_end_to_end import BATCH, MANIFEST, tree_state
 
 
@@ -21,6 +23,9 @@ def test_a_run_changes_nothing_and_does_not_follow_links(tmp_path: Path) -> None
     (outside / "secret" / "Bí mật.pdf").write_bytes(next(unit.rglob("*.pdf")).read_bytes())
     os.symlink(outside / "secret", unit / "1.1" / "thư mục liên kết")
     os.symlink(outside / "secret" / "Bí mật.pdf", unit / "1.1" / "tệp liên kết.pdf")
+    pdf = next(unit.rglob("*.pdf")).read_bytes()
+    write_rar(unit / "1.1" / "Hồ sơ.rar", {"Kế hoạch 11.pdf": pdf})
+    write_zip_entries(unit / "1.1" / "Thoát.zip", {"../../../../outside/secret/Ghi đè.pdf": (b"written", 0o100644)})
     before = tree_state(evidence)
     outside_before = tree_state(outside)
 
@@ -34,3 +39,6 @@ def test_a_run_changes_nothing_and_does_not_follow_links(tmp_path: Path) -> None
         assert by_path[link]["read_error"]["problem"] == "link"
         assert [f["rule"] for f in by_path[link]["findings"]] == ["unreadable"]
     assert not any("Bí mật" in path for path in by_path), "a link was followed out of the unit"
+    assert by_path["1.1/Hồ sơ.rar!/Kế hoạch 11.pdf"]["read_error"] is None
+    assert by_path["1.1/Thoát.zip!/outside/secret/Ghi đè.pdf"]["read_error"]["problem"] == "unsafe"
+    assert not list((tmp_path / "out").glob(".kiemchung-archives-*")), "unpacked members were left behind"

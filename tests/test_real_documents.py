@@ -28,6 +28,8 @@ import pytest
 
 from extractors import ocr
 from extractors.text import fold
+from pipeline.config import Layout
+from pipeline.discovery import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -57,11 +59,6 @@ FLOORS = {
     ("born-digital", "signer"): 0.8,
     ("scan", "symbol"): 0.7,
     ("scan", "date"): 0.25,
-}
-# Files the reports do not list as evidence yet, and why (kept visible here rather than skipped).
-NOT_EVIDENCE_YET = {
-    "vpubnd49-VBAI/Bao cao cham diem PAR Index Lam Dong 2025.docx":
-        "its name ('chấm điểm') makes it the folder's self-assessment table, not evidence (the province-folder issue)",
 }
 
 
@@ -95,6 +92,7 @@ def _labels() -> list[dict[str, Any]]:
 
 
 LABELS = _labels()
+SOURCES = sorted(folder.name for folder in FOLDER.iterdir() if folder.is_dir()) if FOLDER.is_dir() else []
 
 
 @pytest.fixture(scope="module")
@@ -108,6 +106,10 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
                "--format", "json"]
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)
     assert run.returncode in (0, 1), run.stderr
+    tree = json.loads((out / "tree.json").read_text("utf-8"))
+    # The folders group files by source: each is a unit (without a table), the files beside them belong to none.
+    assert [unit["name"] for unit in tree["units"]] == SOURCES
+    assert tree["outside_units"] == ["README.md", "provenance.tsv", "truth.json"]
     evidence: dict[str, dict[str, Any]] = {}
     for path in out.rglob("report.json"):
         report = json.loads(path.read_text("utf-8"))
@@ -119,8 +121,6 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
 def _case(cases: dict[str, Case], path: str) -> Case:
     case = cases[_nfc(path)]
     if case.report is None:
-        if path in NOT_EVIDENCE_YET:
-            pytest.xfail(NOT_EVIDENCE_YET[path])
         pytest.fail(f"{path}: no report lists it")
     return case
 
@@ -128,6 +128,18 @@ def _case(cases: dict[str, Case], path: str) -> Case:
 PATHS = [label["path"] for label in LABELS]
 ACCEPTED = [label["path"] for label in LABELS if not label["should_zero"]]
 REJECTED = [label["path"] for label in LABELS if label["should_zero"]]
+
+
+def test_the_folder_as_read_without_a_layout() -> None:
+    """Read as a new user would (no --layout): the same units, the same files outside them, and a warning
+    that says so, instead of one silent unit of every file."""
+    tree = discover(FOLDER, Layout.AUTO)
+    assert [unit.name for unit in tree.units] == SOURCES
+    assert all(unit.self_assessment is None for unit in tree.units)  # a report about the scoring is evidence
+    assert sum(len(unit.files) for unit in tree.units) == len(LABELS)
+    assert [tree.relative(path) for path in tree.outside] == ["README.md", "provenance.tsv", "truth.json"]
+    (warning,) = tree.warnings
+    assert "mỗi thư mục con" in warning and "3 tệp ở thư mục gốc không thuộc đơn vị nào" in warning
 
 
 @pytest.mark.parametrize("path", ACCEPTED)

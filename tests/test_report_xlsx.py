@@ -20,10 +20,11 @@ from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
 from criteria_map.matching import Match
-from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
+from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import DocumentFacts, DocumentHeader, ExplanationFacts, FileKind, Located, Source, Where
 from pipeline.config import load_config
 from pipeline.labels import Lang, label
+from pipeline.report_html import render_batch_index
 from pipeline.report_summary import summary_table, write_batch_summary
 from pipeline.report_xlsx import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
 from pipeline.run import check
@@ -96,7 +97,7 @@ def hostile_unit() -> UnitAssessment:
         year=2023,
         period_start=dt.date(2023, 1, 1),
         period_end=dt.date(2023, 12, 31),
-        self_assessment=None,
+        self_assessment="=Bảng tự đánh giá.xlsx",
         evidence=(item,),
         criteria=(criterion,),
     )
@@ -356,6 +357,19 @@ def test_batch_summary_csv_and_xlsx_agree_and_are_sorted_by_points_at_risk(
         assert row[4].data_type == "n" and row[4].number_format == SCORE_FORMAT
     assert cells[-1][0].value == hostile_unit().unit and cells[-1][0].data_type == "s"
     assert cells[-1][4].value == "—"
+
+
+def test_a_unit_that_submitted_nothing_comes_first(units: tuple[UnitAssessment, ...], tmp_path: Path) -> None:
+    empty = replace(units[-1], unit="UBND xã Trống", self_assessment=None, evidence=(), criteria=(),
+                    totals=Totals(None, None, None))
+    tableless = replace(units[0], unit="UBND xã Không Bảng", self_assessment=None)
+    table = summary_table((*units, empty, tableless))
+    submission = table.headers.index("Tình trạng hồ sơ")
+    assert [row[0] for row in table.rows[:2]] == ["UBND xã Không Bảng", "UBND xã Trống"]
+    assert [row[submission] for row in table.rows] == ["Chưa nộp minh chứng"] * 2 + ["Đã nộp"] * len(units)
+    page = render_batch_index((*units, empty, tableless))
+    assert page.index("UBND xã Không Bảng") < page.index("UBND xã Trống") < page.index(units[0].unit)
+    assert page.count("Chưa nộp minh chứng") == 2
 
 
 def test_summary_formats_can_be_chosen(units: tuple[UnitAssessment, ...], tmp_path: Path) -> None:

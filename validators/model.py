@@ -252,6 +252,8 @@ class UnitFacts:
 
     self_assessment_path: str | None  # None when no table was recognised in the unit folder
     table: SelfAssessmentTable | None
+    ignored_tables: tuple[str, ...] = ()  # other files named like the table, not read
+    choice_reason: str = ""  # why the table read won over them (Vietnamese)
 
 
 class UnitRule(Rule):

@@ -42,6 +42,7 @@ from validators.rules.number_suffix import NumberSuffix
 from validators.rules.organization_signature_missing import OrganizationSignatureMissing
 from validators.rules.scanned_paper import ScannedPaper
 from validators.rules.score_over_max import ScoreOverMax
+from validators.rules.self_assessment_choice import SelfAssessmentChoice
 from validators.rules.self_assessment_unreadable import SelfAssessmentUnreadable
 from validators.rules.signature_invalid import SignatureInvalid
 from validators.rules.signature_modified import SignatureModified
@@ -83,6 +84,7 @@ RULES: tuple[Rule, ...] = (
     CitationMismatch(),
     ScoreOverMax(),
     SelfAssessmentUnreadable(),
+    SelfAssessmentChoice(),
     DuplicateDocument(),
     NumberReused(),
     INTERNAL_ERROR,

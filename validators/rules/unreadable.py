@@ -13,6 +13,7 @@ _KIND_NAMES = {
     "zip": "tệp nén ZIP",
     "ole": "tệp Office đời cũ (Excel .xls, PowerPoint .ppt…)",
     "word95": "Word 6.0/95 (định dạng .doc trước năm 1997)",
+    "archive": "tệp nén (.zip, .rar, .7z) mà máy chưa cài thư viện đọc",
     "image": "ảnh",
     "html": "trang web (HTML)",
     "json": "dữ liệu JSON (thường là thông báo lỗi của hệ thống khi tải tệp về), không phải văn bản",
@@ -30,6 +31,8 @@ _MESSAGES = {
     ReadProblem.NO_ACCESS: "Không có quyền đọc tệp.",
     ReadProblem.NO_HEADER: "Không tìm thấy dòng tiêu đề của bảng.",
     ReadProblem.LINK: "Đây là liên kết (shortcut/symlink), không phải tệp tài liệu; không được mở theo.",
+    ReadProblem.UNSAFE: "Tệp trong tệp nén không được giải nén vì không an toàn (tên trỏ ra ngoài tệp nén, "
+    "dung lượng giải nén vượt giới hạn, hoặc tệp nén lồng quá sâu); Hội đồng mở tệp kiểm tra trực tiếp.",
     ReadProblem.TIMEOUT: "Không kiểm tra được: đọc tệp quá thời gian cho phép nên đã dừng; "
     "Hội đồng mở tệp kiểm tra trực tiếp.",
     ReadProblem.CRASHED: "Không kiểm tra được: tiến trình đọc tệp bị dừng đột ngột (tệp có thể hỏng hoặc quá lớn); "
@@ -83,6 +86,8 @@ class Unreadable(DocumentRule):
                 f"Định dạng tệp không được nhận làm tài liệu kiểm chứng (nội dung: {actual}); "
                 "cần văn bản điện tử PDF có ký số."
             )
+        elif error.problem is ReadProblem.ENCRYPTED and facts.kind is not FileKind.PDF:
+            message = "Tệp được đặt mật khẩu (tệp nén mã hoá); Hội đồng không mở được để kiểm tra."
         else:
             message = _MESSAGES[error.problem]
         # Out of time or a dead reader says nothing about the document itself: indeterminate, not failed.
