@@ -121,7 +121,7 @@ def test_exit_5_on_an_internal_error_with_its_traceback_only_under_verbose(small
 def test_exit_6_when_the_evidence_folder_cannot_be_read(
     small_unit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def unlistable(path: Path, layout: Any) -> None:  # what a folder without read permission does
+    def unlistable(path: Path, layout: Any, work: Any) -> None:  # what a folder without read permission does
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(pipeline.run, "discover", unlistable)
@@ -236,7 +236,7 @@ def test_ctrl_c_while_writing_a_unit_leaves_its_folder_as_it_was(
 
     shutil.rmtree(out / UNIT.name)  # a first run stopped the same way leaves no unit folder at all
     assert main(args) == ExitCode.INTERRUPTED
-    assert sorted(os.listdir(out)) == ["index.html", "summary.csv", "summary.xlsx"]
+    assert sorted(os.listdir(out)) == ["index.html", "summary.csv", "summary.xlsx", "tree.json"]
 
 
 def test_a_unit_folder_is_replaced_as_a_whole(tmp_path: Path) -> None:
