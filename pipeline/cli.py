@@ -60,7 +60,7 @@ def _parser() -> argparse.ArgumentParser:
         "--assignments", type=Path, metavar="FILE", help="who answers for which criteria (.xlsx, .csv or .yaml)"
     )
 
-    run.add_argument("--format", metavar="LIST", help="reports to write: json,xlsx,html (default: all three)")
+    run.add_argument("--format", metavar="LIST", help="reports to write: json,xlsx,html,docx (default: all four)")
     run.add_argument("--lang", choices=["vi", "en"], help="language of the report labels (default: vi)")
 
     batch = run.add_argument_group("batch")

@@ -20,7 +20,7 @@ from pipeline.labels import Lang
 from pipeline.pool import default_jobs
 from validators.model import Sha1Policy
 
-REPORT_FORMATS = ("json", "xlsx", "html")
+REPORT_FORMATS = ("json", "xlsx", "html", "docx")
 
 
 class Layout(StrEnum):
@@ -63,6 +63,8 @@ class Config:
     assignments_file: Path | None = None
     formats: frozenset[str] = frozenset(REPORT_FORMATS)
     lang: Lang = Lang.VI
+    issuer: tuple[str, ...] = ()  # the council's name in the Word documents' header, parent body first
+    place: str = ""  # the place in their "<place>, ngày … tháng … năm …"
     jobs: int = 1
     timeout: float = 60.0
     recycle_after: int = 200
@@ -166,6 +168,8 @@ def load_config(
         assignments_file=assignments_file or _optional_path(criteria["assignments"], path),
         formats=_formats(formats.split(",") if formats is not None else _strings(report["formats"], "report.formats")),
         lang=_choice(Lang, lang or report["lang"], "report.lang"),
+        issuer=tuple(_strings(report["issuer"], "report.issuer")),
+        place=report["place"],
         jobs=_at_least(jobs if jobs is not None else batch["jobs"], 0, "batch.jobs") or default_jobs(),
         timeout=_positive(timeout if timeout is not None else batch["timeout"], "batch.timeout"),
         recycle_after=_at_least(batch["recycle_after"], 1, "batch.recycle_after"),

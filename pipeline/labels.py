@@ -202,6 +202,70 @@ _LABELS: dict[str, tuple[str, str]] = {
         "No text recognition (OCR) on scans and pictures: {reason}. Their number, symbol and date were not "
         "read; picture files are marked “could not decide”.",
     ),
+    # --- the Word documents (report.docx, summary.docx): Decree 30 layout
+    "docx_nation": ("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", "SOCIALIST REPUBLIC OF VIET NAM"),
+    "docx_slogan": ("Độc lập - Tự do - Hạnh phúc", "Independence - Freedom - Happiness"),
+    "docx_council": ("HỘI ĐỒNG THẨM ĐỊNH", "APPRAISAL COUNCIL"),
+    "docx_number": ("Số: ……/……", "No.: ……/……"),
+    "docx_place_date": ("{place}, ngày …… tháng …… năm {year}", "{place}, …… …… {year}"),
+    "docx_title": (
+        "KẾT QUẢ KIỂM TRA TÀI LIỆU KIỂM CHỨNG CHỈ SỐ CẢI CÁCH HÀNH CHÍNH NĂM {year}",
+        "RESULTS OF THE CHECK OF THE ADMINISTRATIVE REFORM INDEX EVIDENCE, {year}",
+    ),
+    "docx_unit_subject": ("Đơn vị: {unit}", "Unit: {unit}"),
+    "docx_batch_subject": ("Tổng hợp {n} đơn vị", "Summary of {n} units"),
+    "docx_general": ("THÔNG TIN CHUNG", "GENERAL INFORMATION"),
+    "docx_results": ("KẾT QUẢ KIỂM TRA", "RESULTS"),
+    "docx_totals": ("Tổng điểm", "Totals"),
+    "docx_fields": ("Điểm theo lĩnh vực", "Points by field"),
+    "docx_zeroed": ("Các tiêu chí bị đề xuất 0 điểm", "Criteria proposed to score 0"),
+    "docx_no_zeroed": ("Không có tiêu chí nào bị đề xuất 0 điểm.", "No criterion is proposed to score 0."),
+    "docx_zero_reason": ("Lý do bị 0 điểm", "Why it scores 0"),
+    "docx_zero_where": ("Tệp hoặc vị trí", "File or place"),
+    "docx_ranking": ("XẾP HẠNG CÁC ĐƠN VỊ", "RANKING OF THE UNITS"),
+    "docx_ranking_note": (
+        "Xếp theo tổng điểm đề xuất, cao nhất trước. Cột lĩnh vực ghi điểm đề xuất của lĩnh vực: {fields}.",
+        "Ranked by recommended total, highest first. Field columns show the field's recommended points: {fields}.",
+    ),
+    "docx_field_column": ("LV {code}", "F{code}"),
+    "docx_rank": ("Xếp hạng", "Rank"),
+    "docx_row_number": ("TT", "No."),
+    "docx_check_date": ("Ngày kiểm tra", "Date of the check"),
+    "docx_criteria_count": ("Số tiêu chí", "Criteria"),
+    "docx_trust_roots": ("Chứng thư số gốc tin cậy", "Trust roots"),
+    "docx_no_trust_roots": (
+        "chưa cấu hình (chữ ký số chỉ được kiểm tra tính toàn vẹn, chưa kiểm tra được nguồn gốc chứng thư)",
+        "none configured (signatures were checked for integrity only, not for where their certificates come from)",
+    ),
+    "docx_exempt": ("Cơ quan được miễn ký số", "Issuers exempt from signing"),
+    "docx_sha1": ("Chữ ký số dùng hàm băm SHA-1", "Signatures with a SHA-1 digest"),
+    "sha1-accept": ("chấp nhận", "accepted"),
+    "sha1-warn": ("cảnh báo, không làm 0 điểm", "a warning that does not zero"),
+    "sha1-zero": ("coi là chữ ký số không hợp lệ (làm 0 điểm)", "counted as an invalid signature (zeroes)"),
+    "docx_tool": ("Công cụ kiểm tra", "Checked with"),
+    "docx_tool_version": ("kiemchung phiên bản {version}", "kiemchung version {version}"),
+    "docx_closing_note": (
+        "Kết quả trên là kết quả kiểm tra sơ bộ bằng công cụ trên các tệp đơn vị đã nộp; điểm đề xuất là điểm tự "
+        "đánh giá sau khi trừ điểm các tiêu chí có tài liệu kiểm chứng hoặc giải trình không đạt yêu cầu. Hội đồng "
+        "xem xét, quyết định điểm chính thức.",
+        "These are the results of a pre-screening of the files the unit submitted; the recommended score is the "
+        "self-assessed score less the criteria whose evidence or explanation falls short. The council reviews them "
+        "and decides the official score.",
+    ),
+    "docx_see_appendix": ("Chi tiết từng phát hiện tại Phụ lục kèm theo.", "Every finding is listed in the appendix."),
+    "docx_recipients": ("Nơi nhận:", "Recipients:"),
+    "docx_units_recipient": ("- Các đơn vị được kiểm tra;", "- The units checked;"),
+    "docx_members": ("- Thành viên Hội đồng;", "- Council members;"),
+    "docx_archive": ("- Lưu: VT.", "- Archive."),
+    "docx_on_behalf": ("TM. {body}", "ON BEHALF OF THE {body}"),
+    "docx_chair": ("CHỦ TỊCH", "CHAIR"),
+    "docx_sign_note": ("(Ký, ghi rõ họ tên)", "(Signature and full name)"),
+    "docx_appendix": ("PHỤ LỤC", "APPENDIX"),
+    "docx_appendix_title": ("DANH SÁCH CÁC PHÁT HIỆN", "ALL FINDINGS"),
+    "docx_appendix_note": (
+        "(Kèm theo Kết quả kiểm tra tài liệu kiểm chứng của {unit}, ngày kiểm tra {date})",
+        "(Attached to the results of the check of the evidence of {unit}, checked on {date})",
+    ),
 }
 
 

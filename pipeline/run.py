@@ -26,6 +26,7 @@ from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
 from pipeline.labels import label
 from pipeline.progress import Progress
+from pipeline.report_docx import BATCH_DOCUMENT, UNIT_DOCUMENT, CheckRecord, write_batch_document, write_unit_document
 from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
 from pipeline.report_json import write_report
 from pipeline.report_summary import write_batch_summary
@@ -260,6 +261,9 @@ def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> l
     if "xlsx" in config.formats:
         written.append(folder / "report.xlsx")
         write_unit_workbook(unit, written[-1], config.lang)
+    if "docx" in config.formats:
+        written.append(folder / UNIT_DOCUMENT)
+        write_unit_document(unit, written[-1], CheckRecord.of(config))
     if "html" in config.formats:
         links = {path.name: path.name for path in written}
         links[label("summary_sheet", config.lang)] = "../" * (unit.unit.count("/") + 1) + INDEX_NAME
@@ -269,8 +273,11 @@ def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> l
 
 
 def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config, tree: TreeReport) -> None:
-    """summary.csv always; summary.xlsx with xlsx; index.html with html (tree.json is written by the caller)."""
+    """summary.csv always; summary.xlsx with xlsx; summary.docx with docx; index.html with html (tree.json is
+    written by the caller)."""
     write_batch_summary(units, out_dir, config.lang, frozenset({"csv"} | ({"xlsx"} & config.formats)))
+    if "docx" in config.formats:
+        write_batch_document(units, out_dir / BATCH_DOCUMENT, CheckRecord.of(config))
     if "html" in config.formats:
         write_batch_index(units, out_dir, config.lang, tree)
 

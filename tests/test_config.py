@@ -29,7 +29,7 @@ def test_period_from_file(tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "text",
     ['[period]\nyeer = 2023\n', '[reports]\nx = 1\n', '[period]\nyear = "2023"\n', '[run]\nfail_on = "sometimes"\n',
-     '[period]\nstart = "30/01/2023"\nend = "2023-12-31"\n', "not toml ["],
+     '[period]\nstart = "30/01/2023"\nend = "2023-12-31"\n', "not toml [", '[report]\nissuer = [1]\n'],
 )
 def test_bad_config_is_rejected(tmp_path: Path, text: str) -> None:
     path = tmp_path / "k.toml"
@@ -47,7 +47,8 @@ def test_formats_and_language() -> None:
     from pipeline.labels import Lang
 
     config = load_config(year=2023)
-    assert config.formats == {"json", "xlsx", "html"} and config.lang is Lang.VI
+    assert config.formats == {"json", "xlsx", "html", "docx"} and config.lang is Lang.VI
+    assert config.issuer == () and config.place == ""
     config = load_config(year=2023, formats="json, html", lang="en")
     assert config.formats == {"json", "html"} and config.lang is Lang.EN
     with pytest.raises(UsageError):

@@ -265,8 +265,9 @@ def test_unit_without_a_self_assessment_is_told_so(tmp_path: Path) -> None:
 def test_formats_choose_the_reports(tmp_path: Path) -> None:
     unit = MANIFEST["units"][0]["folder"]
     assert main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "all")]) == 0
-    assert {p.name for p in (tmp_path / "all" / unit).iterdir()} == {"report.json", "report.xlsx", "report.html"}
-    batch_reports = {"summary.csv", "summary.xlsx", "index.html", "tree.json"}
+    reports = {"report.json", "report.xlsx", "report.html", "report.docx"}
+    assert {p.name for p in (tmp_path / "all" / unit).iterdir()} == reports
+    batch_reports = {"summary.csv", "summary.xlsx", "summary.docx", "index.html", "tree.json"}
     assert {p.name for p in (tmp_path / "all").iterdir()} == {unit, *batch_reports}
     assert (
         main(["check", str(BATCH / unit), "--year", "2023", "--out", str(tmp_path / "json"), "--format", "json"]) == 0
