@@ -15,7 +15,10 @@ can hold characters XML cannot carry; every string goes through `_clean` before 
 
 from __future__ import annotations
 
+import datetime as dt
+import io
 import re
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from xml.sax.saxutils import escape
@@ -25,6 +28,7 @@ from docx.document import Document
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement, parse_xml
 from docx.oxml.ns import nsdecls, qn
 from docx.oxml.xmlchemy import BaseOxmlElement
@@ -42,6 +46,7 @@ PAGE_WIDTH, PAGE_HEIGHT = Mm(210), Mm(297)
 TOP, BOTTOM, LEFT, RIGHT = Mm(20), Mm(20), Mm(30), Mm(15)
 PORTRAIT_TEXT = Mm(210 - 30 - 15)  # the width between the margins
 LANDSCAPE_TEXT = Mm(297 - 30 - 15)
+_ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can state
 
 # Characters XML 1.0 cannot hold (C0 controls but tab, LF, CR; lone surrogates; U+FFFE and U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -54,10 +59,14 @@ def _clean(text: str) -> str:
     return _NOT_XML.sub("\ufffd", text)
 
 
-def new_document(*, landscape: bool, language: str, title: str, author: str) -> Document:
+def new_document(*, landscape: bool, language: str, title: str, author: str, created: dt.datetime) -> Document:
     """An empty A4 document in Times New Roman, its text marked as `language` (e.g. "vi-VN") for the spelling
     checker, with page numbers from the second page."""
     document = docx.Document()
+    package = document.part.package
+    for key, relation in list(package.rels.items()):
+        if relation.reltype == RT.THUMBNAIL:  # python-docx's template's picture of an empty page, not of this one
+            del package.rels[key]
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults is not None  # python-docx's own template has them
     run_defaults = defaults.find(f"{qn('w:rPrDefault')}/{qn('w:rPr')}")
@@ -83,15 +92,24 @@ def new_document(*, landscape: bool, language: str, title: str, author: str) -> 
     properties.author = properties.last_modified_by = author
     properties.language = language
     properties.comments = ""
+    properties.created = properties.modified = created
+    properties.revision = 1
     return document
 
 
 def save(document: Document, path: Path) -> None:
-    """Write atomically: a partial file beside the target, then a rename, so readers never see half a file."""
+    """Write atomically (a partial file beside the target, then a rename, so readers never see half a file)
+    and reproducibly: the same document gives the same bytes, as the other reports do. python-docx stamps
+    each member of the zip with the current time; they are written again with a fixed one."""
     path.parent.mkdir(parents=True, exist_ok=True)
+    written = io.BytesIO()
+    document.save(written)
     partial = path.with_name(path.name + ".part")
     try:
-        document.save(str(partial))
+        with zipfile.ZipFile(written) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
+            for member in source.infolist():
+                stamped = zipfile.ZipInfo(member.filename, date_time=_ZIP_TIME)
+                target.writestr(stamped, source.read(member), compress_type=zipfile.ZIP_DEFLATED)
         partial.replace(path)
     except BaseException:
         partial.unlink(missing_ok=True)

@@ -99,7 +99,11 @@ def _issuer(record: CheckRecord) -> tuple[str, ...]:
 def _start(record: CheckRecord, *, landscape: bool, title: str, subject: str) -> Document:
     """A new document with the decree's header, the title and the subject line."""
     document = new_document(
-        landscape=landscape, language=_LANGUAGE[record.lang], title=title, author=f"kiemchung {__version__}"
+        landscape=landscape,
+        language=_LANGUAGE[record.lang],
+        title=title,
+        author=f"kiemchung {__version__}",
+        created=dt.datetime.combine(record.checked_on, dt.time()),
     )
     width = LANDSCAPE_TEXT if landscape else PORTRAIT_TEXT
     place = _t("docx_place_date", record, place=record.place or _BLANK, year=record.checked_on.year)

@@ -36,7 +36,8 @@ def test_dask_run_matches_the_local_run(scheduler: str, tmp_path: Path) -> None:
     assert run(tmp_path / "dask", "--executor", "dask", "--scheduler", scheduler) == ExitCode.OK
     assert run(tmp_path / "local", "--jobs", "2") == ExitCode.OK
     dask_reports, local_reports = reports(tmp_path / "dask"), reports(tmp_path / "local")
-    assert len(dask_reports) == 3 * 3 + 4  # json, xlsx, html per unit; summary.csv, summary.xlsx, index.html, tree.json
+    # json, xlsx, docx, html per unit; summary.csv, .xlsx, .docx, index.html, tree.json
+    assert len(dask_reports) == 3 * 4 + 5
     assert dask_reports == local_reports
 
 
