@@ -47,6 +47,13 @@ TOP, BOTTOM, LEFT, RIGHT = Mm(20), Mm(20), Mm(30), Mm(15)
 PORTRAIT_TEXT = Mm(210 - 30 - 15)  # the width between the margins
 LANDSCAPE_TEXT = Mm(297 - 30 - 15)
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can state
+# What follows an element in its parent, in the schema's order (ECMA-376 part 1): Word refuses a file whose
+# elements are out of order, so an element python-docx has no property for is inserted before these.
+_AFTER_PAGE_NUMBERING = (
+    "w:cols", "w:formProt", "w:vAlign", "w:noEndnote", "w:titlePg", "w:textDirection", "w:bidi", "w:rtlGutter",
+    "w:docGrid", "w:printerSettings", "w:sectPrChange",
+)  # fmt: skip
+_AFTER_TABLE_BORDERS = ("w:shd", "w:tblLayout", "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription")
 
 # Characters XML 1.0 cannot hold (C0 controls but tab, LF, CR; lone surrogates; U+FFFE and U+FFFF).
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -128,7 +135,7 @@ def landscape_section(document: Document) -> None:
     """Start a new page in landscape, numbered from 1 as the decree numbers an appendix (shown from its second page)."""
     section = document.add_section(WD_SECTION.NEW_PAGE)
     set_page(section, landscape=True)
-    section._sectPr.append(_element("w:pgNumType", start="1"))
+    section._sectPr.insert_element_before(_element("w:pgNumType", start="1"), *_AFTER_PAGE_NUMBERING)
 
 
 def paragraph(
@@ -197,15 +204,16 @@ def short_line(cell: _Cell, width: Length, length: Length) -> None:
     """A centred horizontal line `length` long under the cell's text, as the decree draws under the body's
     name and under the motto: the bottom border of a tiny empty paragraph, indented to that length."""
     line = cell.add_paragraph()
+    borders = _element("w:pBdr")
+    borders.append(_element("w:bottom", val="single", sz="6", space="1", color="000000"))
+    # First into the empty properties: python-docx then places spacing and indents after it, as the schema
+    # orders them (Word refuses a file whose elements are out of order).
+    line._p.get_or_add_pPr().append(borders)
     layout = line.paragraph_format
     side = Length(max(0, (width - length) // 2))
     layout.left_indent = layout.right_indent = side
     layout.space_after = Pt(0)
     layout.line_spacing = Pt(2)
-    properties = line._p.get_or_add_pPr()
-    borders = _element("w:pBdr")
-    borders.append(_element("w:bottom", val="single", sz="6", space="1", color="000000"))
-    properties.append(borders)
 
 
 def borderless_table(document: Document, rows: int, widths: Sequence[Length]) -> Table:
@@ -214,7 +222,7 @@ def borderless_table(document: Document, rows: int, widths: Sequence[Length]) ->
     borders = _element("w:tblBorders")
     for side in ("top", "left", "bottom", "right", "insideH", "insideV"):
         borders.append(_element(f"w:{side}", val="nil"))
-    table._tbl.tblPr.append(borders)
+    table._tbl.tblPr.insert_element_before(borders, *_AFTER_TABLE_BORDERS)
     for row in table.rows:
         row._tr.get_or_add_trPr().append(_element("w:cantSplit"))
     return table
