@@ -40,6 +40,7 @@ from validators.model import Finding, Outcome, Proof, Severity
 from validators.registry import rule_by_key
 
 ROOT = Path(__file__).parent.parent
+W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 BATCH = ROOT / "samples" / "batch"
 COMMUNE = "UBND xã Cao An"
 ISSUER = ("UBND TỈNH MẪU", "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC")
@@ -217,6 +218,36 @@ def test_signature_block_and_recipients(run: Run) -> None:
     ]
     lines = [p.text for p in signature.paragraphs]
     assert lines == [f"TM. {ISSUER[1]}", "CHỦ TỊCH", "(Ký, ghi rõ họ tên)", *[""] * 5]  # then room to sign
+
+
+# The schema's order of the children of the properties this module writes (ECMA-376 part 1). Word refuses a
+# file whose elements are out of order; LibreOffice does not mind, so its conversion cannot tell.
+SCHEMA_ORDER = {
+    "sectPr": "headerReference footerReference footnotePr endnotePr type pgSz pgMar paperSrc pgBorders lnNumType "
+    "pgNumType cols formProt vAlign noEndnote titlePg textDirection bidi rtlGutter docGrid",
+    "tblPr": "tblStyle tblpPr tblOverlap bidiVisual tblStyleRowBandSize tblStyleColBandSize tblW jc tblCellSpacing "
+    "tblInd tblBorders shd tblLayout tblCellMar tblLook",
+    "pPr": "pStyle keepNext keepLines pageBreakBefore framePr widowControl numPr suppressLineNumbers pBdr shd tabs "
+    "suppressAutoHyphens kinsoku wordWrap overflowPunct topLinePunct autoSpaceDE autoSpaceDN bidi adjustRightInd "
+    "snapToGrid spacing ind contextualSpacing mirrorIndents suppressOverlap jc textDirection textAlignment "
+    "textboxTightWrap outlineLvl divId cnfStyle rPr sectPr pPrChange",
+    "tcPr": "cnfStyle tcW gridSpan hMerge vMerge tcBorders shd noWrap tcMar textDirection tcFitText vAlign hideMark",
+    "rPr": "rStyle rFonts b bCs i iCs caps smallCaps strike dstrike outline shadow emboss imprint noProof snapToGrid "
+    "vanish webHidden color spacing w kern position sz szCs highlight u effect bdr shd fitText vertAlign rtl cs em "
+    "lang eastAsianLayout specVanish oMath",
+}
+
+
+def test_elements_are_in_the_schema_order(run: Run) -> None:
+    order = {f"{{{W}}}{tag}": names.split() for tag, names in SCHEMA_ORDER.items()}
+    for path in [run.out / COMMUNE / UNIT_DOCUMENT, run.out / BATCH_DOCUMENT]:
+        document = docx.Document(str(path))
+        for root in (document.element, document.styles.element, document.sections[0].header._element):
+            for parent in root.iter(*order):
+                names = [child.tag.rpartition("}")[2] for child in parent]
+                known = order[parent.tag]
+                ranks = [known.index(name) for name in names]
+                assert ranks == sorted(ranks), (path.name, parent.tag, names)
 
 
 # ---------------------------------------------------------------------------------------------- content
