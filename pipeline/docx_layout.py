@@ -37,6 +37,8 @@ from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
+from pipeline.atomic import write_file
+
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)
 TITLE_SIZE = Pt(14)
@@ -105,22 +107,19 @@ def new_document(*, landscape: bool, language: str, title: str, author: str, cre
 
 
 def save(document: Document, path: Path) -> None:
-    """Write atomically (a partial file beside the target, then a rename, so readers never see half a file)
-    and reproducibly: the same document gives the same bytes, as the other reports do. python-docx stamps
-    each member of the zip with the current time; they are written again with a fixed one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    """Write atomically (`pipeline.atomic`) and reproducibly: the same document gives the same bytes, as the
+    other reports do. python-docx stamps each member of the zip with the current time; they are written again
+    with a fixed one."""
     written = io.BytesIO()
     document.save(written)
-    partial = path.with_name(path.name + ".part")
-    try:
-        with zipfile.ZipFile(written) as source, zipfile.ZipFile(partial, "w", zipfile.ZIP_DEFLATED) as target:
+
+    def write(target: Path) -> None:
+        with zipfile.ZipFile(written) as source, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as copy:
             for member in source.infolist():
                 stamped = zipfile.ZipInfo(member.filename, date_time=_ZIP_TIME)
-                target.writestr(stamped, source.read(member), compress_type=zipfile.ZIP_DEFLATED)
-        partial.replace(path)
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+                copy.writestr(stamped, source.read(member), compress_type=zipfile.ZIP_DEFLATED)
+
+    write_file(path, write)
 
 
 def set_page(section: Section, *, landscape: bool) -> None:

@@ -170,7 +170,7 @@ def test_the_run_writes_both_documents(run: Run) -> None:
     for unit in run.units:
         assert (out / unit / UNIT_DOCUMENT).stat().st_size > 0
     assert (out / BATCH_DOCUMENT).stat().st_size > 0
-    assert not list(out.rglob("*.part"))
+    assert not list(out.rglob(".kiemchung-*"))  # no temporary file left (pipeline.atomic)
 
 
 def test_header_is_the_decree_30_table(run: Run) -> None:
