@@ -32,7 +32,7 @@ ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"
 TRUST_ROOT = SAMPLES / "trust" / "test-root.pem"
 UNIT = SAMPLES / "batch" / "UBND xã Cao An"
-REPORTS = {"report.json", "report.xlsx", "report.html"}
+REPORTS = {"report.json", "report.xlsx", "report.docx", "report.html"}
 
 
 def kiemchung(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
@@ -224,7 +224,7 @@ def test_ctrl_c_while_writing_a_unit_leaves_its_folder_as_it_was(
     assert main(args) == ExitCode.OK
     before = {name: (out / UNIT.name / name).read_bytes() for name in REPORTS}
 
-    def interrupted(*args: Any, **kwargs: Any) -> None:  # Ctrl-C after report.json and report.xlsx
+    def interrupted(*args: Any, **kwargs: Any) -> None:  # Ctrl-C after report.json, .xlsx and .docx
         raise KeyboardInterrupt
 
     monkeypatch.setattr(pipeline.run, "write_unit_page", interrupted)
@@ -236,7 +236,7 @@ def test_ctrl_c_while_writing_a_unit_leaves_its_folder_as_it_was(
 
     shutil.rmtree(out / UNIT.name)  # a first run stopped the same way leaves no unit folder at all
     assert main(args) == ExitCode.INTERRUPTED
-    assert sorted(os.listdir(out)) == ["index.html", "summary.csv", "summary.xlsx", "tree.json"]
+    assert sorted(os.listdir(out)) == ["index.html", "summary.csv", "summary.docx", "summary.xlsx", "tree.json"]
 
 
 def test_a_unit_folder_is_replaced_as_a_whole(tmp_path: Path) -> None:
