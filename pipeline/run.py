@@ -24,14 +24,9 @@ from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, fil
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
-from pipeline.labels import label
 from pipeline.progress import Progress
-from pipeline.report_docx import BATCH_DOCUMENT, UNIT_DOCUMENT, CheckRecord, write_batch_document, write_unit_document
-from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page
-from pipeline.report_json import write_report
-from pipeline.report_summary import write_batch_summary
-from pipeline.report_tree import TreeReport, tree_lines, tree_report, write_tree
-from pipeline.report_xlsx import write_unit_workbook
+from pipeline.reports import write_batch_reports, write_unit_reports
+from pipeline.reports.tree import tree_lines, tree_report, write_tree
 from pipeline.work import Facts, ReadJob, cacheable, job_for
 from validators import RuleContext, Severity, validate_document
 from validators.format import vn_score
@@ -137,14 +132,14 @@ def _check(tree: Tree, settings: _Settings, out_dir: Path, progress: str) -> Run
                 keep = all(cacheable(job, facts) for job, facts in plan.facts.items())  # nothing transient, all hashed
                 folder = out_dir / plan.unit.name
                 with _unit_folder(folder) as staging:
-                    written = _write_unit_reports(assessment, staging, config)
+                    written = write_unit_reports(assessment, staging, config)
                     judged = _JudgedUnit.of(assessment, written) if keep else None
                 if judged:
                     cache.put(settings.unit_key(plan), judged)
                 finish(plan, assessment, folder / written[-1].name)
         ordered = [results[unit.name] for unit in units]
         with _writing(out_dir):
-            _write_batch_reports(ordered, out_dir, config, tree_report(tree))
+            write_batch_reports(ordered, out_dir, config, tree_report(tree))
             write_tree(tree, out_dir / "tree.json")
     finally:
         meter.close()
@@ -250,36 +245,6 @@ def _unit_folder(folder: Path) -> Iterator[Path]:
     ends (`pipeline.atomic.staged_folder`)."""
     with _writing(folder), staged_folder(folder) as staging:
         yield staging
-
-
-def _write_unit_reports(unit: UnitAssessment, folder: Path, config: Config) -> list[Path]:
-    """The unit's reports in the chosen formats, in `folder`; the last is the one to point the user at."""
-    written = []
-    if "json" in config.formats:
-        written.append(folder / "report.json")
-        write_report(unit, written[-1])
-    if "xlsx" in config.formats:
-        written.append(folder / "report.xlsx")
-        write_unit_workbook(unit, written[-1], config.lang)
-    if "docx" in config.formats:
-        written.append(folder / UNIT_DOCUMENT)
-        write_unit_document(unit, written[-1], CheckRecord.of(config))
-    if "html" in config.formats:
-        links = {path.name: path.name for path in written}
-        links[label("summary_sheet", config.lang)] = "../" * (unit.unit.count("/") + 1) + INDEX_NAME
-        written.append(folder / PAGE_NAME)
-        write_unit_page(unit, written[-1], config.lang, links)
-    return written
-
-
-def _write_batch_reports(units: list[UnitAssessment], out_dir: Path, config: Config, tree: TreeReport) -> None:
-    """summary.csv always; summary.xlsx with xlsx; summary.docx with docx; index.html with html (tree.json is
-    written by the caller)."""
-    write_batch_summary(units, out_dir, config.lang, frozenset({"csv"} | ({"xlsx"} & config.formats)))
-    if "docx" in config.formats:
-        write_batch_document(units, out_dir / BATCH_DOCUMENT, CheckRecord.of(config))
-    if "html" in config.formats:
-        write_batch_index(units, out_dir, config.lang, tree)
 
 
 def _settings(config: Config) -> _Settings:

@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT))  # run as a plain script: the packages live at the
 
 from pipeline.config import load_config  # noqa: E402
 from pipeline.labels import Lang  # noqa: E402
-from pipeline.report_html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page  # noqa: E402
+from pipeline.reports.html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page  # noqa: E402
 from pipeline.run import check  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"

@@ -19,7 +19,7 @@ import pytest
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from extractors import read_document
 from pipeline.cli import main
-from pipeline.report_json import SCHEMA_PATH
+from pipeline.reports.json_report import SCHEMA_PATH
 from samples.documents import DocSpec, write_pdf
 from samples.pki import build_test_pki, default_profiles
 from samples.signing import sign_pdf

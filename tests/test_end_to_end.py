@@ -20,7 +20,7 @@ import pytest
 
 from extractors.ocr import ocr_available
 from pipeline.cli import main
-from pipeline.report_json import SCHEMA_PATH
+from pipeline.reports.json_report import SCHEMA_PATH
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 BATCH = SAMPLES / "batch"

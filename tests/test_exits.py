@@ -15,6 +15,7 @@ from typing import Any
 
 import pytest
 
+import pipeline.reports.html
 import pipeline.run
 from extractors.models import DocumentFacts
 from pipeline.atomic import TEMPORARY_PREFIX, staged_folder, sweep, write_text
@@ -227,7 +228,7 @@ def test_ctrl_c_while_writing_a_unit_leaves_its_folder_as_it_was(
     def interrupted(*args: Any, **kwargs: Any) -> None:  # Ctrl-C after report.json, .xlsx and .docx
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline.run, "write_unit_page", interrupted)
+    monkeypatch.setattr(pipeline.reports.html, "write_unit_page", interrupted)
     args += ["--lang", "en"]  # judged and written again (not restored from the cache); the files' facts are cached
     assert main(args) == ExitCode.INTERRUPTED
     assert "Ctrl-C" in capsys.readouterr().err

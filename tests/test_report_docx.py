@@ -26,7 +26,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import DocumentFacts, FileKind
 from pipeline.config import Config, load_config
 from pipeline.labels import Lang
-from pipeline.report_docx import (
+from pipeline.reports.word import (
     BATCH_DOCUMENT,
     UNIT_DOCUMENT,
     CheckRecord,

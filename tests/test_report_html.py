@@ -24,7 +24,7 @@ from extractors.models import FileKind
 from extractors.ocr import ocr_available
 from pipeline.config import load_config
 from pipeline.labels import Lang
-from pipeline.report_html import (
+from pipeline.reports.html import (
     CSP,
     INDEX_NAME,
     PAGE_NAME,

@@ -24,9 +24,9 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import DocumentFacts, DocumentHeader, ExplanationFacts, FileKind, Located, Source, Where
 from pipeline.config import load_config
 from pipeline.labels import Lang, label
-from pipeline.report_html import render_batch_index
-from pipeline.report_summary import summary_table, write_batch_summary
-from pipeline.report_xlsx import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
+from pipeline.reports.html import render_batch_index
+from pipeline.reports.summary import summary_table, write_batch_summary
+from pipeline.reports.workbook import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
 from pipeline.run import check
 from validators.model import Finding, Outcome, Proof, Severity
 

@@ -1,7 +1,7 @@
 """The council's paper record as Word documents: `report.docx` per unit and `summary.docx` for a batch.
 
 A unit's document is the council's "kết quả kiểm tra tài liệu kiểm chứng" in the Decree 30 layout
-(`pipeline.docx_layout`): the header with the council's name and the motto, blanks for the number and the
+(`pipeline.reports.word_layout`): the header with the council's name and the motto, blanks for the number and the
 date (the council numbers and dates it when it issues it), the title, then
   I.  general information: the unit, the period, the day of the check and the settings used (criteria,
       trust roots, exempt issuers, the SHA-1 policy, the tool's version);
@@ -28,7 +28,8 @@ from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.docx_layout import (
+from pipeline.labels import Lang, date, has_label, label, rule_label, score
+from pipeline.reports.word_layout import (
     LANDSCAPE_TEXT,
     PORTRAIT_TEXT,
     SMALL_SIZE,
@@ -43,7 +44,6 @@ from pipeline.docx_layout import (
     paragraph,
     save,
 )
-from pipeline.labels import Lang, date, has_label, label, rule_label, score
 from validators.model import Proof, Sha1Policy
 
 UNIT_DOCUMENT = "report.docx"

@@ -9,7 +9,7 @@ national motto on the right (a line under "Độc lập - Tự do - Hạnh phúc
 place and date. At the end, a borderless table puts the recipients ("Nơi nhận:") on the left and the
 signature block on the right.
 
-This module knows the layout, not the content: `pipeline.report_docx` fills it. Text from the evidence
+This module knows the layout, not the content: `pipeline.reports.word` fills it. Text from the evidence
 can hold characters XML cannot carry; every string goes through `_clean` before it reaches the document.
 """
 

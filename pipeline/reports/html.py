@@ -28,7 +28,7 @@ from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, 
 from pipeline import __version__
 from pipeline.atomic import write_text
 from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
-from pipeline.report_tree import TreeReport
+from pipeline.reports.tree import TreeReport
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 from validators.scans import believed_header, is_photo

@@ -25,7 +25,7 @@ from pathlib import Path
 from criteria_map.models import UnitAssessment
 from pipeline.atomic import write_file
 from pipeline.labels import Lang, label, rule_label
-from pipeline.report_xlsx import FORMULA_TRIGGERS, Book, CellValue, Row, finding_counts
+from pipeline.reports.cells import FORMULA_TRIGGERS, CellValue, finding_counts
 from validators.registry import RULES
 
 FORMATS = frozenset({"xlsx", "csv"})
@@ -123,6 +123,8 @@ def _write_csv(table: SummaryTable, path: Path) -> None:
 
 
 def _write_xlsx(table: SummaryTable, path: Path, lang: Lang) -> None:
+    from pipeline.reports.workbook import Book, Row  # openpyxl, only for a run that writes workbooks
+
     book = Book(lang)
     book.sheet(label("summary_sheet", lang)).table(table.headers, [Row(list(row)) for row in table.rows])
     book.save(path)

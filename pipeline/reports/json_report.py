@@ -19,7 +19,7 @@ from pipeline.atomic import write_text
 from validators.model import Finding
 from validators.scans import believed_header
 
-SCHEMA_PATH = Path(__file__).parent / "schema" / "report.schema.json"
+SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "report.schema.json"
 _PROVENANCE_FIELDS = (
     "issuer",
     "number",

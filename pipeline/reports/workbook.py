@@ -36,7 +36,8 @@ from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, Signa
 from pipeline import __version__
 from pipeline.atomic import write_file
 from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
-from validators.model import Finding, Outcome
+from pipeline.reports.cells import FORMULA_TRIGGERS, CellValue
+from validators.model import Outcome
 from validators.scans import believed_header
 
 SCORE_FORMAT = "0.0#"  # 2 -> "2,0", 1.25 -> "1,25" in Vietnamese Excel; "0.##" would show "2," for 2
@@ -51,10 +52,6 @@ MAX_WIDTH = 60  # characters; longer text wraps
 MIN_WIDTH = 6
 EXCEL_CELL_LIMIT = 32_767  # characters Excel accepts in one cell; more and it "repairs" the file
 # What makes Excel (or LibreOffice) read typed text as a formula: OWASP CSV-injection guidance.
-FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-CellValue = str | int | float | bool | dt.date | None
-
 
 @dataclass(frozen=True)
 class Row:
@@ -513,6 +510,3 @@ def _responsibilities(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     sheet.table(headers, rows)
 
 
-def finding_counts(findings: Iterable[Finding]) -> Counter[str]:
-    """How many findings each rule code produced."""
-    return Counter(finding.code for finding in findings)

@@ -1,0 +1,19 @@
+"""What a spreadsheet cell may hold, and what a spreadsheet would run: shared by the workbooks and the CSV."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+
+from validators.model import Finding
+
+# Text starting with one of these is run as a formula by Excel and LibreOffice (OWASP: CSV injection).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+CellValue = str | int | float | bool | dt.date | None
+
+
+def finding_counts(findings: Iterable[Finding]) -> Counter[str]:
+    """How many findings each rule code produced."""
+    return Counter(finding.code for finding in findings)
