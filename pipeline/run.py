@@ -208,6 +208,10 @@ def _read_all(
     yield from (plan for plan in plans if plan.complete)
     if not to_read:
         return
+    # Unit by unit, each unit's largest files first: the last files handed out are then small ones, and
+    # no worker is left reading a long file alone at the end while the others wait.
+    order = {id(plan): index for index, plan in enumerate(plans)}
+    to_read.sort(key=lambda job: (order[id(owner[job])], -_size(job.path)))
     executor = _executor(settings.config)
     try:
         for job, facts in executor.run(to_read):
@@ -220,6 +224,13 @@ def _read_all(
                 yield plan
     finally:
         executor.close()
+
+
+def _size(path: Path) -> int:
+    try:
+        return path.stat().st_size
+    except OSError:  # the reader reports it
+        return 0
 
 
 def _executor(config: Config) -> Executor:
