@@ -39,6 +39,8 @@ APPENDIX_OF = re.compile(
     r"[Kk]èm\s+theo\s+(?:\S+\s+){1,4}?số\s*(?P<number>[^/\s]{0,14}?)\s*/\s*"
     r"(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;)]+)"
 )
+# The same words up to "số", where the parent's number is stamped over a blank and the text breaks the line.
+_ATTACHED_TO = re.compile(r"[Kk]èm\s+theo\s+(?:\S+\s+){1,4}?số\b")
 # The signing service's issuance stamp states the number and when it was stamped, which is the issue date:
 # "Số: 2061/QĐ-UBND  Thời gian ký: 2026-05-13T14:41:57+07:00", "Số: 2775/SNV-CCHC&VTLT; 10/11/2025; 11:00:27;".
 _ISSUED_AT = (
@@ -113,11 +115,8 @@ def parse_header(lines: Sequence[TextLine], appearances: Sequence[TextLine] = ()
     `appearances` are the lines of visible signature stamps: where the body leaves
     the number or date blank, a number or date stamped there is the document's own.
     """
-    # The lowest page number once, not once per line: a long Word document has 10⁵ lines.
-    top_page = min((ln.page for ln in lines), default=1)
-    first_page = _joined(_without_motto(_without_stamps([line for line in lines if line.page == top_page])))
-    zone = _header_zone(first_page)
-    number_hit = _first(NUMBER_LINE, zone) or _first(NUMBER_LINE, _rows(zone)) or _first(APPENDIX_OF, zone)
+    first_page, zone = _first_page(lines)
+    number_hit = _own_number(zone) or _first(APPENDIX_OF, zone)
     closing = _consolidation_block(lines)
     if closing is not None and (number_hit is None or _is_blank_number(number_hit.match.group("number"))):
         number_hit = _first(NUMBER_LINE, closing) or number_hit
@@ -137,6 +136,26 @@ def parse_header(lines: Sequence[TextLine], appearances: Sequence[TextLine] = ()
         subject=_subject(first_page, zone, type_line),
         **_signer(lines, zone),
     )
+
+
+def is_attachment(lines: Sequence[TextLine]) -> bool:
+    """Whether the first page is headed as an attachment to another document ("Phụ lục 2 … (Kèm theo Công
+    văn số 12094/BNV-CCHC …)"): no number of its own, the parent's named instead. An attachment has no
+    signature block of its own: the parent document is signed."""
+    zone = _first_page(lines)[1]
+    return _own_number(zone) is None and _first(_ATTACHED_TO, zone) is not None
+
+
+def _first_page(lines: Sequence[TextLine]) -> tuple[list[TextLine], list[TextLine]]:
+    """The first page's lines without stamps and motto, and its header zone."""
+    # The lowest page number once, not once per line: a long Word document has 10⁵ lines.
+    top_page = min((ln.page for ln in lines), default=1)
+    first_page = _joined(_without_motto(_without_stamps([line for line in lines if line.page == top_page])))
+    return first_page, _header_zone(first_page)
+
+
+def _own_number(zone: Sequence[TextLine]) -> _Match | None:
+    return _first(NUMBER_LINE, zone) or _first(NUMBER_LINE, _rows(zone))
 
 
 def has_signature_block(lines: Sequence[TextLine]) -> bool:

@@ -28,7 +28,7 @@ from extractors import legacy, pdfium_text, word97
 from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
-from extractors.header import has_signature_block, is_copy_stamp, parse_header
+from extractors.header import has_signature_block, is_attachment, is_copy_stamp, parse_header
 from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page
 from extractors.models import (
     DocumentFacts,
@@ -154,7 +154,8 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
 
         lines = page_lines(0)
         signature_fields = pdf_extractor.signature_fields(reader, budget)
-        lines += _pages_to_signature(pages, budget, lines, page_lines)
+        if not is_attachment(lines):  # an attachment's parent document is the one signed
+            lines += _pages_to_signature(pages, budget, lines, page_lines)
         if count > 1:  # never among those: a consolidated text closes there, a long one signs there
             lines += page_lines(count - 1)
         imaged = (pdfium_page(index) for index in range(min(count, _IMAGED_PAGES)))

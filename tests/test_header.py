@@ -8,7 +8,7 @@ import unicodedata
 import pytest
 
 from extractors.doctypes import TYPE_NAMES, type_for_title
-from extractors.header import parse_header
+from extractors.header import is_attachment, parse_header
 from extractors.models import Column, Source, TextLine
 from extractors.pdf import layout_lines
 
@@ -451,3 +451,22 @@ def test_an_incoming_stamp_s_body_name_two_rows_above_its_den_line_is_no_issuer(
         TextLine("THÔNG TƯ", 1, 5, Column.FULL, Source.OCR),
     ]
     assert parse_header(lines).issuer is None
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "Phụ lục 2\nHƯỚNG DẪN CHẤM ĐIỂM\n(Kèm theo Công văn số\n/BNV-CCHC ngày / /2025 của Bộ Nội vụ)\nSTT Tên TC",
+        "Bảng 2\nCHỈ SỐ CẢI CÁCH HÀNH CHÍNH\n(Ban hành kèm theo Quyết định số 1187/QĐ-BNV ngày 15/10/2025)\nSTT",
+    ],
+)
+def test_an_attachment_names_its_parent_and_has_no_number_of_its_own(page: str) -> None:
+    assert is_attachment(plain_lines(page))
+
+
+def test_a_document_with_its_own_number_is_no_attachment_whatever_it_cites() -> None:
+    page = (
+        "ỦY BAN NHÂN DÂN XÃ CAO AN\nSố: 15/KH-UBND\nKẾ HOẠCH\nThực hiện nhiệm vụ ban hành kèm theo Quyết định số"
+        "\n12/QĐ-UBND ngày 02/01/2023"
+    )
+    assert not is_attachment(plain_lines(page))
