@@ -346,52 +346,18 @@ assert VIETNAM_TIME.utcoffset(None) == dt.timedelta(hours=7)  # Signature1's tim
 # --------------------------------------------------------------------------------------------- the DOM
 
 # Elements that are laid out as blocks by the reports' style sheet: whitespace between them is never shown.
-BLOCKS = frozenset(
-    [
-        "html",
-        "head",
-        "body",
-        "meta",
-        "title",
-        "style",
-        "div",
-        "main",
-        "header",
-        "footer",
-        "nav",
-        "section",
-        "article",
-        "details",
-        "summary",
-        "p",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "ul",
-        "ol",
-        "li",
-        "dl",
-        "dt",
-        "dd",
-        "table",
-        "caption",
-        "thead",
-        "tbody",
-        "tr",
-        "th",
-        "td",
-        "blockquote",
-        "svg",
-        "g",
-    ]
+_BLOCK_TAGS = (
+    "html head body meta title style div main header footer nav section article details summary p h1 h2 h3 h4 h5 "
+    "ul ol li dl dt dd table caption thead tbody tr th td blockquote svg g"
 )
+BLOCKS = frozenset(_BLOCK_TAGS.split())
+SVG_GROUPS = frozenset({"svg", "g"})  # SVG shows text only inside <text>
 
 
 def canonical(page: str) -> list[object]:
     """The page as nested lists: the doctype, then (tag, sorted attributes, children), text kept verbatim
-    except whitespace-only text whose neighbours are blocks (or the start or end of their parent)."""
+    except whitespace-only text whose neighbours are blocks (or the start or end of their parent) or that
+    sits directly in an SVG group."""
     document = lxml.html.document_fromstring(page)
     return [document.getroottree().docinfo.doctype, _node(document)]
 
@@ -409,7 +375,8 @@ def _node(element: lxml.html.HtmlElement) -> tuple[str, list[tuple[str, str]], l
         if isinstance(part, str):
             before = parts[index - 1] if index > 0 else None
             after = parts[index + 1] if index + 1 < len(parts) else None
-            if part.strip() or not (_is_block(before) and _is_block(after)):
+            shown = element.tag not in SVG_GROUPS and not (_is_block(before) and _is_block(after))
+            if part.strip() or shown:
                 children.append(part)
         else:
             children.append(_node(part))
