@@ -5,7 +5,7 @@ or image fetched, and a Content-Security-Policy that forbids anything else, so a
 offline or attach it to an e-mail. The pages are the Jinja2 templates in `templates/` (which the web
 service shares: `environment()`), rendered with autoescaping: everything that comes from the unit (file
 names, document text, the self-assessment's explanations, certificate names) is hostile input and reaches
-the page as text. What the pages show is prepared as plain data by `pipeline.reports.html_view`.
+the page as text. What the pages show is prepared as plain data by `html_view` (a unit) and `html_index` (a batch).
 """
 
 from __future__ import annotations
@@ -20,7 +20,8 @@ from criteria_map.models import UnitAssessment
 from pipeline import __version__
 from pipeline.atomic import write_text
 from pipeline.labels import Lang, label
-from pipeline.reports.html_view import PAGE_NAME, index_view, unit_href, unit_view
+from pipeline.reports.html_index import PAGE_NAME, index_view, unit_href
+from pipeline.reports.html_view import unit_view
 from pipeline.reports.tree import TreeReport
 
 __all__ = [

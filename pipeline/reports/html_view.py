@@ -1,4 +1,4 @@
-"""What the web pages show, as plain data for the templates in `templates/`: no markup here.
+"""What a unit's web page shows, as plain data for the templates in `templates/`: no markup here.
 
 Each view says what to show and in which order, with every number, date and data-dependent word already
 formatted (`pipeline.labels`); the fixed wording of the pages comes from the templates' `t(key)`. All text
@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
@@ -18,12 +18,9 @@ from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
 from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
-from pipeline.reports.tree import TreeReport
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 from validators.scans import believed_header, is_photo
-
-PAGE_NAME = "report.html"
 
 # Where the list of criteria came from -> its label; "self-assessment" is named by the table's own label.
 _SOURCES = {"criteria-file": "criteria-file", "folders": "folders", "self-assessment": "self_assessment"}
@@ -160,7 +157,7 @@ class UnitView:
     people: tuple[PersonView, ...]
 
 
-def href(target: str) -> str:
+def _href(target: str) -> str:
     """A link that stays on disk: relative, no scheme, path segments percent-encoded (Vietnamese, spaces)."""
     parts = urlsplit(target)
     if parts.scheme or parts.netloc or target.startswith("//"):
@@ -168,7 +165,7 @@ def href(target: str) -> str:
     return quote(target, safe="/#?&=%.-_~")
 
 
-def anchor(prefix: str, code: str) -> str:
+def _anchor(prefix: str, code: str) -> str:
     """A valid id from a code that comes from the unit's own table."""
     return f"{prefix}-{re.sub(r'[^0-9A-Za-z._-]', '_', code)}"
 
@@ -328,7 +325,7 @@ def _depth(criterion: CriterionAssessment) -> int:
 def _doc_anchor(criterion: CriterionAssessment, path: str) -> str:
     """A document shows under each criterion it supports: its id is per criterion."""
     index = criterion.evidence.index(path) if path in criterion.evidence else 0
-    return anchor("tc", criterion.code) + f"-doc{index}"
+    return _anchor("tc", criterion.code) + f"-doc{index}"
 
 
 def _criterion(
@@ -351,7 +348,7 @@ def _criterion(
         explanation = text if text.strip() else ""
     return CriterionView(
         code=criterion.code,
-        anchor=anchor("tc", criterion.code),
+        anchor=_anchor("tc", criterion.code),
         title=criterion.title or "",
         depth=_depth(criterion),
         zeroed=criterion.zeroed,
@@ -409,7 +406,7 @@ def _fields(
                 points(totals.points_at_risk, lang),
             )
             # "1. Công tác chỉ đạo…", or just "1" when the criteria come from folder names and have no title.
-            code, field_anchor = field.code, anchor("field", field.code)
+            code, field_anchor = field.code, _anchor("field", field.code)
             heading = f"{field.code}. {field.title}" if field.title else field.code
             # A field row can carry findings of its own (a score over the maximum, a vague explanation).
             if field.findings or field.zeroed:
@@ -442,7 +439,7 @@ def _people(unit: UnitAssessment, evidence: Mapping[str, EvidenceItem], lang: La
             rows.append(
                 PersonRow(
                     code=criterion.code,
-                    anchor=anchor("tc", criterion.code),
+                    anchor=_anchor("tc", criterion.code),
                     title=criterion.title or "",
                     zeroed=criterion.zeroed,
                     self_score=score(criterion.self_score, lang),
@@ -513,7 +510,7 @@ def unit_view(unit: UnitAssessment, lang: Lang, links: Mapping[str, str] | None)
         title=f"{unit.unit} — {label('report_title', lang)} {unit.year}",
         year=unit.year,
         period=period,
-        links=tuple(Link(text, href(target)) for text, target in (links or {}).items()),
+        links=tuple(Link(text, _href(target)) for text, target in (links or {}).items()),
         ocr_notice=_ocr_notice(unit, lang),
         totals=Scores(
             points(totals.self_score, lang),
@@ -522,7 +519,7 @@ def unit_view(unit: UnitAssessment, lang: Lang, links: Mapping[str, str] | None)
             points(totals.points_at_risk, lang),
         ),
         facts=facts,
-        zeroed=tuple((c.code, anchor("tc", c.code)) for c in zeroed),
+        zeroed=tuple((c.code, _anchor("tc", c.code)) for c in zeroed),
         rule_counts=_rule_counts(unit, lang),
         findings=_findings(unit.findings, unit.self_assessment, lang),
         unmatched=unit.unmatched,
@@ -530,106 +527,3 @@ def unit_view(unit: UnitAssessment, lang: Lang, links: Mapping[str, str] | None)
         fields=_fields(unit, documents, evidence, lang),
         people=_people(unit, evidence, lang),
     )
-
-
-# ------------------------------------------------------------------------------------------------ index
-
-
-@dataclass(frozen=True)
-class UnitRow:
-    name: str
-    href: str
-    self_score: str
-    recommended_score: str
-    at_risk: str  # points at risk, or "not submitted"
-    zeroed: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class Bar:
-    """One unit's bar in the chart of points at risk, in SVG user units."""
-
-    title: str  # the full name and the points, shown on hover
-    name: str  # cut to 40 characters
-    value: str
-    baseline: float  # of the name and the value
-    top: int
-    length: float
-    value_x: float
-
-
-@dataclass(frozen=True)
-class Chart:
-    width: int
-    height: int
-    name_x: int  # where the names end (they are right-aligned)
-    bar_x: int  # where the bars and the axis start
-    bar_height: int
-    axis: tuple[int, int]  # its top and bottom
-    bars: tuple[Bar, ...]
-
-
-@dataclass(frozen=True)
-class IndexView:
-    title: str
-    count: int
-    rows: tuple[UnitRow, ...]
-    chart: Chart
-    tree: TreeReport | None  # shown when it holds files outside any unit or warnings
-
-
-def _risk_key(unit: UnitAssessment) -> tuple[bool, bool, float, str]:
-    """A unit that submitted nothing to judge first, then by points at risk (unknown last)."""
-    risk = unit.totals.points_at_risk
-    return (unit.submitted, risk is None, -(risk or 0.0), unit.unit)
-
-
-def unit_href(unit: UnitAssessment) -> str:
-    """The index's link to a unit's page: `<unit folder>/report.html`, percent-encoded ("/" kept: nested units)."""
-    return f"{quote(unit.unit, safe='/')}/{PAGE_NAME}"
-
-
-def _chart(units: Sequence[UnitAssessment], lang: Lang) -> Chart:
-    """Horizontal bars of points at risk, one per unit, labelled (plain SVG, no script)."""
-    label_width, bar_area, row, top = 330, 560, 34, 10
-    largest = max((u.totals.points_at_risk or 0.0 for u in units), default=0.0) or 1.0
-    bars = []
-    for index, unit in enumerate(units):
-        risk = unit.totals.points_at_risk
-        y = top + index * row
-        length = round(bar_area * (risk or 0.0) / largest, 1)
-        bars.append(
-            Bar(
-                title=f"{unit.unit}: {points(risk, lang)}",
-                name=unit.unit if len(unit.unit) <= 40 else unit.unit[:39] + "…",
-                value=points(risk, lang),
-                baseline=y + row / 2 + 5,
-                top=y + 6,
-                length=length,
-                value_x=label_width + length + 8,
-            )
-        )
-    height = top * 2 + row * len(units)
-    return Chart(
-        label_width + bar_area + 90, height, label_width - 10, label_width, row - 12, (top, height - top), tuple(bars)
-    )
-
-
-def index_view(units: Sequence[UnitAssessment], lang: Lang, tree: TreeReport | None) -> IndexView:
-    """Everything index.html shows of a batch: units by points at risk, a chart of them, the folder tree."""
-    ordered = sorted(units, key=_risk_key)
-    rows = tuple(
-        UnitRow(
-            name=unit.unit,
-            href=unit_href(unit),
-            self_score=score(unit.totals.self_score, lang),
-            recommended_score=score(unit.totals.recommended_score, lang),
-            at_risk=score(unit.totals.points_at_risk, lang) if unit.submitted else label("not_submitted", lang),
-            zeroed=tuple(c.code for c in unit.criteria if c.zeroed),
-        )
-        for unit in ordered
-    )
-    years = sorted({u.year for u in units})
-    title = label("summary_title", lang) + (f" {', '.join(map(str, years))}" if years else "")
-    shown = tree if tree is not None and (tree.outside or tree.warnings) else None
-    return IndexView(title, len(units), rows, _chart(ordered, lang), shown)
