@@ -80,6 +80,25 @@ _LABELS: dict[str, tuple[str, str]] = {
     "page": ("Trang", "Page"),
     "where": ("Vị trí", "Where"),
     "to_fix": ("Cần khắc phục", "To fix"),
+    # --- the council's rule policy and waivers
+    "waived": ("Đã miễn", "Waived"),
+    "waived_note": ("Đã miễn: {reason} — {who}{date}", "Waived: {reason} — {who}{date}"),
+    "waiver": ("Miễn trừ", "Waiver"),
+    "waiver_reason": ("Lý do miễn", "Reason for the waiver"),
+    "waiver_who": ("Người quyết định miễn", "Waived by"),
+    "waivers_unused": ("Miễn trừ không khớp phát hiện nào", "Waivers that match no finding"),
+    "waiver_unused": (
+        "miễn trừ {source} ({rule}; {where}) không khớp phát hiện nào: kiểm tra lại tên đơn vị, tệp, tiêu chí và "
+        "quy tắc",
+        "waiver {source} ({rule}; {where}) matches no finding: check the unit, file, criterion and rule",
+    ),
+    "policy_title": ("Quy tắc đang áp dụng", "Rules in force"),
+    "policy_on": ("bật", "on"),
+    "policy_off": ("tắt", "off"),
+    "policy_state": ("Trạng thái", "State"),
+    "policy_origin": ("Thiết lập tại", "Set in"),
+    "policy_seed": ("mặc định", "default"),
+    "policy_rule_title": ("Nội dung", "What it finds"),
     # --- values
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
