@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from extractors.models import DocumentHeader, value_of
 from validators.format import vn_score
+from validators.model import Waived
 from validators.registry import rule_by_key
 
 
@@ -307,6 +308,14 @@ def rule_label(name: str, lang: Lang = Lang.VI) -> str:
     if lang is Lang.VI:
         return rule.title
     return (inspect.getdoc(type(rule)) or name).split("\n")[0].rstrip(".")
+
+
+def waiver_note(waived: Waived | None, lang: Lang = Lang.VI) -> str | None:
+    """"Đã miễn: <reason> — <who>, 01/03/2024" for a waived finding; None for one that counts."""
+    if waived is None:
+        return None
+    when = f", {date(waived.date, lang)}" if waived.date else ""
+    return label("waived_note", lang, reason=waived.reason, who=waived.who, date=when)
 
 
 def score(value: float | None, lang: Lang = Lang.VI) -> str:

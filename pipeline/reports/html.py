@@ -27,7 +27,17 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.atomic import write_text
-from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
+from pipeline.labels import (
+    Lang,
+    date,
+    digest_name,
+    has_label,
+    label,
+    number_and_symbol,
+    rule_label,
+    score,
+    waiver_note,
+)
 from pipeline.reports.tree import TreeReport
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
@@ -92,6 +102,7 @@ tr.zeroed td, tr.zeroed th { background: var(--zero-bg); }
 .badge.sev-error { color: var(--zero); }
 .badge.sev-warning, .badge.undecided { color: var(--warn); background: var(--warn-bg); }
 .badge.sev-info { color: var(--muted); }
+.badge.waived { color: var(--muted); border-style: dashed; }
 .toc ol { columns: 2; margin: .3em 0; }
 section.field { margin-top: 2em; }
 article.criterion { border: 1px solid var(--line); border-left: 6px solid var(--line); border-radius: 6px;
@@ -306,8 +317,12 @@ def _finding(finding: Finding, path: str | None, lang: Lang) -> _Html:
         where = _source(proof, lang)
         if where:
             facts += [_el("dt", _t("where", lang)), _el("dd", where)]
+    note = waiver_note(finding.waived, lang)
+    if note:
+        facts += [_el("dt", _t("waiver", lang)), _el("dd", note, class_="waiver")]
     head = _el(
         "p",
+        _el("span", _t("waived", lang), class_="badge waived") if finding.waived else None,
         _el("span", _t("zeroes_badge", lang), class_="badge zero") if finding.zeroes else None,
         _el("span", _t(finding.severity.value, lang), class_=f"badge sev-{finding.severity.value}"),
         _el("span", _t("indeterminate", lang), class_="badge undecided")
@@ -322,7 +337,7 @@ def _finding(finding: Finding, path: str | None, lang: Lang) -> _Html:
         head,
         _el("p", finding.message, class_="message"),
         _el("dl", facts, class_="facts") if facts else None,
-        class_="finding zeroing" if finding.zeroes else "finding",
+        class_="finding zeroing" if finding.zeroes else "finding waived" if finding.waived else "finding",
         data_rule=finding.rule,
         data_code=finding.code,
     )
