@@ -59,7 +59,7 @@ class Waiver:
     reason: str
     who: str
     date: dt.date | None
-    source: str  # "waivers.yaml:3": where it was written
+    source: str  # "waivers.yaml mục 3", "mien-tru.xlsx dòng 4": where it was written
 
     def covers_unit(self, unit: str) -> bool:
         return _like(unit.casefold(), self.unit.casefold())
@@ -131,18 +131,19 @@ def unused(waivers: Iterable[Waiver], findings: Iterable[Finding]) -> tuple[Waiv
 def load_waivers(path: Path) -> tuple[Waiver, ...]:
     """Read a waivers file (.yaml, .yml, .xlsx, .xls or .csv); WaiverFileError names the first bad row."""
     if path.suffix.lower() in (".yaml", ".yml"):
-        rows, first = _yaml_rows(path), 1
+        rows, place, first = _yaml_rows(path), "mục", 1  # the n-th entry of the list
     else:
-        rows, first = _table_rows(path), 2  # row 1 holds the headings
-    return tuple(_waiver(row, f"{path.name}:{first + index}") for index, row in enumerate(rows))
+        rows, place, first = _table_rows(path), "dòng", 2  # the spreadsheet's row; row 1 holds the headings
+    return tuple(parse_waiver(row, f"{path.name} {place} {first + index}") for index, row in enumerate(rows))
 
 
 def _yaml_rows(path: Path) -> list[dict[str, Any]]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        # Every value as written, a string: a criterion 5.10 must not become the number 5.1, nor a date a date.
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
         raise WaiverFileError(f"không đọc được tệp miễn trừ {path}: {error}. (cannot read the waivers file)") from error
-    if data is None:
+    if data is None or data == "":
         return []
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
         raise WaiverFileError(
@@ -178,7 +179,8 @@ def _field(heading: str, path: Path) -> str:
     )
 
 
-def _waiver(row: dict[str, Any], source: str) -> Waiver:
+def parse_waiver(row: dict[str, Any], source: str) -> Waiver:
+    """One waiver from a row or mapping whose keys are the fields (unit, file, criterion, rule, reason, who, date)."""
     values = {key: "" if value is None else str(value).strip() for key, value in row.items() if key != "date"}
     missing = [key for key in _REQUIRED if not values.get(key)]
     if missing:

@@ -65,7 +65,7 @@ def rule_policy(
 
 def _selectors(values: list[Any], key: str) -> list[str]:
     if not all(isinstance(value, str) for value in values):
-        raise ConfigError(f"{SECTION}.{key} phải là danh sách chuỗi, ví dụ [\"KC2\", \"unsigned\"]. (must be strings)")
+        raise ConfigError(f'{SECTION}.{key} phải là danh sách chuỗi, ví dụ ["KC2", "unsigned"]. (must be strings)')
     return values
 
 

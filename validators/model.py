@@ -96,7 +96,7 @@ class Waived:
     reason: str  # Vietnamese, as the council wrote it
     who: str  # who granted it
     date: dt.date | None
-    source: str  # the waiver's place in its file, "waivers.yaml:3": names it in messages
+    source: str  # the waiver's place in its file, "waivers.yaml mục 3": names it in messages
     zeroed: bool  # whether the finding zeroed before it was waived
 
 

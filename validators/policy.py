@@ -66,7 +66,10 @@ def build_policy(
     decided: dict[str, tuple[int, bool, str]] = {}  # rule name -> (specificity, enabled, origin)
     for enabled, selectors in ((True, select), (False, ignore)):
         for selector in selectors:
-            rules = matching(selector.text)
+            try:
+                rules = matching(selector.text)
+            except PolicyError as error:
+                raise PolicyError(f"{selector.origin}: {error}") from None
             if not enabled and rules == (INTERNAL_ERROR,):
                 raise PolicyError(
                     f"{selector.origin}: không thể tắt quy tắc {INTERNAL_ERROR.code} ({INTERNAL_ERROR.name}): nó báo "
