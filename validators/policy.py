@@ -82,8 +82,11 @@ def build_policy(
                     decided[rule.name] = (rank, enabled, selector.origin)
     settings: dict[str, RuleSetting] = {}  # only where the council's settings decided: the seed policy is empty
     for rule in RULES:
-        _, enabled, origin = decided.get(rule.name, (0, False, select[0].origin if select else ""))
-        if origin and rule is not INTERNAL_ERROR:
+        if rule is INTERNAL_ERROR:
+            continue
+        # A rule no `select` entry names is off (with `select = []`, every rule but internal-error).
+        _, enabled, origin = decided.get(rule.name, (0, False, select[0].origin if select else "select = []"))
+        if origin:
             settings[rule.name] = RuleSetting(rule.name, enabled=enabled, origin=origin)
     for key, (table, origin) in changes.items():
         changed = rule_by_key(key)
