@@ -7,6 +7,7 @@ same document twice, one number on two documents) and those findings join each f
 they zero criteria exactly as a file's own findings do. Each criterion gets its evidence (folder,
 citation, title), its own findings (criterion rules) and a recommended score: 0 when anything
 zeroes it, a parent's the sum of its sub-criteria, otherwise the self score capped at the maximum.
+The council's waivers apply to the findings before any score is counted (`criteria_map.waivers`).
 """
 
 from __future__ import annotations
@@ -17,8 +18,9 @@ from dataclasses import dataclass, replace
 
 from criteria_map.assignments import Assignment, responsible_for
 from criteria_map.criteria import CriteriaSet, code_key, parent_of
-from criteria_map.matching import CriterionTarget, location_codes, match_evidence
+from criteria_map.matching import CriterionTarget, Match, location_codes, match_evidence
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from criteria_map.waivers import Waiver, WaiverBook
 from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, SelfAssessmentTable
 from validators import RuleContext, SubmittedDocument, validate_criterion, validate_document_set, validate_unit
 from validators.model import CitationCheck, CriterionFacts, UnitFacts
@@ -60,13 +62,16 @@ def assess_unit(
     assignments: Sequence[Assignment] = (),
     ignored_tables: Sequence[str] = (),
     choice_reason: str = "",
+    waivers: Sequence[Waiver] = (),
 ) -> UnitAssessment:
     """Judge the evidence together, tie it to criteria, judge every criterion and add up the scores.
 
     `evidence` carries each file's own (document-rule) findings; the returned evidence adds the
     document-set rules' findings to them. `ignored_tables` are the other files named like the
-    self-assessment table, not read (`choice_reason` says why).
+    self-assessment table, not read (`choice_reason` says why). `waivers` are the council's: the findings
+    they cover are marked and no longer zero.
     """
+    book = WaiverBook.of(waivers, unit)
     evidence = _with_set_findings(evidence, context)
     rows = table.rows if table is not None and table.read_error is None else ()
     claims, source = _claims(criteria_set, rows, evidence)
@@ -84,9 +89,11 @@ def assess_unit(
     ]
     documents = {item.path: item.facts for item in evidence if item.facts.kind is not FileKind.SYSTEM}
     matches, checks = match_evidence(documents, targets)
-    items = tuple(replace(item, matches=matches.get(item.path, ())) for item in evidence)
-    assessed = _criteria(claims, children, items, checks, assignments, context)
-    unit_findings = validate_unit(UnitFacts(self_assessment, table, tuple(ignored_tables), choice_reason), context)
+    items = tuple(_tied(item, matches.get(item.path, ()), book) for item in evidence)
+    assessed = _criteria(claims, children, items, checks, assignments, context, book)
+    unit_findings = book.unit(
+        validate_unit(UnitFacts(self_assessment, table, tuple(ignored_tables), choice_reason), context)
+    )
     return UnitAssessment(
         unit=unit,
         year=year,
@@ -99,6 +106,12 @@ def assess_unit(
         totals=_totals([c for c in assessed if c.parent is None]),
         criteria_source=source,
     )
+
+
+def _tied(item: EvidenceItem, matches: tuple[Match, ...], book: WaiverBook) -> EvidenceItem:
+    """The file with the criteria it is tied to, and the council's waivers of its findings."""
+    tied = replace(item, matches=matches)
+    return replace(tied, findings=book.document(item.path, tied.criteria, item.findings))
 
 
 def _with_set_findings(evidence: Sequence[EvidenceItem], context: RuleContext) -> tuple[EvidenceItem, ...]:
@@ -164,6 +177,7 @@ def _criteria(
     checks: dict[str, tuple[CitationCheck, ...]],
     assignments: Sequence[Assignment],
     context: RuleContext,
+    book: WaiverBook,
 ) -> tuple[CriterionAssessment, ...]:
     supporting: dict[str, list[EvidenceItem]] = {}  # the files tied to each code
     below: Counter[str] = Counter()  # files tied to each code or to any code under it
@@ -205,7 +219,7 @@ def _criteria(
             parent=parent_of(code),
             children=children,
             evidence=tuple(item.path for item in documents),
-            findings=validate_criterion(facts, context),
+            findings=book.criterion(code, validate_criterion(facts, context)),
             zeroed_by=tuple(item.path for item in documents if item.zeroes),
             self_score=self_score,
             max_score=max_score,

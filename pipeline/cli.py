@@ -10,10 +10,12 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import ExecutorKind, FailOn, Layout, load_config
+from pipeline.config import ExecutorKind, FailOn, Layout, load_config, load_policy
 from pipeline.errors import ExitCode, UsageError, stop
+from pipeline.labels import Lang
+from pipeline.policy import policy_table
 from pipeline.run import check
-from validators.docs import rule_doc, rules_markdown, rules_table
+from validators.docs import rule_doc, rules_markdown
 from validators.registry import rule_by_key
 
 
@@ -60,6 +62,11 @@ def _parser() -> argparse.ArgumentParser:
         "--assignments", type=Path, metavar="FILE", help="who answers for which criteria (.xlsx, .csv or .yaml)"
     )
 
+    _policy_arguments(run)
+    run.add_argument(
+        "--waivers", type=Path, metavar="FILE", help="the council's waivers of findings (.yaml, .csv or .xlsx)"
+    )
+
     run.add_argument("--format", metavar="LIST", help="reports to write: json,xlsx,html,docx (default: all four)")
     run.add_argument("--lang", choices=["vi", "en"], help="language of the report labels (default: vi)")
 
@@ -78,10 +85,21 @@ def _parser() -> argparse.ArgumentParser:
         help="read scanned headers and pictures with Tesseract (default: when it is installed)",
     )
 
-    rules = commands.add_parser("rules", help="list the rules, or explain one")
+    rules = commands.add_parser("rules", help="the rules in force (with --config: the council's policy), or one rule")
     rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
     rules.add_argument("--markdown", action="store_true", help="print every rule's documentation as Markdown")
+    rules.add_argument("--config", type=Path, help="a TOML file whose [rules] to show")
+    _policy_arguments(rules)
     return parser
+
+
+def _policy_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--select", metavar="LIST", help="rules to run: codes, code prefixes or names (KC2,unsigned)")
+    parser.add_argument("--ignore", metavar="LIST", help="rules to turn off, added to the config's [rules] ignore")
+
+
+def _list(value: str | None) -> list[str] | None:
+    return None if value is None else [part.strip() for part in value.split(",") if part.strip()]
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -103,7 +121,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
-        return _rules(args.rule, args.markdown)
+        return _rules(args)
     config = load_config(
         args.config,
         year=args.year,
@@ -121,14 +139,22 @@ def _dispatch(args: argparse.Namespace) -> int:
         executor=args.executor,
         scheduler=args.scheduler,
         ocr=args.ocr,
+        select=_list(args.select),
+        ignore=tuple(_list(args.ignore) or ()),
+        waivers_file=args.waivers,
     )
     result = check(args.path, config, args.out, progress="quiet" if args.quiet else "auto")
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK
 
 
-def _rules(key: str | None, markdown: bool) -> int:
+def _rules(args: argparse.Namespace) -> int:
+    key: str | None = args.rule
+    if key is None and args.markdown:
+        sys.stdout.write(rules_markdown())
+        return ExitCode.OK
     if key is None:
-        sys.stdout.write(rules_markdown() if markdown else rules_table())
+        policy = load_policy(args.config, _list(args.select), tuple(_list(args.ignore) or ()))
+        sys.stdout.write(policy_table(policy, Lang(getattr(args, "lang", None) or Lang.VI)))
         return ExitCode.OK
     rule = rule_by_key(key)
     if rule is None:

@@ -17,8 +17,9 @@ from typing import Any
 from pipeline.cache import default_cache_dir
 from pipeline.errors import ConfigError, UsageError
 from pipeline.labels import Lang
+from pipeline.policy import rule_policy, split_rule_tables
 from pipeline.pool import default_jobs
-from validators.model import Sha1Policy
+from validators.model import SEED_POLICY, RulePolicy, Sha1Policy
 
 REPORT_FORMATS = ("json", "xlsx", "html", "docx")
 
@@ -72,6 +73,8 @@ class Config:
     executor: ExecutorKind = ExecutorKind.LOCAL
     scheduler: str = ""
     ocr: OcrMode = OcrMode.AUTO
+    policy: RulePolicy = SEED_POLICY  # which rules run, with what severity and zeroing ([rules])
+    waivers_file: Path | None = None  # the council's waivers of single findings
 
 
 def _defaults() -> dict[str, dict[str, Any]]:
@@ -128,16 +131,12 @@ def load_config(
     executor: str | None = None,
     scheduler: str | None = None,
     ocr: bool | None = None,
+    select: list[str] | None = None,
+    ignore: tuple[str, ...] = (),
+    waivers_file: Path | None = None,
 ) -> Config:
     """Defaults, then the user's file, then command-line values (trust roots add up)."""
-    user: dict[str, Any] = {}
-    if path is not None:
-        try:
-            user = tomllib.loads(path.read_text(encoding="utf-8"))
-        except OSError as error:
-            raise ConfigError(f"cannot read config {path}: {error.strerror}") from error
-        except tomllib.TOMLDecodeError as error:
-            raise ConfigError(f"{path}: invalid TOML: {error}") from error
+    user, rule_tables = split_rule_tables(_user_settings(path))
     values = _merge(_defaults(), user, str(path))
     period, run, signatures, criteria = values["period"], values["run"], values["signatures"], values["criteria"]
     report, batch = values["report"], values["batch"]
@@ -177,7 +176,27 @@ def load_config(
         executor=_executor(executor or batch["executor"], scheduler or batch["scheduler"]),
         scheduler=scheduler or batch["scheduler"],
         ocr=_choice(OcrMode, values["ocr"]["mode"], "ocr.mode") if ocr is None else OcrMode.ON if ocr else OcrMode.OFF,
+        policy=rule_policy(values["rules"], user.get("rules", {}), rule_tables, path, select, ignore),
+        waivers_file=waivers_file or _optional_path(values["rules"]["waivers"], path),
     )
+
+
+def load_policy(path: Path | None = None, select: list[str] | None = None, ignore: tuple[str, ...] = ()) -> RulePolicy:
+    """The rule policy alone (`kiemchung rules`): the defaults, the user's `[rules]`, --select and --ignore."""
+    user, rule_tables = split_rule_tables(_user_settings(path))
+    values = _merge(_defaults(), user, str(path))
+    return rule_policy(values["rules"], user.get("rules", {}), rule_tables, path, select, ignore)
+
+
+def _user_settings(path: Path | None) -> dict[str, Any]:
+    if path is None:
+        return {}
+    try:
+        return tomllib.loads(path.read_text(encoding="utf-8"))
+    except OSError as error:
+        raise ConfigError(f"cannot read config {path}: {error.strerror}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: invalid TOML: {error}") from error
 
 
 def _cache_dir(value: str, config_file: Path | None) -> Path:

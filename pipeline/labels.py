@@ -13,6 +13,7 @@ from enum import StrEnum
 
 from extractors.models import DocumentHeader, value_of
 from validators.format import vn_score
+from validators.model import Waived
 from validators.registry import rule_by_key
 
 
@@ -80,6 +81,25 @@ _LABELS: dict[str, tuple[str, str]] = {
     "page": ("Trang", "Page"),
     "where": ("Vị trí", "Where"),
     "to_fix": ("Cần khắc phục", "To fix"),
+    # --- the council's rule policy and waivers
+    "waived": ("Đã miễn", "Waived"),
+    "waived_note": ("Đã miễn: {reason} — {who}{date}", "Waived: {reason} — {who}{date}"),
+    "waiver": ("Miễn trừ", "Waiver"),
+    "waiver_reason": ("Lý do miễn", "Reason for the waiver"),
+    "waiver_who": ("Người quyết định miễn", "Waived by"),
+    "waivers_unused": ("Miễn trừ không khớp phát hiện nào", "Waivers that match no finding"),
+    "waiver_unused": (
+        "miễn trừ {source} ({rule}; {where}) không khớp phát hiện nào: kiểm tra lại tên đơn vị, tệp, tiêu chí và "
+        "quy tắc",
+        "waiver {source} ({rule}; {where}) matches no finding: check the unit, file, criterion and rule",
+    ),
+    "policy_title": ("Quy tắc đang áp dụng", "Rules in force"),
+    "policy_on": ("bật", "on"),
+    "policy_off": ("tắt", "off"),
+    "policy_state": ("Trạng thái", "State"),
+    "policy_origin": ("Thiết lập tại", "Set in"),
+    "policy_seed": ("mặc định", "default"),
+    "policy_rule_title": ("Nội dung", "What it finds"),
     # --- values
     "yes": ("Có", "Yes"),
     "no": ("Không", "No"),
@@ -288,6 +308,14 @@ def rule_label(name: str, lang: Lang = Lang.VI) -> str:
     if lang is Lang.VI:
         return rule.title
     return (inspect.getdoc(type(rule)) or name).split("\n")[0].rstrip(".")
+
+
+def waiver_note(waived: Waived | None, lang: Lang = Lang.VI) -> str | None:
+    """"Đã miễn: <reason> — <who>, 01/03/2024" for a waived finding; None for one that counts."""
+    if waived is None:
+        return None
+    when = f", {date(waived.date, lang)}" if waived.date else ""
+    return label("waived_note", lang, reason=waived.reason, who=waived.who, date=when)
 
 
 def score(value: float | None, lang: Lang = Lang.VI) -> str:

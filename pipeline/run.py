@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
+from criteria_map.waivers import Waiver, WaiverFileError, load_waivers, unused
 from extractors.models import DocumentFacts, SelfAssessmentTable
 from extractors.ocr import engine_version, ocr_available
 from extractors.sniff import kind_for_name
@@ -24,6 +25,7 @@ from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, fil
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
+from pipeline.labels import label, rule_label
 from pipeline.progress import Progress
 from pipeline.reports import write_batch_reports, write_unit_reports
 from pipeline.reports.tree import tree_lines, tree_report, write_tree
@@ -39,10 +41,11 @@ if TYPE_CHECKING:
 class RunResult:
     units: tuple[UnitAssessment, ...]
     out_dir: Path
+    unused_waivers: tuple[Waiver, ...] = ()  # the council's waivers that matched no finding
 
     def fails(self, threshold: FailOn) -> bool:
-        """Whether any finding reaches the --fail-on threshold."""
-        findings = [finding for unit in self.units for _, _, finding in unit.all_findings()]
+        """Whether any finding the council did not waive reaches the --fail-on threshold."""
+        findings = [f for unit in self.units for _, _, f in unit.all_findings() if f.waived is None]
         if threshold is FailOn.ZERO:
             return any(f.zeroes for f in findings)
         if threshold is FailOn.ERROR:
@@ -60,6 +63,7 @@ class _Settings:
     context: RuleContext
     criteria: CriteriaSet | None
     assignments: tuple[Assignment, ...]
+    waivers: tuple[Waiver, ...]
     ocr: bool
     reading: str  # digest of the code and of the settings that change what is read from a file
     judging: str  # digest of the reading digest and of everything else a unit's reports depend on
@@ -138,13 +142,25 @@ def _check(tree: Tree, settings: _Settings, out_dir: Path, progress: str) -> Run
                     cache.put(settings.unit_key(plan), judged)
                 finish(plan, assessment, folder / written[-1].name)
         ordered = [results[unit.name] for unit in units]
+        idle = unused(settings.waivers, (finding for unit in ordered for _, _, finding in unit.all_findings()))
+        warnings = [_unused_warning(waiver) for waiver in idle]
+        as_read = tree_report(tree)
+        as_read = replace(as_read, warnings=(*as_read.warnings, *warnings))
         with _writing(out_dir):
-            write_batch_reports(ordered, out_dir, config, tree_report(tree))
-            write_tree(tree, out_dir / "tree.json")
+            write_batch_reports(ordered, out_dir, config, as_read)
+            write_tree(as_read, out_dir / "tree.json")
     finally:
         meter.close()
         cache.close()
-    return RunResult(tuple(ordered), out_dir)
+    for warning in warnings:  # after the progress bar is gone, and whether or not --quiet
+        _warn(f"Cảnh báo: {warning}")
+    return RunResult(tuple(ordered), out_dir, idle)
+
+
+def _unused_warning(waiver: Waiver) -> str:
+    """A waiver that matched nothing, in Vietnamese: most likely a typo in a name."""
+    rule = f"{rule_label(waiver.rule)} ({waiver.rule})"
+    return label("waiver_unused", source=waiver.source, rule=rule, where=waiver.describe())
 
 
 @dataclass(frozen=True)
@@ -265,7 +281,8 @@ def _settings(config: Config) -> _Settings:
         criteria = load_criteria(config.criteria_file) if config.criteria_file else None
         known = [c.code for c in criteria.criteria] if criteria else []
         assignments = load_assignments(config.assignments_file, known) if config.assignments_file else ()
-    except (TrustRootError, CriteriaFileError, AssignmentFileError) as error:
+        waivers = load_waivers(config.waivers_file) if config.waivers_file else ()
+    except (TrustRootError, CriteriaFileError, AssignmentFileError, WaiverFileError) as error:
         raise ConfigError(str(error)) from error
     context = RuleContext(
         config.period_start,
@@ -275,15 +292,19 @@ def _settings(config: Config) -> _Settings:
         max_days_to_sign=config.max_days_to_sign,
         signer_match_threshold=config.signer_match_threshold,
         sha1=config.sha1,
+        policy=config.policy,
     )
     ocr = _ocr_enabled(config.ocr)
     reading = digest(code_fingerprint(), engine_version() if ocr else "no OCR", *roots)
-    # What the reports depend on beyond the files: the judging settings, the criteria and assignment
-    # files' contents, and the day (rules compare dates with today). Batch settings change nothing.
+    # What the reports depend on beyond the files: the judging settings (the rule policy among them), the
+    # criteria, assignment and waivers files' contents, and the day (rules compare dates with today).
+    # Batch settings change nothing.
     judged = replace(config, jobs=0, timeout=0.0, recycle_after=0, cache_dir=None, scheduler="")
-    inputs = [file_digest(file) for file in (config.criteria_file, config.assignments_file) if file]
+    inputs = [
+        file_digest(file) for file in (config.criteria_file, config.assignments_file, config.waivers_file) if file
+    ]
     judging = digest(reading, canonical(judged), canonical(context), *inputs)
-    return _Settings(config, context, criteria, assignments, ocr, reading, judging)
+    return _Settings(config, context, criteria, assignments, waivers, ocr, reading, judging)
 
 
 def _ocr_enabled(mode: OcrMode) -> bool:
@@ -321,6 +342,7 @@ def _assess(plan: _UnitPlan, settings: _Settings) -> UnitAssessment:
         assignments=settings.assignments,
         ignored_tables=[unit.relative(path) for path in unit.ignored_tables],
         choice_reason=unit.table_reason,
+        waivers=settings.waivers,
     )
 
 

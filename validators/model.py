@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
@@ -90,8 +90,23 @@ NOT_APPLICABLE = Verdict(Outcome.NOT_APPLICABLE)
 
 
 @dataclass(frozen=True)
+class Waived:
+    """The council's waiver of one finding (miễn): it stays in every report, marked, and no longer zeroes."""
+
+    reason: str  # Vietnamese, as the council wrote it
+    who: str  # who granted it
+    date: dt.date | None
+    source: str  # the waiver's place in its file, "waivers.yaml mục 3": names it in messages
+    zeroed: bool  # whether the finding zeroed before it was waived
+
+
+@dataclass(frozen=True)
 class Finding:
-    """A failed or indeterminate verdict, stamped with its rule's identity."""
+    """A failed or indeterminate verdict, stamped with its rule's identity (and the council's waiver, if any).
+
+    `zeroes` is what the finding does to the score: a waived finding does not zero (`waived.zeroed`
+    says whether it would have).
+    """
 
     rule: str
     code: str
@@ -100,6 +115,44 @@ class Finding:
     outcome: Outcome
     message: str
     proof: Proof | None = None
+    waived: Waived | None = None
+
+    def waive(self, reason: str, who: str, date: dt.date | None, source: str) -> Finding:
+        """The same finding, waived: it no longer zeroes."""
+        return replace(self, zeroes=False, waived=Waived(reason, who, date, source, self.zeroes))
+
+
+@dataclass(frozen=True)
+class RuleSetting:
+    """The council's change to one rule (`[rules]` in the config): off, or another severity or zeroing."""
+
+    rule: str  # the rule's name
+    enabled: bool = True
+    severity: Severity | None = None  # None: the rule's own
+    zeroes: bool | None = None  # None: the rule's own
+    origin: str = ""  # where it was set, e.g. "tinh.toml [rules] ignore", for `kiemchung rules`
+
+
+@dataclass(frozen=True)
+class RulePolicy:
+    """Which rules run and how, as the council set them; the rules' own settings where it says nothing.
+
+    A value, not a change to the rule classes: runs and services with different policies share the
+    same rule objects.
+    """
+
+    settings: tuple[RuleSetting, ...] = ()
+
+    def setting(self, rule: str) -> RuleSetting | None:
+        """The council's setting for the rule with this name, if it made one."""
+        return next((setting for setting in self.settings if setting.rule == rule), None)
+
+    def enabled(self, rule: str) -> bool:
+        setting = self.setting(rule)
+        return setting is None or setting.enabled
+
+
+SEED_POLICY = RulePolicy()  # every rule as written
 
 
 @dataclass(frozen=True)
@@ -113,6 +166,7 @@ class RuleContext:
     max_days_to_sign: int = 30
     signer_match_threshold: int = 80  # 0-100 similarity of issuer and certificate subject
     sha1: Sha1Policy = Sha1Policy.ACCEPT
+    policy: RulePolicy = SEED_POLICY
 
 
 class Rule(ABC):
@@ -129,17 +183,22 @@ class Rule(ABC):
     zeroes: ClassVar[bool]  # a failure scores the criterion 0
     zeroes_when_indeterminate: ClassVar[bool] = False
 
-    def finding(self, verdict: Verdict) -> Finding | None:
-        """The finding a verdict produces, or None for passed and not-applicable."""
+    def finding(self, verdict: Verdict, policy: RulePolicy = SEED_POLICY) -> Finding | None:
+        """The finding a verdict produces under the council's policy, or None for passed and not-applicable."""
         if verdict.outcome in (Outcome.PASSED, Outcome.NOT_APPLICABLE):
             return None
+        setting = policy.setting(self.name)
+        severity = setting.severity if setting and setting.severity else self.severity
+        zeroes_on_failure = self.zeroes if setting is None or setting.zeroes is None else setting.zeroes
         failed = verdict.outcome is Outcome.FAILED
-        zeroes = self.zeroes if failed else self.zeroes_when_indeterminate
+        zeroes = zeroes_on_failure if failed else self.zeroes_when_indeterminate and zeroes_on_failure
+        if not (failed or zeroes) and severity is Severity.ERROR:
+            severity = Severity.WARNING  # "could not verify" that does not zero is no error
         return Finding(
             rule=self.name,
             code=self.code,
             # "Could not verify" that zeroes weighs as much as a failure: `--fail-on error` must see it.
-            severity=self.severity if failed or zeroes else Severity.WARNING,
+            severity=severity,
             zeroes=zeroes,
             outcome=verdict.outcome,
             message=verdict.message,

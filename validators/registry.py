@@ -4,6 +4,9 @@ Adding a rule: write its module in `validators/rules/`, add its instance to
 `RULES`, and add its cases file in `tests/rules/`. Codes are never reused: a
 retired rule's code moves to `RETIRED_CODES`.
 
+The council's policy (`RuleContext.policy`) decides which rules run and with what severity and
+zeroing; a rule it turns off is not run at all.
+
 Every rule runs guarded: one that raises gives an `internal-error` finding on the subject it was
 judging (never a pass, never a zero) and the other rules, files and units are judged as usual.
 """
@@ -12,6 +15,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from functools import partial
+from typing import TypeVar
 
 from extractors.models import DocumentFacts
 from validators.model import (
@@ -55,6 +59,8 @@ from validators.rules.system_file import SystemFile
 from validators.rules.unreadable import Unreadable
 from validators.rules.unsigned import Unsigned
 from validators.rules.vague_explanation import VagueExplanation
+
+_R = TypeVar("_R", bound=Rule)
 
 # What a rule that raises gives instead of its own finding (see `_judged`).
 INTERNAL_ERROR = InternalError()
@@ -108,18 +114,23 @@ def rule_by_key(key: str) -> Rule | None:
     return _BY_CODE.get(key.upper()) or _BY_NAME.get(key.lower())
 
 
-def _judged(rule: Rule, judge: Callable[[], Verdict]) -> Finding | None:
-    """The finding of `rule`'s verdict; an `internal-error` finding when judging raises."""
+def _judged(rule: Rule, judge: Callable[[], Verdict], context: RuleContext) -> Finding | None:
+    """The finding of `rule`'s verdict under the policy; an `internal-error` finding when judging raises."""
     try:
         verdict = judge()
     except Exception as error:  # a bug in one rule must neither stop the batch nor pass in silence
         return INTERNAL_ERROR.finding(INTERNAL_ERROR.check(rule, error))
-    return rule.finding(verdict)
+    return rule.finding(verdict, context.policy)
+
+
+def _on(rules: Sequence[_R], context: RuleContext) -> list[_R]:
+    """The rules the council's policy runs."""
+    return [rule for rule in rules if context.policy.enabled(rule.name)]
 
 
 def validate_document(facts: DocumentFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every document rule's finding for one file, in registry order."""
-    findings = (_judged(rule, partial(rule.evaluate, facts, context)) for rule in DOCUMENT_RULES)
+    findings = (_judged(rule, partial(rule.evaluate, facts, context), context) for rule in _on(DOCUMENT_RULES, context))
     return tuple(finding for finding in findings if finding is not None)
 
 
@@ -128,9 +139,9 @@ def validate_document_set(
 ) -> tuple[tuple[Finding, ...], ...]:
     """Every document-set rule's findings for each document of a unit, aligned with `documents`."""
     found: list[list[Finding]] = [[] for _ in documents]
-    for rule in DOCUMENT_SET_RULES:
+    for rule in _on(DOCUMENT_SET_RULES, context):
         try:
-            produced = [rule.finding(verdict) for verdict in rule.evaluate(documents, context)]
+            produced = [rule.finding(verdict, context.policy) for verdict in rule.evaluate(documents, context)]
         except Exception as error:  # every document the rule was judging could not be checked by it
             failure = INTERNAL_ERROR.finding(INTERNAL_ERROR.check(rule, error))
             produced = [failure if rule.judges(document) else None for document in documents]
@@ -142,11 +153,11 @@ def validate_document_set(
 
 def validate_criterion(facts: CriterionFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every criterion rule's finding for one criterion."""
-    findings = (_judged(rule, partial(rule.check, facts, context)) for rule in CRITERION_RULES)
+    findings = (_judged(rule, partial(rule.check, facts, context), context) for rule in _on(CRITERION_RULES, context))
     return tuple(finding for finding in findings if finding is not None)
 
 
 def validate_unit(facts: UnitFacts, context: RuleContext) -> tuple[Finding, ...]:
     """Every unit rule's finding for one unit."""
-    findings = (_judged(rule, partial(rule.check, facts, context)) for rule in UNIT_RULES)
+    findings = (_judged(rule, partial(rule.check, facts, context), context) for rule in _on(UNIT_RULES, context))
     return tuple(finding for finding in findings if finding is not None)

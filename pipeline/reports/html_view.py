@@ -17,7 +17,7 @@ from urllib.parse import quote, urlsplit
 from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
-from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score
+from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score, waiver_note
 from validators.format import vn_score
 from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
 from validators.scans import believed_header, is_photo
@@ -58,6 +58,7 @@ class FindingView:
     page: str | None
     proof: str | None
     where: str | None  # where the proof was read, in words
+    waiver: str | None  # "đã miễn": why and by whom, when the council waived it
 
 
 @dataclass(frozen=True)
@@ -228,6 +229,7 @@ def _findings(findings: Iterable[Finding], path: str | None, lang: Lang) -> tupl
                 page=str(proof.page) if proof is not None and proof.page is not None else None,
                 proof=proof.text if proof is not None and proof.text else None,
                 where=_source(proof, lang) if proof is not None else None,
+                waiver=waiver_note(finding.waived, lang) or None,
             )
         )
     return tuple(views)

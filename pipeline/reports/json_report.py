@@ -217,6 +217,20 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "outcome": finding.outcome.value,
         "message": finding.message,
         "proof": {"text": proof.text, "page": proof.page, "source": proof.source} if proof else None,
+        "waived": _waived(finding),
+    }
+
+
+def _waived(finding: Finding) -> dict[str, Any] | None:
+    waived = finding.waived
+    if waived is None:
+        return None
+    return {
+        "reason": waived.reason,
+        "who": waived.who,
+        "date": waived.date.isoformat() if waived.date else None,
+        "source": waived.source,
+        "zeroed": waived.zeroed,
     }
 
 

@@ -64,9 +64,8 @@ def _listed(names: list[str]) -> str:
     return shown + (f", … (+{len(names) - _SHOWN})" if len(names) > _SHOWN else "")
 
 
-def write_tree(tree: Tree, path: Path) -> None:
+def write_tree(report: TreeReport, path: Path) -> None:
     """OUT/tree.json, written atomically."""
-    report = tree_report(tree)
     data = {
         "root": report.root,
         "units": [

@@ -28,7 +28,7 @@ from criteria_map.criteria import code_key
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.labels import Lang, date, has_label, label, rule_label, score
+from pipeline.labels import Lang, date, has_label, label, rule_label, score, waiver_note
 from pipeline.reports.word_layout import (
     LANDSCAPE_TEXT,
     PORTRAIT_TEXT,
@@ -286,7 +286,7 @@ def _appendix(document: Document, unit: UnitAssessment, record: CheckRecord) -> 
                 rule_label(finding.rule, lang),
                 _t(finding.severity.value, record),
                 _t("yes" if finding.zeroes else "no", record),
-                finding.message,
+                [finding.message, *filter(None, [waiver_note(finding.waived, lang)])],
                 shown,
             ],
             size=SMALL_SIZE,

@@ -35,7 +35,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessmen
 from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.atomic import write_file
-from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score
+from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score, waiver_note
 from pipeline.reports.cells import FORMULA_TRIGGERS, CellValue
 from validators.model import Outcome
 from validators.scans import believed_header
@@ -441,6 +441,7 @@ def _findings(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
         label("message", lang),
         label("proof", lang),
         label("page", lang),
+        label("waiver", lang),
     ]
     rows = []
     for scope, where, finding in unit.all_findings():
@@ -458,6 +459,7 @@ def _findings(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
                     finding.message,
                     proof.text if proof else None,
                     proof.page if proof else None,
+                    waiver_note(finding.waived, lang),
                 ),
                 finding.zeroes,
             )
