@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from criteria_map.criteria import code_key
+from criteria_map.tables import read_text_table
 from extractors.text import fold, normalize
 
 _CODE = r"\d+(?:\.\d+)*"
@@ -106,14 +107,8 @@ def _yaml_rows(path: Path) -> list[tuple[str, str]]:
 
 
 def _table_rows(path: Path) -> list[tuple[str, str]]:
-    import pandas as pd  # here, not at the top: half a second that a run without an assignment table never needs
-
     try:
-        frame = (
-            pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-            if path.suffix.lower() == ".csv"
-            else pd.read_excel(path, dtype=str)
-        )
+        frame = read_text_table(path)
     except Exception as error:  # pandas raises many kinds for unreadable tables
         raise AssignmentFileError(f"{path}: {error}") from error
     columns = [str(c) for c in frame.columns]

@@ -29,6 +29,7 @@ from typing import Any
 
 import yaml
 
+from criteria_map.tables import read_text_table
 from extractors.text import fold, normalize
 from validators.model import Finding
 from validators.registry import rule_by_key
@@ -154,14 +155,8 @@ def _yaml_rows(path: Path) -> list[dict[str, Any]]:
 
 
 def _table_rows(path: Path) -> list[dict[str, Any]]:
-    import pandas as pd  # here, not at the top: half a second that a run without a table never needs
-
     try:
-        frame = (
-            pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
-            if path.suffix.lower() == ".csv"
-            else pd.read_excel(path, dtype=str)
-        )
+        frame = read_text_table(path)
     except Exception as error:  # pandas raises many kinds for unreadable tables
         raise WaiverFileError(f"không đọc được tệp miễn trừ {path}: {error}. (cannot read the waivers file)") from error
     frame = frame.rename(columns={column: _field(str(column), path) for column in frame.columns}).fillna("")

@@ -1,0 +1,19 @@
+"""The tables a council gives beside the evidence (assignments, waivers), read with pandas as text cells."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+
+def read_text_table(path: Path) -> pd.DataFrame:
+    """A .csv (its delimiter sniffed, UTF-8 with or without a byte-order mark) or Excel table, every cell as
+    text. Raises whatever pandas raises for an unreadable table."""
+    import pandas as pd  # here, not at the top: half a second that a run without such a table never needs
+
+    if path.suffix.lower() == ".csv":
+        return pd.read_csv(path, dtype=str, sep=None, engine="python", encoding="utf-8-sig")
+    return pd.read_excel(path, dtype=str)
