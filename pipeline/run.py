@@ -14,13 +14,14 @@ from typing import TYPE_CHECKING
 from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
+from extractors.hashing import file_sha256
 from extractors.models import DocumentFacts, SelfAssessmentTable
 from extractors.ocr import engine_version, ocr_available
 from extractors.sniff import kind_for_name
 from extractors.trust import TrustRootError, load_trust_roots
 from pipeline.archives import WorkFolder
 from pipeline.atomic import staged_folder, sweep
-from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, file_digest
+from pipeline.cache import ResultCache, canonical, code_fingerprint, digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
@@ -265,8 +266,11 @@ def _settings(config: Config) -> _Settings:
         criteria = load_criteria(config.criteria_file) if config.criteria_file else None
         known = [c.code for c in criteria.criteria] if criteria else []
         assignments = load_assignments(config.assignments_file, known) if config.assignments_file else ()
+        inputs = [file_sha256(file)[1] for file in (config.criteria_file, config.assignments_file) if file]
     except (TrustRootError, CriteriaFileError, AssignmentFileError) as error:
         raise ConfigError(str(error)) from error
+    except OSError as error:  # read a moment ago, gone or locked since
+        raise ConfigError(f"cannot read {error.filename}: {error.strerror}") from error
     context = RuleContext(
         config.period_start,
         config.period_end,
@@ -281,7 +285,6 @@ def _settings(config: Config) -> _Settings:
     # What the reports depend on beyond the files: the judging settings, the criteria and assignment
     # files' contents, and the day (rules compare dates with today). Batch settings change nothing.
     judged = replace(config, jobs=0, timeout=0.0, recycle_after=0, cache_dir=None, scheduler="")
-    inputs = [file_digest(file) for file in (config.criteria_file, config.assignments_file) if file]
     judging = digest(reading, canonical(judged), canonical(context), *inputs)
     return _Settings(config, context, criteria, assignments, ocr, reading, judging)
 

@@ -11,9 +11,9 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.hashing import file_sha256
 from extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
 from extractors.sniff import is_system_file, kind_for_name
-from pipeline.cache import file_digest
 
 Facts = DocumentFacts | SelfAssessmentTable
 
@@ -38,7 +38,7 @@ def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = (), ocr:
     """The job for a file, hashed when it is a regular file (a link, a pipe, a device or a path the
     system cannot reach or read is never opened here: the reader meets the same error and reports it)."""
     try:
-        sha256 = file_digest(path) if stat.S_ISREG(path.lstat().st_mode) else ""
+        sha256 = file_sha256(path)[1] if stat.S_ISREG(path.lstat().st_mode) else ""
     except OSError:
         sha256 = ""
     return ReadJob(path, table, trust_roots, sha256, ocr)

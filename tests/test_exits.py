@@ -153,10 +153,10 @@ def test_a_file_that_cannot_be_hashed_is_left_to_the_reader(tmp_path: Path, monk
     path = tmp_path / "kế hoạch.pdf"
     path.write_bytes(b"%PDF-1.7\n")
 
-    def vanished(file: Path) -> str:
+    def vanished(file: Path) -> tuple[int, str]:
         raise FileNotFoundError(2, "No such file or directory", str(file))
 
-    monkeypatch.setattr("pipeline.work.file_digest", vanished)
+    monkeypatch.setattr("pipeline.work.file_sha256", vanished)
     assert job_for(path, table=False).sha256 == ""
 
 
