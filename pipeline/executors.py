@@ -12,7 +12,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from pipeline.errors import ConfigError, UsageError
-from pipeline.pool import TaskFailure, WorkerPool
+from pipeline.pool import FailureKind, TaskFailure, WorkerPool
 from pipeline.work import Facts, ReadJob, failed, perform
 
 
@@ -95,13 +95,13 @@ class DaskExecutor:
             for future, (job, deadline) in list(running.items()):
                 if deadline <= now and not future.done():
                     del running[future]
-                    yield job, failed(job, "timeout", self._stop(future))
+                    yield job, failed(job, FailureKind.TIMEOUT, self._stop(future))
 
     def _result(self, future: Any, job: ReadJob) -> Facts:
         if future.status == "finished":
             facts: Facts = future.result()
             return facts
-        return failed(job, "crashed", f"the Dask task ended with {future.status}: {future.exception()!r}")
+        return failed(job, FailureKind.CRASHED, f"the Dask task ended with {future.status}: {future.exception()!r}")
 
     def _stop(self, future: Any) -> str:
         """Cancel a late task and restart the worker running it."""

@@ -14,10 +14,11 @@ from pathlib import Path
 from extractors.hashing import file_sha256
 from extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
 from extractors.sniff import is_system_file, kind_for_name
+from pipeline.pool import FailureKind
 
 Facts = DocumentFacts | SelfAssessmentTable
 
-_FAILURE_PROBLEMS = {"timeout": ReadProblem.TIMEOUT, "crashed": ReadProblem.CRASHED}
+_FAILURE_PROBLEMS = {FailureKind.TIMEOUT: ReadProblem.TIMEOUT, FailureKind.CRASHED: ReadProblem.CRASHED}
 
 
 @dataclass(frozen=True)
@@ -56,8 +57,8 @@ def perform(job: ReadJob) -> Facts:
     return read_document(job.path, trust_roots=job.trust_roots, ocr=job.ocr)
 
 
-def failed(job: ReadJob, kind: str, detail: str) -> Facts:
-    """The facts of a job that produced none: `kind` is "timeout" or "crashed"."""
+def failed(job: ReadJob, kind: FailureKind, detail: str) -> Facts:
+    """The facts of a job that produced none."""
     error = ReadError(_FAILURE_PROBLEMS[kind], detail)
     if job.table:
         return SelfAssessmentTable(read_error=error)

@@ -5,18 +5,21 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from extractors.models import (
     Citation,
     Column,
+    Coverage,
     DocumentFacts,
     DocumentHeader,
     FileKind,
     Integrity,
     IssueDate,
     Located,
+    ModificationLevel,
     OcrFacts,
     OcrStatus,
     OcrWord,
@@ -70,6 +73,13 @@ def _when(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 
+E = TypeVar("E")
+
+
+def _optional(vocabulary: Callable[[str], E], value: str | None) -> E | None:
+    return None if value is None else vocabulary(value)
+
+
 def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
     """A verified signature; by default an intact, trusted person's signature."""
     subject = SignerSubject(spec.get("cn"), spec.get("o"), uids=tuple(spec.get("uids", ())),
@@ -85,8 +95,8 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
         hash_algorithm=spec.get("hash_algorithm", "sha256"),
         subfilter="/ETSI.CAdES.detached",
         integrity=Integrity(spec.get("integrity", "intact")),
-        coverage=spec.get("coverage", "entire-file"),
-        modification_level=spec.get("modification_level", "none"),
+        coverage=_optional(Coverage, spec.get("coverage", "entire-file")),
+        modification_level=_optional(ModificationLevel, spec.get("modification_level", "none")),
         trust=Trust(spec.get("trust", "trusted")),
         trust_detail=spec.get("trust_detail", "test"),
         revocation="not-checked",
@@ -182,8 +192,9 @@ def context_from_case(case: dict[str, Any]) -> RuleContext:
 def _citation_check(spec: dict[str, Any]) -> CitationCheck:
     citation = Citation(spec["raw"], spec.get("type"), spec.get("number"), spec.get("symbol"),
                         dt.date.fromisoformat(spec["date"]) if spec.get("date") else None)
+    other_date = spec.get("other_date")
     return CitationCheck(citation, CitationStatus(spec.get("status", "found")), spec.get("document"),
-                         tuple(spec.get("differences", ())))
+                         spec.get("other_symbol"), dt.date.fromisoformat(other_date) if other_date else None)
 
 
 def criterion_facts_from_case(case: dict[str, Any]) -> CriterionFacts:
