@@ -25,6 +25,7 @@ from pipeline.cache import ResultCache, canonical, code_fingerprint, digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
+from pipeline.pool import default_jobs
 from pipeline.progress import Progress
 from pipeline.reports import write_batch_reports, write_unit_reports
 from pipeline.reports.tree import tree_lines, tree_report, write_tree
@@ -235,11 +236,13 @@ def _size(path: Path) -> int:
 
 
 def _executor(config: Config) -> Executor:
-    from pipeline.executors import DaskExecutor, LocalExecutor  # the reading stack, only when there is reading
+    # The reading stack, only when there is reading.
+    from pipeline.executors import DaskExecutor, LocalExecutor
 
     if config.executor is ExecutorKind.DASK:
         return DaskExecutor(config.scheduler, timeout=config.timeout)
-    return LocalExecutor(jobs=config.jobs, timeout=config.timeout, recycle_after=config.recycle_after)
+    jobs = config.jobs or default_jobs()
+    return LocalExecutor(jobs=jobs, timeout=config.timeout, recycle_after=config.recycle_after)
 
 
 @contextmanager
@@ -271,15 +274,7 @@ def _settings(config: Config) -> _Settings:
         raise ConfigError(str(error)) from error
     except OSError as error:  # read a moment ago, gone or locked since
         raise ConfigError(f"cannot read {error.filename}: {error.strerror}") from error
-    context = RuleContext(
-        config.period_start,
-        config.period_end,
-        today=dt.date.today(),
-        unsigned_exempt_issuers=config.unsigned_exempt_issuers,
-        max_days_to_sign=config.max_days_to_sign,
-        signer_match_threshold=config.signer_match_threshold,
-        sha1=config.sha1,
-    )
+    context = config.rule_context(dt.date.today())
     ocr = _ocr_enabled(config.ocr)
     reading = digest(code_fingerprint(), engine_version() if ocr else "no OCR", *roots)
     # What the reports depend on beyond the files: the judging settings, the criteria and assignment

@@ -23,11 +23,12 @@ from pipeline.reports.json_report import SCHEMA_PATH
 from samples.documents import DocSpec, write_pdf
 from samples.pki import build_test_pki, default_profiles
 from samples.signing import sign_pdf
-from validators import RuleContext, validate_document
+from tests.context import rule_context
+from validators import validate_document
 from validators.model import ProofKind
 
 VN = dt.timezone(dt.timedelta(hours=7))
-CONTEXT = RuleContext(dt.date(2023, 1, 1), dt.date(2023, 12, 31), today=dt.date(2024, 3, 1))
+CONTEXT = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), today=dt.date(2024, 3, 1))
 
 PLAN = "1.1/KH 05 - Cải thiện chỉ số CCHC.pdf"
 OTHER_PLAN = "2.1/KH 05 - Tuyên truyền CCHC.pdf"

@@ -147,15 +147,19 @@ class Finding:
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What rules need to know besides the facts: the period, today, and the council's settings."""
+    """What rules need to know besides the facts: the period, today, and the council's settings.
+
+    The settings have no defaults here: they are the run's (`pipeline.config.Config.rule_context`),
+    whose defaults live in `pipeline/defaults.toml` only.
+    """
 
     period_start: dt.date
     period_end: dt.date
     today: dt.date
-    unsigned_exempt_issuers: tuple[str, ...] = ()  # issuer name fragments, compared without diacritics
-    max_days_to_sign: int = 30
-    signer_match_threshold: int = 80  # 0-100 similarity of issuer and certificate subject
-    sha1: Sha1Policy = Sha1Policy.ACCEPT
+    unsigned_exempt_issuers: tuple[str, ...]  # issuer name fragments, compared without diacritics
+    max_days_to_sign: int
+    signer_match_threshold: int  # 0-100 similarity of issuer and certificate subject
+    sha1: Sha1Policy
 
 
 class Rule(ABC):

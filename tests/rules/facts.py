@@ -36,6 +36,7 @@ from extractors.models import (
     Trust,
     Where,
 )
+from tests.context import rule_context
 from validators.model import (
     CitationCheck,
     CitationStatus,
@@ -180,13 +181,15 @@ def context_from_case(case: dict[str, Any]) -> RuleContext:
     start = spec.get("period_start", dt.date(year, 1, 1))
     end = spec.get("period_end", dt.date(year, 12, 31))
     today = spec.get("today", dt.date(year + 1, 3, 1))
-    return RuleContext(
-        start, end, today,
-        unsigned_exempt_issuers=tuple(spec.get("unsigned_exempt_issuers", ())),
-        max_days_to_sign=int(spec.get("max_days_to_sign", 30)),
-        signer_match_threshold=int(spec.get("signer_match_threshold", 80)),
-        sha1=Sha1Policy(spec.get("sha1", "accept")),
-    )
+    settings: dict[str, Any] = {}  # what the case sets; the rest is defaults.toml's
+    if "unsigned_exempt_issuers" in spec:
+        settings["unsigned_exempt_issuers"] = tuple(spec["unsigned_exempt_issuers"])
+    for name in ("max_days_to_sign", "signer_match_threshold"):
+        if name in spec:
+            settings[name] = int(spec[name])
+    if "sha1" in spec:
+        settings["sha1"] = Sha1Policy(spec["sha1"])
+    return rule_context(start, end, today, **settings)
 
 
 def _citation_check(spec: dict[str, Any]) -> CitationCheck:
