@@ -75,12 +75,19 @@ def _parser() -> argparse.ArgumentParser:
     )
 
     batch = run.add_argument_group("batch")
-    batch.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core); 1: no worker, every file is read in this process, "
+        "one after the other, where a debugger or a profiler sees it (the time limit is then not enforced)",
+    )
     batch.add_argument(
         "--timeout",
         type=float,
         metavar="SECONDS",
-        help=f"time limit per file (default: {default['batch']['timeout']:g})",
+        help=f"time limit per file (default: {default['batch']['timeout']:g}); "
+        "a file past it has its worker stopped (not with --jobs 1)",
     )
     batch.add_argument("--cache-dir", type=Path, metavar="DIR", help="result cache (default: ~/.cache/kiemchung)")
     batch.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")

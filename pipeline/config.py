@@ -67,8 +67,8 @@ class Config:
     lang: Lang
     issuer: tuple[str, ...]  # the council's name in the Word documents' header, parent body first
     place: str  # the place in their "<place>, ngày … tháng … năm …"
-    jobs: int  # 0: one worker process per core
-    timeout: float  # seconds per file
+    jobs: int  # 0: one worker process per core; 1: no worker process, every file read in this one
+    timeout: float  # seconds per file, enforced by stopping its worker process (not with `jobs` 1)
     recycle_after: int
     cache_dir: Path | None  # None: no cache
     executor: ExecutorKind

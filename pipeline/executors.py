@@ -1,8 +1,11 @@
-"""Where the per-file reading runs: worker processes on this machine, or a Dask cluster.
+"""Where the per-file reading runs: worker processes on this machine, a Dask cluster, or this process.
 
-Both take `ReadJob`s and yield (job, facts) as each file is done, in completion order, and both
-honour the per-file time limit: a file past it is reported as timed out and the worker that was
-reading it is replaced. Judging, scoring and the reports always happen in the calling process.
+Each takes `ReadJob`s and yields (job, facts) as each file is done, in completion order. Worker
+processes and Dask honour the per-file time limit: a file past it is reported as timed out and the
+worker that was reading it is replaced. The serial executor (`--jobs 1`) reads in the calling
+process, for a debugger or a profiler to see the reading: nothing can stop a file there, so the
+limit is not enforced and a crash in a library ends the run. Judging, scoring and the reports
+always happen in the calling process.
 """
 
 from __future__ import annotations
@@ -20,6 +23,17 @@ class Executor(Protocol):
     def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]: ...
 
     def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Every file read in this process, one after the other, in the order given (`--jobs 1`)."""
+
+    def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]:
+        for job in jobs:
+            yield job, perform(job)
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 class LocalExecutor:

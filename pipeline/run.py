@@ -237,10 +237,16 @@ def _size(path: Path) -> int:
 
 def _executor(config: Config) -> Executor:
     # The reading stack, only when there is reading.
-    from pipeline.executors import DaskExecutor, LocalExecutor
+    from pipeline.executors import DaskExecutor, LocalExecutor, SerialExecutor
 
     if config.executor is ExecutorKind.DASK:
         return DaskExecutor(config.scheduler, timeout=config.timeout)
+    if config.jobs == 1:
+        _warn(
+            f"kiemchung: --jobs 1: các tệp được đọc lần lượt trong chính tiến trình này, giới hạn {config.timeout:g} "
+            "giây mỗi tệp không được áp dụng (files are read in this process: the time limit is not enforced)"
+        )
+        return SerialExecutor()
     jobs = config.jobs or default_jobs()
     return LocalExecutor(jobs=jobs, timeout=config.timeout, recycle_after=config.recycle_after)
 
