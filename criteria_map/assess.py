@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 from criteria_map.assignments import Assignment, responsible_for
 from criteria_map.criteria import CriteriaSet, code_key, parent_of
 from criteria_map.matching import CriterionTarget, Match, location_codes, match_evidence
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from criteria_map.waivers import Waiver, WaiverBook
 from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, SelfAssessmentTable
 from validators import RuleContext, SubmittedDocument, validate_criterion, validate_document_set, validate_unit
@@ -125,7 +125,7 @@ def _with_set_findings(evidence: Sequence[EvidenceItem], context: RuleContext) -
 
 def _claims(
     criteria_set: CriteriaSet | None, rows: Sequence[AssessmentRow], evidence: Sequence[EvidenceItem]
-) -> tuple[dict[str, _Claim], str]:
+) -> tuple[dict[str, _Claim], CriteriaSource]:
     claims: dict[str, _Claim] = {}
     if criteria_set is not None:
         for c in criteria_set.criteria:
@@ -139,7 +139,10 @@ def _claims(
             if known
             else _Claim(row.code, row.title, row.max_score, row=row)
         )
-    source = "criteria-file" if criteria_set is not None else "self-assessment" if rows else "folders"
+    if criteria_set is not None:
+        source = CriteriaSource.CRITERIA_FILE
+    else:
+        source = CriteriaSource.SELF_ASSESSMENT if rows else CriteriaSource.FOLDERS
     # Codes used by folders or file names but unknown to the set or table still appear.
     for item in evidence:
         for code in location_codes(item.path):

@@ -18,6 +18,7 @@ import datetime as dt
 import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from enum import StrEnum
 
 from rapidfuzz import fuzz
 
@@ -33,12 +34,21 @@ TITLE_MIN_MARGIN = 6.0  # the best criterion must beat the runner-up by this muc
 _FILE_LABEL = re.compile(r"^(?:tlkc|tai lieu kiem chung)\s*[.:_-]?\s*", re.IGNORECASE)
 
 
+class MatchMethod(StrEnum):
+    """How a file was tied to a criterion, in the order of trust above."""
+
+    FOLDER = "folder"
+    FILE_NAME = "file-name"
+    CITATION = "citation"
+    TITLE = "title"
+
+
 @dataclass(frozen=True)
 class Match:
     """Why a file supports a criterion."""
 
     code: str
-    method: str  # "folder" | "file-name" | "citation" | "title"
+    method: MatchMethod
     confidence: float  # 100 for folder, file name and citation; the fuzzy score for a title
     margin: float | None  # title matches: lead over the runner-up criterion
     detail: str  # the folder, the citation or the text matched
@@ -71,7 +81,7 @@ def match_evidence(
             if check.document is not None and check.status is not CitationStatus.NOT_FOUND:
                 found = matches[check.document]
                 if all(m.code != target.code for m in found):
-                    found.append(Match(target.code, "citation", 100.0, None, citation.raw))
+                    found.append(Match(target.code, MatchMethod.CITATION, 100.0, None, citation.raw))
         checks[target.code] = tuple(target_checks)
     unmatched = [path for path, found in matches.items() if not found]
     leaves = [_Leaf.of(target) for target in targets if target.is_leaf] if unmatched else []
@@ -87,9 +97,9 @@ def _by_location(path: str) -> list[Match]:
     folder_codes = criteria_for_path(parts[:-1])
     if folder_codes:
         folder = next(p for p in reversed(parts[:-1]) if criterion_code(p) == folder_codes[0])
-        return [Match(folder_codes[0], "folder", 100.0, None, folder)]
+        return [Match(folder_codes[0], MatchMethod.FOLDER, 100.0, None, folder)]
     code = _file_name_code(parts[-1])
-    return [Match(code, "file-name", 100.0, None, parts[-1])] if code else []
+    return [Match(code, MatchMethod.FILE_NAME, 100.0, None, parts[-1])] if code else []
 
 
 def _file_name_code(name: str) -> str | None:
@@ -133,23 +143,20 @@ def _same_symbol(a: str | None, b: str | None) -> bool:
 
 def _resolve(citation: Citation, numbered: Mapping[str, Sequence[_Numbered]]) -> CitationCheck:
     """Find the cited document: same number and symbol; report what differs."""
-    best: tuple[int, str, list[str]] | None = None
+    best: tuple[int, CitationCheck] | None = None
     candidates = numbered.get(number_key(citation.number), ()) if citation.number is not None else ()
     for document in candidates:
-        differences = []
+        symbol = None
         if citation.symbol and not _same_symbol(citation.symbol, document.symbol):
-            differences.append(f"symbol:{document.symbol or '?'}")
-        if citation.date and document.date and citation.date != document.date:
-            differences.append(f"date:{document.date.isoformat()}")
-        if len(differences) == 2:
+            symbol = document.symbol or "?"
+        date = document.date if citation.date and document.date and citation.date != document.date else None
+        differing = (symbol is not None) + (date is not None)
+        if differing == 2:
             continue  # only the number agrees: another document
-        score = 2 - len(differences)
-        if best is None or score > best[0]:
-            best = (score, document.path, differences)
-    if best is None:
-        return CitationCheck(citation, CitationStatus.NOT_FOUND, None, ())
-    status = CitationStatus.FOUND if not best[2] else CitationStatus.MISMATCH
-    return CitationCheck(citation, status, best[1], tuple(best[2]))
+        if best is None or 2 - differing > best[0]:
+            status = CitationStatus.MISMATCH if differing else CitationStatus.FOUND
+            best = (2 - differing, CitationCheck(citation, status, document.path, symbol, date))
+    return best[1] if best is not None else CitationCheck(citation, CitationStatus.NOT_FOUND, None)
 
 
 def _document_text(path: str, facts: DocumentFacts) -> str:
@@ -189,4 +196,5 @@ def _by_title(path: str, facts: DocumentFacts, leaves: Sequence[_Leaf]) -> Match
     margin = best_score - ranked[1][0] if len(ranked) > 1 else best_score
     if best_score < TITLE_MIN_SCORE or margin < TITLE_MIN_MARGIN:
         return None
-    return Match(best.target.code, "title", round(best_score, 1), round(margin, 1), _document_text(path, facts))
+    text = _document_text(path, facts)
+    return Match(best.target.code, MatchMethod.TITLE, round(best_score, 1), round(margin, 1), text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from enum import StrEnum
 
 from criteria_map.matching import Match
 from extractors.models import DocumentFacts, ExplanationFacts, FileKind
@@ -86,6 +87,14 @@ class Totals:
         return max(0.0, self.self_score - self.recommended_score)
 
 
+class CriteriaSource(StrEnum):
+    """Where a unit's list of criteria came from."""
+
+    CRITERIA_FILE = "criteria-file"  # the province's criteria set (`--criteria`)
+    SELF_ASSESSMENT = "self-assessment"  # the rows of the unit's self-assessment table
+    FOLDERS = "folders"  # the criterion codes its folders and file names carry
+
+
 @dataclass(frozen=True)
 class UnitAssessment:
     """Everything known about one unit's submission."""
@@ -99,7 +108,7 @@ class UnitAssessment:
     criteria: tuple[CriterionAssessment, ...]
     findings: tuple[Finding, ...] = ()  # about the unit as a whole
     totals: Totals = Totals(None, None, None)
-    criteria_source: str = "folders"  # "criteria-file", "self-assessment" or "folders"
+    criteria_source: CriteriaSource = CriteriaSource.FOLDERS
 
     @property
     def submitted(self) -> bool:

@@ -30,8 +30,10 @@ only: `Citation` has no field for it.
 
 Why a regular expression and not spaCy or dateparser: a citation is a fixed shape of
 characters, not of words ("11/KH-UBND" is one token or five depending on the tokenizer), and
-a date must be read exactly or not at all: dateparser fills a missing year from today's date
-("30/01" -> this year) and takes about 2 ms a date (measured), against microseconds here.
+a date must be read exactly or not at all. dateparser 1.5 (Vietnamese, day first) fills what is
+missing from today ("30/01" and "tháng 3" -> this year, "tháng 3/2023" -> 3 March 2023), reads
+fractions as dates ("15/15 hồ sơ" -> 15 January 2015, "3/4 chỉ tiêu" -> 3 April), does not know
+"quý I/2023", and takes 1-27 ms a text and 0.5 s to import (measured), against microseconds here.
 """
 
 from __future__ import annotations

@@ -205,6 +205,34 @@ class SignerSubject:
     rfc4514: str = ""
 
 
+class Coverage(StrEnum):
+    """How much of the file a signature's byte range covers (pyHanko's `SignatureCoverageLevel`)."""
+
+    UNCLEAR = "unclear"
+    CONTIGUOUS_BLOCK_FROM_START = "contiguous-block-from-start"
+    ENTIRE_REVISION = "entire-revision"  # the revision it signed: later revisions were appended
+    ENTIRE_FILE = "entire-file"
+
+
+class ModificationLevel(StrEnum):
+    """What changed after a signature (pyHanko's `ModificationLevel`, after kiemchung's own review of
+    form fields: a field filled behind the signers' backs is OTHER)."""
+
+    NONE = "none"
+    LTA_UPDATES = "lta-updates"  # a document timestamp, validation data
+    FORM_FILLING = "form-filling"  # later signatures filling their own fields
+    ANNOTATIONS = "annotations"
+    OTHER = "other"
+
+
+class TimeSource(StrEnum):
+    """Which time a signature was judged at (`SignatureFacts.moment`)."""
+
+    TIMESTAMP = "timestamp"  # a verified signature timestamp token
+    CLAIMED = "claimed"  # the signer's own time (CMS signingTime)
+    PDF_M = "pdf-m"  # /M: the CMS signing time is whole hours off it, a local time labelled UTC
+
+
 @dataclass(frozen=True)
 class SignatureFacts:
     """One embedded PDF signature as verified offline by pyHanko."""
@@ -219,9 +247,8 @@ class SignatureFacts:
     hash_algorithm: str | None  # the message digest: "sha256", "sha1", "md5"
     subfilter: str | None  # /adbe.pkcs7.detached, /ETSI.CAdES.detached, …
     integrity: Integrity
-    coverage: str | None  # "entire-file", "entire-revision", "contiguous-block-from-start", …
-    modification_level: str | None  # what changed after this signature: "none", "lta-updates", "form-filling",
-    # "annotations", "other"
+    coverage: Coverage | None
+    modification_level: ModificationLevel | None  # what changed after this signature
     trust: Trust
     trust_detail: str  # why, in English, for developers and the report's detail column
     revocation: str  # "not-checked" unless CRLs were supplied
@@ -232,10 +259,9 @@ class SignatureFacts:
     # Whether what changed after it is within that permission; None when not certifying or unknown.
     docmdp_ok: bool | None = None
     pdf_signing_time: dt.datetime | None = None  # the signature dictionary's /M
-    # Which time the signature was judged at, `moment`: "timestamp" (a verified timestamp token),
-    # "claimed" (`signing_time`), "pdf-m" (/M: the CMS signing time is whole hours off it, a local
-    # time labelled UTC). None: not said; the timestamp if there is one, else `signing_time`.
-    time_source: str | None = None
+    # Which time the signature was judged at, `moment`. None: not said; the timestamp if there is
+    # one, else `signing_time`.
+    time_source: TimeSource | None = None
     # Algorithms of the signature or its certificates that verification refuses as broken ("md5",
     # "md5_rsa", "rsa-512"): such a signature proves nothing even when it verifies.
     refused_algorithms: tuple[str, ...] = ()
@@ -243,9 +269,9 @@ class SignatureFacts:
     @property
     def moment(self) -> dt.datetime | None:
         """When it was signed: the time `time_source` names (the timestamp, else the signer's time)."""
-        if self.time_source == "pdf-m":
+        if self.time_source is TimeSource.PDF_M:
             return self.pdf_signing_time
-        if self.time_source == "claimed":
+        if self.time_source is TimeSource.CLAIMED:
             return self.signing_time
         return self.timestamp_time or self.signing_time
 
@@ -302,8 +328,8 @@ class DocumentFacts:
     signature_fields: tuple[SignatureField, ...] = ()
     signatures: tuple[SignatureFacts, ...] = ()
     package_signatures: int = 0  # signatures inside a Word file (.docx package or .doc), counted, not verified
-    # What the file's extension says it is ("doc", "pdf"), when its content is another kind that was read.
-    named_kind: str | None = None
+    # What the file's extension says it is, when its content is another kind that was read.
+    named_kind: FileKind | None = None
     imaging: tuple[PageImaging, ...] = ()  # the first pages, for scan detection
     ocr: OcrFacts | None = None  # None when no page needed OCR (a born-digital file, a scan with a text layer)
 

@@ -13,7 +13,6 @@ it say `Source.OCR`. OCR that is turned off or not installed is recorded, never 
 
 from __future__ import annotations
 
-import hashlib
 import stat
 from collections.abc import Callable, Sequence
 from dataclasses import fields, replace
@@ -28,6 +27,7 @@ from extractors import legacy, pdfium_text, word97
 from extractors import ocr as ocr_extractor
 from extractors import pdf as pdf_extractor
 from extractors.errors import ReadFailure
+from extractors.hashing import file_sha256
 from extractors.header import has_signature_block, is_attachment, is_copy_stamp, parse_header
 from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page
 from extractors.models import (
@@ -46,7 +46,6 @@ from extractors.sniff import is_system_file, kind_for_name, sniff
 from extractors.stamps import is_stamp, stamped_lines
 from extractors.trust import TrustRootError, load_trust_roots
 
-_HASH_CHUNK = 1024 * 1024
 _IMAGED_PAGES = 3  # pages looked at for scan detection
 _TEXT_PAGES = 12  # pages read from the start, at most, looking for the signature block (5-30 ms each)
 
@@ -73,7 +72,7 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool =
     if is_system_file(path.name):
         return DocumentFacts(kind=FileKind.SYSTEM, size=_size(path), sha256="")
     try:
-        size, digest = _hash(path)
+        size, digest = file_sha256(path)
     except PermissionError as error:
         return _failed(FileKind.OTHER, 0, "", ReadFailure(ReadProblem.NO_ACCESS, str(error)))
     except OSError as error:
@@ -90,7 +89,7 @@ def read_document(path: Path, *, trust_roots: tuple[Path, ...] = (), ocr: bool =
             raise ReadFailure(ReadProblem.WRONG_CONTENT, f"named {kind.value} but holds {actual}", actual)
         # Read by what it holds: a .docx saved as ".doc", a .doc renamed ".docx", a PDF named ".doc".
         facts = _read_by_kind(path, content, size, digest, roots, ocr)
-        return facts if content is kind else replace(facts, named_kind=kind.value)
+        return facts if content is kind else replace(facts, named_kind=kind)
     except ReadFailure as failure:
         return _failed(kind, size, digest, failure)
     except TrustRootError:
@@ -280,16 +279,6 @@ def _read_doc(path: Path, size: int, digest: str) -> DocumentFacts:
 def _failed(kind: FileKind, size: int, digest: str, failure: ReadFailure) -> DocumentFacts:
     error = ReadError(failure.problem, failure.detail, failure.actual_kind)
     return DocumentFacts(kind=kind, size=size, sha256=digest, read_error=error, header=DocumentHeader())
-
-
-def _hash(path: Path) -> tuple[int, str]:
-    digest = hashlib.sha256()
-    size = 0
-    with path.open("rb") as handle:
-        while chunk := handle.read(_HASH_CHUNK):
-            digest.update(chunk)
-            size += len(chunk)
-    return size, digest.hexdigest()
 
 
 def _size(path: Path) -> int:

@@ -34,7 +34,6 @@ import re
 from collections.abc import Awaitable, Coroutine, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from enum import Enum
 from pathlib import Path
 from typing import Any, TypeAlias, TypeVar
 
@@ -45,7 +44,8 @@ from cryptography import x509 as crypto_x509
 from pyhanko.pdf_utils import generic
 from pyhanko.pdf_utils.misc import PDF_WHITESPACE
 from pyhanko.pdf_utils.reader import PdfFileReader
-from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel
+from pyhanko.sign.diff_analysis import DiffResult
+from pyhanko.sign.diff_analysis import ModificationLevel as PyhankoLevel
 from pyhanko.sign.fields import MDPPerm, enumerate_sig_fields
 from pyhanko.sign.validation import (
     EmbeddedPdfSignature,
@@ -56,13 +56,28 @@ from pyhanko.sign.validation import (
 from pyhanko.sign.validation.generic_cms import extract_tst_data_iter
 from pyhanko.sign.validation.pdf_embedded import report_seed_value_validation
 from pyhanko.sign.validation.settings import KeyUsageConstraints
-from pyhanko.sign.validation.status import ModificationInfo, PdfSignatureStatus, SignatureStatus
+from pyhanko.sign.validation.status import (
+    ModificationInfo,
+    PdfSignatureStatus,
+    SignatureStatus,
+)
 from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 from pypdf import PdfReader
 
 from extractors import certificate_memo
-from extractors.models import VIETNAM_TIME, Integrity, SignatureFacts, SignatureField, SignerKind, SignerSubject, Trust
+from extractors.models import (
+    VIETNAM_TIME,
+    Coverage,
+    Integrity,
+    ModificationLevel,
+    SignatureFacts,
+    SignatureField,
+    SignerKind,
+    SignerSubject,
+    TimeSource,
+    Trust,
+)
 from extractors.patching import checked
 from extractors.pdf import signature_fields
 from extractors.revisions import SIGNATURE_ADDITION_POLICY, entry
@@ -307,11 +322,11 @@ async def _verify_one(
         retry = await _validate(embedded, roots, moment, False, skip_diff=True, notes=[])
         trust_status = retry or status
     trust, trust_detail = _judge_trust(trust_status, roots, certificate, moment, moment_source)
-    modification_level = _kebab(status.modification_level) if isinstance(status, ModificationInfo) else None
-    if modification_level == "form-filling":
+    modification_level = _modification_level(status)
+    if modification_level is ModificationLevel.FORM_FILLING:
         unexplained = _unexplained_form_changes(embedded.reader, status, embedded.signed_revision, signed_in)
         if unexplained:
-            modification_level = "other"
+            modification_level = ModificationLevel.OTHER
             notes.append("form fields changed after signing that no later signature filled: "
                          + ", ".join(unexplained))
     permission = None if is_document_timestamp else _attempt(lambda: embedded.docmdp_level)
@@ -329,7 +344,7 @@ async def _verify_one(
         hash_algorithm=embedded.md_algorithm,
         subfilter=subfilter,
         integrity=_integrity(status),
-        coverage=_kebab(status.coverage) if isinstance(status, ModificationInfo) else None,
+        coverage=_coverage(status),
         modification_level=modification_level,
         trust=trust,
         trust_detail=trust_detail,
@@ -343,7 +358,7 @@ async def _verify_one(
     )
 
 
-def _within_permission(modification_level: str | None, permission: MDPPerm | None) -> bool | None:
+def _within_permission(modification_level: ModificationLevel | None, permission: MDPPerm | None) -> bool | None:
     """Whether the changes after a certification are those its DocMDP permission allows (ISO 32000-1
     12.8.2.2): P=1 none (a document timestamp and validation data aside, as PAdES allows), P=2 also
     form filling and signing, P=3 also annotations; None without a certification or a known level.
@@ -354,8 +369,9 @@ def _within_permission(modification_level: str | None, permission: MDPPerm | Non
     """
     if permission is None or modification_level is None:
         return None
-    level = ModificationLevel[modification_level.upper().replace("-", "_")]
-    return level is not ModificationLevel.OTHER and level.value <= permission.value
+    return modification_level is not ModificationLevel.OTHER and (
+        PyhankoLevel[modification_level.name].value <= permission.value
+    )
 
 
 async def _validate(
@@ -514,7 +530,7 @@ def _changed_after_all(facts: SignatureFacts, note: str) -> SignatureFacts:
         return facts  # already never valid; its error says why
     error = "; ".join(part for part in (facts.error, note) if part)
     docmdp_ok = False if facts.docmdp_permission is not None else None  # no permission allows that
-    return replace(facts, modification_level="other", error=error, docmdp_ok=docmdp_ok)
+    return replace(facts, modification_level=ModificationLevel.OTHER, error=error, docmdp_ok=docmdp_ok)
 
 
 def _validation_context(roots: tuple[x509.Certificate, ...] | None, moment: dt.datetime | None) -> ValidationContext:
@@ -556,14 +572,14 @@ def _anchors(roots: Sequence[x509.Certificate]) -> tuple[list[x509.Certificate],
 
 def _judging_moment(
     stamped: dt.datetime | None, claimed: dt.datetime | None, pdf_time: dt.datetime | None
-) -> tuple[dt.datetime | None, str | None, str]:
+) -> tuple[dt.datetime | None, TimeSource | None, str]:
     """When to judge the signature: (moment, `SignatureFacts.time_source`, in words for the trust detail)."""
     if stamped is not None:
-        return stamped, "timestamp", "signature timestamp"
+        return stamped, TimeSource.TIMESTAMP, "signature timestamp"
     if claimed is not None and pdf_time is not None and _whole_hours_apart(claimed, pdf_time):
-        return pdf_time, "pdf-m", "PDF /M signing time; the CMS signing time is whole hours off it"
+        return pdf_time, TimeSource.PDF_M, "PDF /M signing time; the CMS signing time is whole hours off it"
     if claimed is not None:
-        return claimed, "claimed", "claimed signing time"
+        return claimed, TimeSource.CLAIMED, "claimed signing time"
     return None, None, "validation time: the signature states no signing time"
 
 
@@ -1052,8 +1068,16 @@ def _aware(value: dt.datetime | None) -> dt.datetime | None:
     return value if value.tzinfo is not None else value.replace(tzinfo=VIETNAM_TIME)
 
 
-def _kebab(value: Enum | None) -> str | None:
-    return value.name.lower().replace("_", "-") if value is not None else None
+def _coverage(status: SignatureStatus) -> Coverage | None:
+    """pyHanko's coverage level as ours (the same names)."""
+    level = status.coverage if isinstance(status, ModificationInfo) else None
+    return Coverage[level.name] if level is not None else None
+
+
+def _modification_level(status: SignatureStatus) -> ModificationLevel | None:
+    """pyHanko's modification level as ours (the same names), before kiemchung's review of form fields."""
+    level = status.modification_level if isinstance(status, ModificationInfo) else None
+    return ModificationLevel[level.name] if level is not None else None
 
 
 def _describe(error: BaseException) -> str:

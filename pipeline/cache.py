@@ -58,15 +58,6 @@ def digest(*parts: str | bytes) -> str:
     return hasher.hexdigest()
 
 
-def file_digest(path: Path) -> str:
-    """The SHA-256 of a file's bytes; "" when it cannot be read (the reader then says why)."""
-    try:
-        with path.open("rb") as handle:
-            return hashlib.file_digest(handle, "sha256").hexdigest()
-    except OSError:
-        return ""
-
-
 def canonical(value: Any) -> str:
     """A text that is the same in every process for equal settings: dataclasses as sorted JSON, sets
     sorted (their `repr` follows the per-process string hash), paths, dates and enums as text."""

@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from pipeline import __version__
-from pipeline.config import ExecutorKind, FailOn, Layout, load_config, load_policy
+from pipeline.config import ExecutorKind, FailOn, Layout, defaults, load_config, load_policy
 from pipeline.errors import ExitCode, UsageError, stop
 from pipeline.labels import Lang
 from pipeline.policy import policy_table
@@ -26,6 +26,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="kiemchung", description="Pre-screen CCHC evidence documents.")
+    default = defaults()  # the help states the defaults of pipeline/defaults.toml, the only place they are set
     parser.add_argument("--version", action="version", version=f"kiemchung {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
@@ -40,9 +41,13 @@ def _parser() -> argparse.ArgumentParser:
     )
     run.add_argument("--config", type=Path, help="a TOML file with settings (see pipeline/defaults.toml)")
     run.add_argument(
-        "--fail-on", choices=[m.value for m in FailOn], help="exit 1 when a finding reaches this level (default: never)"
+        "--fail-on",
+        choices=[m.value for m in FailOn],
+        help=f"exit 1 when a finding reaches this level (default: {default['run']['fail_on']})",
     )
-    run.add_argument("--layout", choices=[m.value for m in Layout], help="how PATH is read (default: auto)")
+    run.add_argument(
+        "--layout", choices=[m.value for m in Layout], help=f"how PATH is read (default: {default['run']['layout']})"
+    )
     run.add_argument(
         "--trust-root",
         type=Path,
@@ -67,12 +72,30 @@ def _parser() -> argparse.ArgumentParser:
         "--waivers", type=Path, metavar="FILE", help="the council's waivers of findings (.yaml, .csv or .xlsx)"
     )
 
-    run.add_argument("--format", metavar="LIST", help="reports to write: json,xlsx,html,docx (default: all four)")
-    run.add_argument("--lang", choices=["vi", "en"], help="language of the report labels (default: vi)")
+    run.add_argument(
+        "--format",
+        metavar="LIST",
+        help=f"reports to write: json,xlsx,html,docx (default: {','.join(default['report']['formats'])})",
+    )
+    run.add_argument(
+        "--lang", choices=["vi", "en"], help=f"language of the report labels (default: {default['report']['lang']})"
+    )
 
     batch = run.add_argument_group("batch")
-    batch.add_argument("--jobs", type=int, metavar="N", help="worker processes (default: one per core)")
-    batch.add_argument("--timeout", type=float, metavar="SECONDS", help="time limit per file (default: 60)")
+    batch.add_argument(
+        "--jobs",
+        type=int,
+        metavar="N",
+        help="worker processes (default: one per core); 1: no worker, every file is read in this process, "
+        "one after the other, where a debugger or a profiler sees it (the time limit is then not enforced)",
+    )
+    batch.add_argument(
+        "--timeout",
+        type=float,
+        metavar="SECONDS",
+        help=f"time limit per file (default: {default['batch']['timeout']:g}); "
+        "a file past it has its worker stopped (not with --jobs 1)",
+    )
     batch.add_argument("--cache-dir", type=Path, metavar="DIR", help="result cache (default: ~/.cache/kiemchung)")
     batch.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
     batch.add_argument("--executor", choices=[m.value for m in ExecutorKind], help="where files are read")

@@ -10,6 +10,7 @@ import datetime as dt
 import tomllib
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -18,8 +19,7 @@ from pipeline.cache import default_cache_dir
 from pipeline.errors import ConfigError, UsageError
 from pipeline.labels import Lang
 from pipeline.policy import rule_policy, split_rule_tables
-from pipeline.pool import default_jobs
-from validators.model import SEED_POLICY, RulePolicy, Sha1Policy
+from validators.model import RuleContext, RulePolicy, Sha1Policy
 
 REPORT_FORMATS = ("json", "xlsx", "html", "docx")
 
@@ -50,36 +50,56 @@ class FailOn(StrEnum):
 
 @dataclass(frozen=True)
 class Config:
+    """Every setting of a run. Its defaults are in `defaults.toml` only: `load_config` is how one is made."""
+
     year: int
     period_start: dt.date
     period_end: dt.date
     layout: Layout
     fail_on: FailOn
-    trust_roots: tuple[Path, ...] = ()
-    unsigned_exempt_issuers: tuple[str, ...] = ()
-    max_days_to_sign: int = 30
-    signer_match_threshold: int = 80
-    sha1: Sha1Policy = Sha1Policy.ACCEPT
-    criteria_file: Path | None = None
-    assignments_file: Path | None = None
-    formats: frozenset[str] = frozenset(REPORT_FORMATS)
-    lang: Lang = Lang.VI
-    issuer: tuple[str, ...] = ()  # the council's name in the Word documents' header, parent body first
-    place: str = ""  # the place in their "<place>, ngày … tháng … năm …"
-    jobs: int = 1
-    timeout: float = 60.0
-    recycle_after: int = 200
-    cache_dir: Path | None = None  # None: no cache
-    executor: ExecutorKind = ExecutorKind.LOCAL
-    scheduler: str = ""
-    ocr: OcrMode = OcrMode.AUTO
-    policy: RulePolicy = SEED_POLICY  # which rules run, with what severity and zeroing ([rules])
-    waivers_file: Path | None = None  # the council's waivers of single findings
+    trust_roots: tuple[Path, ...]
+    unsigned_exempt_issuers: tuple[str, ...]
+    max_days_to_sign: int
+    signer_match_threshold: int
+    sha1: Sha1Policy
+    criteria_file: Path | None
+    assignments_file: Path | None
+    formats: frozenset[str]
+    lang: Lang
+    issuer: tuple[str, ...]  # the council's name in the Word documents' header, parent body first
+    place: str  # the place in their "<place>, ngày … tháng … năm …"
+    jobs: int  # 0: one worker process per core; 1: no worker process, every file read in this one
+    timeout: float  # seconds per file, enforced by stopping its worker process (not with `jobs` 1)
+    recycle_after: int
+    cache_dir: Path | None  # None: no cache
+    executor: ExecutorKind
+    scheduler: str
+    ocr: OcrMode
+    policy: RulePolicy  # which rules run, with what severity and zeroing ([rules])
+    waivers_file: Path | None  # the council's waivers of single findings
+
+    def rule_context(self, today: dt.date) -> RuleContext:
+        """What the rules are told of the settings, on the day of the check."""
+        return RuleContext(
+            self.period_start,
+            self.period_end,
+            today,
+            unsigned_exempt_issuers=self.unsigned_exempt_issuers,
+            max_days_to_sign=self.max_days_to_sign,
+            signer_match_threshold=self.signer_match_threshold,
+            sha1=self.sha1,
+            policy=self.policy,
+        )
 
 
-def _defaults() -> dict[str, dict[str, Any]]:
-    text = resources.files("pipeline").joinpath("defaults.toml").read_text(encoding="utf-8")
-    return tomllib.loads(text)
+@cache
+def _default_text() -> str:
+    return resources.files("pipeline").joinpath("defaults.toml").read_text(encoding="utf-8")
+
+
+def defaults() -> dict[str, dict[str, Any]]:
+    """`defaults.toml`: every setting's default, by section (a fresh copy)."""
+    return tomllib.loads(_default_text())
 
 
 def _merge(defaults: dict[str, dict[str, Any]], user: dict[str, Any], origin: str) -> dict[str, dict[str, Any]]:
@@ -137,7 +157,7 @@ def load_config(
 ) -> Config:
     """Defaults, then the user's file, then command-line values (trust roots add up)."""
     user, rule_tables = split_rule_tables(_user_settings(path))
-    values = _merge(_defaults(), user, str(path))
+    values = _merge(defaults(), user, str(path))
     period, run, signatures, criteria = values["period"], values["run"], values["signatures"], values["criteria"]
     report, batch = values["report"], values["batch"]
     chosen_year = year if year is not None else period["year"]
@@ -169,7 +189,7 @@ def load_config(
         lang=_choice(Lang, lang or report["lang"], "report.lang"),
         issuer=tuple(_strings(report["issuer"], "report.issuer")),
         place=report["place"],
-        jobs=_at_least(jobs if jobs is not None else batch["jobs"], 0, "batch.jobs") or default_jobs(),
+        jobs=_at_least(jobs if jobs is not None else batch["jobs"], 0, "batch.jobs"),
         timeout=_positive(timeout if timeout is not None else batch["timeout"], "batch.timeout"),
         recycle_after=_at_least(batch["recycle_after"], 1, "batch.recycle_after"),
         cache_dir=None if no_cache or not batch["cache"] else cache_dir or _cache_dir(batch["cache_dir"], path),
@@ -184,7 +204,7 @@ def load_config(
 def load_policy(path: Path | None = None, select: list[str] | None = None, ignore: tuple[str, ...] = ()) -> RulePolicy:
     """The rule policy alone (`kiemchung rules`): the defaults, the user's `[rules]`, --select and --ignore."""
     user, rule_tables = split_rule_tables(_user_settings(path))
-    values = _merge(_defaults(), user, str(path))
+    values = _merge(defaults(), user, str(path))
     return rule_policy(values["rules"], user.get("rules", {}), rule_tables, path, select, ignore)
 
 

@@ -1,8 +1,11 @@
-"""Where the per-file reading runs: worker processes on this machine, or a Dask cluster.
+"""Where the per-file reading runs: worker processes on this machine, a Dask cluster, or this process.
 
-Both take `ReadJob`s and yield (job, facts) as each file is done, in completion order, and both
-honour the per-file time limit: a file past it is reported as timed out and the worker that was
-reading it is replaced. Judging, scoring and the reports always happen in the calling process.
+Each takes `ReadJob`s and yields (job, facts) as each file is done, in completion order. Worker
+processes and Dask honour the per-file time limit: a file past it is reported as timed out and the
+worker that was reading it is replaced. The serial executor (`--jobs 1`) reads in the calling
+process, for a debugger or a profiler to see the reading: nothing can stop a file there, so the
+limit is not enforced and a crash in a library ends the run. Judging, scoring and the reports
+always happen in the calling process.
 """
 
 from __future__ import annotations
@@ -12,7 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from pipeline.errors import ConfigError, UsageError
-from pipeline.pool import TaskFailure, WorkerPool
+from pipeline.pool import FailureKind, TaskFailure, WorkerPool
 from pipeline.work import Facts, ReadJob, failed, perform
 
 
@@ -20,6 +23,17 @@ class Executor(Protocol):
     def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]: ...
 
     def close(self) -> None: ...
+
+
+class SerialExecutor:
+    """Every file read in this process, one after the other, in the order given (`--jobs 1`)."""
+
+    def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]:
+        for job in jobs:
+            yield job, perform(job)
+
+    def close(self) -> None:
+        """Nothing to release."""
 
 
 class LocalExecutor:
@@ -95,13 +109,13 @@ class DaskExecutor:
             for future, (job, deadline) in list(running.items()):
                 if deadline <= now and not future.done():
                     del running[future]
-                    yield job, failed(job, "timeout", self._stop(future))
+                    yield job, failed(job, FailureKind.TIMEOUT, self._stop(future))
 
     def _result(self, future: Any, job: ReadJob) -> Facts:
         if future.status == "finished":
             facts: Facts = future.result()
             return facts
-        return failed(job, "crashed", f"the Dask task ended with {future.status}: {future.exception()!r}")
+        return failed(job, FailureKind.CRASHED, f"the Dask task ended with {future.status}: {future.exception()!r}")
 
     def _stop(self, future: Any) -> str:
         """Cancel a late task and restart the worker running it."""

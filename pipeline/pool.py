@@ -28,6 +28,7 @@ from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from enum import StrEnum
 from multiprocessing.connection import Connection, wait
 from multiprocessing.process import BaseProcess
 from typing import Generic, TypeVar
@@ -42,12 +43,19 @@ R = TypeVar("R")
 _AHEAD = 8
 
 
+class FailureKind(StrEnum):
+    """Why a task produced no result."""
+
+    TIMEOUT = "timeout"  # it ran past the time limit: its worker was stopped
+    CRASHED = "crashed"  # its worker died (a crash in a library, the kernel's OOM killer)
+
+
 class TaskFailure(Exception):
     """Why a task produced no result: it ran out of time, or its worker died."""
 
-    def __init__(self, kind: str, detail: str) -> None:
+    def __init__(self, kind: FailureKind, detail: str) -> None:
         super().__init__(detail)
-        self.kind = kind  # "timeout" or "crashed"
+        self.kind = kind
         self.detail = detail
 
 
@@ -154,10 +162,8 @@ class WorkerPool(Generic[T, R]):
                     if worker in workers and worker.queue and worker.deadline <= now:
                         task = worker.queue.popleft()
                         self._retire(worker, workers, pending, kill=True)
-                        yield (
-                            task,
-                            TaskFailure("timeout", f"no result after {self._timeout:g} s; the worker was stopped"),
-                        )
+                        detail = f"no result after {self._timeout:g} s; the worker was stopped"
+                        yield task, TaskFailure(FailureKind.TIMEOUT, detail)
         finally:
             for worker in workers:
                 self._stop(worker, kill=bool(worker.queue))
@@ -185,7 +191,7 @@ class WorkerPool(Generic[T, R]):
             worker.process.join(timeout=5)
             code = worker.process.exitcode
             self._retire(worker, workers, pending, kill=True)
-            return TaskFailure("crashed", f"the worker process ended without a result (exit code {code})")
+            return TaskFailure(FailureKind.CRASHED, f"the worker process ended without a result (exit code {code})")
         if worker.queue:
             worker.deadline = time.monotonic() + self._timeout
         elif worker.sent >= self._recycle_after:

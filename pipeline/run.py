@@ -15,17 +15,19 @@ from criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
 from criteria_map.waivers import Waiver, WaiverFileError, load_waivers, unused
+from extractors.hashing import file_sha256
 from extractors.models import DocumentFacts, SelfAssessmentTable
 from extractors.ocr import engine_version, ocr_available
 from extractors.sniff import kind_for_name
 from extractors.trust import TrustRootError, load_trust_roots
 from pipeline.archives import WorkFolder
 from pipeline.atomic import staged_folder, sweep
-from pipeline.cache import ResultCache, canonical, code_fingerprint, digest, file_digest
+from pipeline.cache import ResultCache, canonical, code_fingerprint, digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
 from pipeline.labels import label, rule_label
+from pipeline.pool import default_jobs
 from pipeline.progress import Progress
 from pipeline.reports import write_batch_reports, write_unit_reports
 from pipeline.reports.tree import tree_lines, tree_report, write_tree
@@ -250,11 +252,19 @@ def _size(path: Path) -> int:
 
 
 def _executor(config: Config) -> Executor:
-    from pipeline.executors import DaskExecutor, LocalExecutor  # the reading stack, only when there is reading
+    # The reading stack, only when there is reading.
+    from pipeline.executors import DaskExecutor, LocalExecutor, SerialExecutor
 
     if config.executor is ExecutorKind.DASK:
         return DaskExecutor(config.scheduler, timeout=config.timeout)
-    return LocalExecutor(jobs=config.jobs, timeout=config.timeout, recycle_after=config.recycle_after)
+    if config.jobs == 1:
+        _warn(
+            f"kiemchung: --jobs 1: các tệp được đọc lần lượt trong chính tiến trình này, giới hạn {config.timeout:g} "
+            "giây mỗi tệp không được áp dụng (files are read in this process: the time limit is not enforced)"
+        )
+        return SerialExecutor()
+    jobs = config.jobs or default_jobs()
+    return LocalExecutor(jobs=jobs, timeout=config.timeout, recycle_after=config.recycle_after)
 
 
 @contextmanager
@@ -282,27 +292,19 @@ def _settings(config: Config) -> _Settings:
         known = [c.code for c in criteria.criteria] if criteria else []
         assignments = load_assignments(config.assignments_file, known) if config.assignments_file else ()
         waivers = load_waivers(config.waivers_file) if config.waivers_file else ()
+        tables = (config.criteria_file, config.assignments_file, config.waivers_file)
+        inputs = [file_sha256(file)[1] for file in tables if file]
     except (TrustRootError, CriteriaFileError, AssignmentFileError, WaiverFileError) as error:
         raise ConfigError(str(error)) from error
-    context = RuleContext(
-        config.period_start,
-        config.period_end,
-        today=dt.date.today(),
-        unsigned_exempt_issuers=config.unsigned_exempt_issuers,
-        max_days_to_sign=config.max_days_to_sign,
-        signer_match_threshold=config.signer_match_threshold,
-        sha1=config.sha1,
-        policy=config.policy,
-    )
+    except OSError as error:  # read a moment ago, gone or locked since
+        raise ConfigError(f"cannot read {error.filename}: {error.strerror}") from error
+    context = config.rule_context(dt.date.today())
     ocr = _ocr_enabled(config.ocr)
     reading = digest(code_fingerprint(), engine_version() if ocr else "no OCR", *roots)
     # What the reports depend on beyond the files: the judging settings (the rule policy among them), the
     # criteria, assignment and waivers files' contents, and the day (rules compare dates with today).
     # Batch settings change nothing.
     judged = replace(config, jobs=0, timeout=0.0, recycle_after=0, cache_dir=None, scheduler="")
-    inputs = [
-        file_digest(file) for file in (config.criteria_file, config.assignments_file, config.waivers_file) if file
-    ]
     judging = digest(reading, canonical(judged), canonical(context), *inputs)
     return _Settings(config, context, criteria, assignments, waivers, ocr, reading, judging)
 

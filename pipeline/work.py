@@ -11,13 +11,14 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
+from extractors.hashing import file_sha256
 from extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
 from extractors.sniff import is_system_file, kind_for_name
-from pipeline.cache import file_digest
+from pipeline.pool import FailureKind
 
 Facts = DocumentFacts | SelfAssessmentTable
 
-_FAILURE_PROBLEMS = {"timeout": ReadProblem.TIMEOUT, "crashed": ReadProblem.CRASHED}
+_FAILURE_PROBLEMS = {FailureKind.TIMEOUT: ReadProblem.TIMEOUT, FailureKind.CRASHED: ReadProblem.CRASHED}
 
 
 @dataclass(frozen=True)
@@ -38,7 +39,7 @@ def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = (), ocr:
     """The job for a file, hashed when it is a regular file (a link, a pipe, a device or a path the
     system cannot reach or read is never opened here: the reader meets the same error and reports it)."""
     try:
-        sha256 = file_digest(path) if stat.S_ISREG(path.lstat().st_mode) else ""
+        sha256 = file_sha256(path)[1] if stat.S_ISREG(path.lstat().st_mode) else ""
     except OSError:
         sha256 = ""
     return ReadJob(path, table, trust_roots, sha256, ocr)
@@ -56,8 +57,8 @@ def perform(job: ReadJob) -> Facts:
     return read_document(job.path, trust_roots=job.trust_roots, ocr=job.ocr)
 
 
-def failed(job: ReadJob, kind: str, detail: str) -> Facts:
-    """The facts of a job that produced none: `kind` is "timeout" or "crashed"."""
+def failed(job: ReadJob, kind: FailureKind, detail: str) -> Facts:
+    """The facts of a job that produced none."""
     error = ReadError(_FAILURE_PROBLEMS[kind], detail)
     if job.table:
         return SelfAssessmentTable(read_error=error)

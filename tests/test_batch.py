@@ -108,9 +108,27 @@ def test_warm_run_reads_nothing_and_writes_the_same_reports(
     assert reports(tmp_path / "warm") == reports(cold["out"])
 
 
-def test_uncached_parallel_run_gives_the_same_reports(cold: dict[str, Path], tmp_path: Path) -> None:
-    assert check(cold["evidence"], tmp_path / "plain", None, "--jobs", "1") == ExitCode.OK
+def test_uncached_run_in_process_gives_the_same_reports(
+    cold: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """`--jobs 1` starts no worker and reads every file in this process, where a debugger sees it; the
+    reports are the parallel run's, byte for byte, and a warning says the time limit is not enforced."""
+    readers: set[int] = set()
+    real = pipeline.executors.perform
+
+    def traced(job: ReadJob) -> Facts:
+        readers.add(os.getpid())
+        return real(job)
+
+    def no_workers(*args: Any, **kwargs: Any) -> Any:
+        raise AssertionError("--jobs 1 must not start worker processes")
+
+    monkeypatch.setattr(pipeline.executors, "perform", traced)
+    monkeypatch.setattr(pipeline.executors, "WorkerPool", no_workers)
+    assert check(cold["evidence"], tmp_path / "plain", None, "--jobs", "1", "--timeout", "30") == ExitCode.OK
+    assert readers == {os.getpid()}
     assert reports(tmp_path / "plain") == reports(cold["out"])
+    assert "--jobs 1" in (warning := capsys.readouterr().err) and "30 giây" in warning and "not enforced" in warning
 
 
 def test_changed_file_is_read_again_and_only_it(

@@ -24,9 +24,10 @@ from extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
 from extractors.signatures import verify_signatures
 from samples import certified
 from samples.attacks import Workbench
-from validators import Outcome, RuleContext, validate_document
+from tests.context import rule_context
+from validators import Outcome, validate_document
 
-CONTEXT = RuleContext(period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), today=date(2024, 1, 15))
+CONTEXT = rule_context(period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), today=date(2024, 1, 15))
 CERTIFIED_AT = datetime(2023, 1, 30, 2, 0, tzinfo=UTC)
 STAMPED_AT = datetime(2023, 1, 30, 3, 0, tzinfo=UTC)
 STAMPS = ("So", "Ngay", "Thang", "Nam")  # the clerk's number, day, month and year widgets

@@ -23,11 +23,12 @@ from pipeline.reports.json_report import SCHEMA_PATH
 from samples.documents import DocSpec, write_pdf
 from samples.pki import build_test_pki, default_profiles
 from samples.signing import sign_pdf
-from validators import RuleContext, validate_document
-from validators.model import UNIT_EVIDENCE
+from tests.context import rule_context
+from validators import validate_document
+from validators.model import ProofKind
 
 VN = dt.timezone(dt.timedelta(hours=7))
-CONTEXT = RuleContext(dt.date(2023, 1, 1), dt.date(2023, 12, 31), today=dt.date(2024, 3, 1))
+CONTEXT = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), today=dt.date(2024, 3, 1))
 
 PLAN = "1.1/KH 05 - Cải thiện chỉ số CCHC.pdf"
 OTHER_PLAN = "2.1/KH 05 - Tuyên truyền CCHC.pdf"
@@ -98,7 +99,7 @@ def _findings(assessment: UnitAssessment, path: str, rule: str) -> list[Any]:
 def test_a_file_copied_under_another_name_is_reported_once(assessed: UnitAssessment) -> None:
     (finding,) = _findings(assessed, REPORT_COPY, "duplicate-document")
     assert finding.code == "KC501" and not finding.zeroes
-    assert finding.proof is not None and finding.proof.text == REPORT and finding.proof.source == UNIT_EVIDENCE
+    assert finding.proof is not None and finding.proof.text == REPORT and finding.proof.kind is ProofKind.UNIT_EVIDENCE
     assert f"“{REPORT}”" in finding.message and "SHA-256" in finding.message
     assert _findings(assessed, REPORT, "duplicate-document") == []  # the copy to keep reads clean
     assert _findings(assessed, REPORT_COPY, "number-reused") == []  # the same document is no reuse
@@ -129,7 +130,7 @@ def test_the_reports_show_the_findings_and_the_other_file(unit: dict[str, Path],
     jsonschema.validate(report, json.loads(SCHEMA_PATH.read_text(encoding="utf-8")))
     evidence = {entry["path"]: entry for entry in report["evidence"]}
     (reused,) = [f for f in evidence[OTHER_PLAN]["findings"] if f["rule"] == "number-reused"]
-    assert reused["proof"]["source"] == UNIT_EVIDENCE and PLAN in reused["proof"]["text"]
+    assert reused["proof"]["source"] == "unit-evidence" and PLAN in reused["proof"]["text"]
     (copy,) = [f for f in evidence[REPORT_COPY]["findings"] if f["rule"] == "duplicate-document"]
     assert copy["proof"]["text"] == REPORT
     criteria = {c["code"]: c for c in report["criteria"]}

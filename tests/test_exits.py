@@ -153,10 +153,10 @@ def test_a_file_that_cannot_be_hashed_is_left_to_the_reader(tmp_path: Path, monk
     path = tmp_path / "kế hoạch.pdf"
     path.write_bytes(b"%PDF-1.7\n")
 
-    def vanished(file: Path) -> str:
+    def vanished(file: Path) -> tuple[int, str]:
         raise FileNotFoundError(2, "No such file or directory", str(file))
 
-    monkeypatch.setattr("pipeline.work.file_digest", vanished)
+    monkeypatch.setattr("pipeline.work.file_sha256", vanished)
     assert job_for(path, table=False).sha256 == ""
 
 
@@ -203,6 +203,28 @@ def test_ctrl_c_stops_the_run_with_130_no_traceback_and_no_partial_unit_folder(t
         assert json.loads((unit / "report.json").read_text("utf-8"))["unit"] == unit.name
     assert not (out / "summary.csv").exists()
     _assert_group_gone(child.pid)
+
+
+def test_ctrl_c_while_reading_in_process_stops_the_run_the_same_way(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """With --jobs 1 the reading runs in this process, so Ctrl-C arrives in the middle of reading a file."""
+    import pipeline.executors
+
+    real, seen = pipeline.executors.perform, []
+
+    def interrupted(job: Any) -> Any:
+        seen.append(job)
+        if len(seen) == 3:
+            raise KeyboardInterrupt
+        return real(job)
+
+    monkeypatch.setattr(pipeline.executors, "perform", interrupted)
+    out = tmp_path / "out"
+    args = check_args(UNIT, out, "--jobs", "1", "--trust-root", str(TRUST_ROOT))
+    assert main(args) == ExitCode.INTERRUPTED
+    assert len(seen) == 3 and "Ctrl-C" in capsys.readouterr().err
+    assert leftovers(out) == [] and not (out / UNIT.name).exists()
 
 
 def _assert_group_gone(group: int) -> None:

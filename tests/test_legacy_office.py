@@ -23,7 +23,8 @@ from extractors.word97 import _without_field_codes
 from samples.documents import write_docx
 from samples.legacy_office import FOLDER, PLAN, self_assessment
 from samples.self_assessment import write_self_assessment_xlsx
-from validators.model import Outcome, RuleContext
+from tests.context import rule_context
+from validators.model import Outcome
 from validators.rules.unreadable import Unreadable
 from validators.rules.unsigned import Unsigned
 
@@ -31,7 +32,7 @@ DOC = FOLDER / "ke-hoach-15.doc"
 TCVN3_DOC = FOLDER / "ke-hoach-11-tcvn3.doc"
 XLS = FOLDER / "bang-tu-danh-gia.xls"
 REAL = Path(__file__).resolve().parent.parent.parent / "shared" / "real-documents"
-CONTEXT = RuleContext(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 1))
+CONTEXT = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 1))
 FIELDS = ("issuer", "number", "symbol", "doc_type", "type_name", "date", "place", "subject", "signer_role",
           "signer_name")
 

@@ -53,6 +53,7 @@ from samples.scans import (
     write_phone_photo,
     write_scan_image,
 )
+from tests.context import rule_context
 from validators.model import DocumentRule, Outcome, RuleContext
 from validators.rules.date_missing import DateMissing
 from validators.rules.date_out_of_period import DateOutOfPeriod
@@ -67,7 +68,7 @@ needs_ocr = pytest.mark.skipif(
     not ocr.ocr_available(),
     reason="Tesseract with its Vietnamese model is not installed (apt-get install tesseract-ocr tesseract-ocr-vie)",
 )
-CONTEXT = RuleContext(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 1))
+CONTEXT = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 1))
 SPECS = document_specs(15, seed=1)  # 8 is a công văn, 14 a legal document numbered 05/2023/QĐ-UBND
 Writer = Callable[[DocSpec, Path], object]
 PAPER: dict[str, tuple[DocSpec, Writer]] = {
@@ -205,7 +206,7 @@ def office_scans(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[Encodin
 def _context(spec: DocSpec) -> RuleContext:
     assert isinstance(spec.date, dt.date)
     year = spec.date.year
-    return RuleContext(dt.date(year, 1, 1), dt.date(year, 12, 31), dt.date(year + 1, 3, 1))
+    return rule_context(dt.date(year, 1, 1), dt.date(year, 12, 31), dt.date(year + 1, 3, 1))
 
 
 @needs_ocr

@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pipeline.pool import TaskFailure, WorkerPool
+from pipeline.pool import FailureKind, TaskFailure, WorkerPool
 
 
 def work(task: str) -> tuple[str, int]:
@@ -43,7 +43,7 @@ def test_hanging_task_is_stopped_and_its_worker_replaced() -> None:
     results, pool = run(["a", "hang", "b", "c", "d"], jobs=1, timeout=1.0)
     assert time.monotonic() - started < 10
     failure = results["hang"]
-    assert isinstance(failure, TaskFailure) and failure.kind == "timeout"
+    assert isinstance(failure, TaskFailure) and failure.kind is FailureKind.TIMEOUT
     assert "1 s" in failure.detail
     assert all(not isinstance(results[task], TaskFailure) for task in "abcd")
     assert pool.started == 2  # one, then one in place of the stopped worker
@@ -52,7 +52,7 @@ def test_hanging_task_is_stopped_and_its_worker_replaced() -> None:
 def test_crashing_task_is_reported_and_the_batch_goes_on() -> None:
     results, pool = run(["a", "crash", "b", "c"], jobs=1)
     failure = results["crash"]
-    assert isinstance(failure, TaskFailure) and failure.kind == "crashed"
+    assert isinstance(failure, TaskFailure) and failure.kind is FailureKind.CRASHED
     assert "exit code 3" in failure.detail
     assert [results[task][0] for task in "abc"] == ["a", "b", "c"]  # type: ignore[index]
     assert pool.started == 2

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
 from extractors import read_document
+from extractors.hashing import file_sha256
 from extractors.models import FileKind, ReadProblem, Source
+from pipeline.work import job_for
 from samples import broken
 from samples.documents import BlankDate, DocSpec, write_docx, write_pdf, write_scan_pdf
 
@@ -50,6 +53,12 @@ def test_pdf_facts(pdf: Path) -> None:
     assert facts.kind is FileKind.PDF and facts.read_error is None
     assert facts.page_count == 1 and len(facts.sha256) == 64 and facts.size == pdf.stat().st_size
     assert facts.signatures == () and facts.imaging and facts.imaging[0].visible_chars > 200
+
+
+def test_the_reader_and_the_cache_hash_a_file_alike(pdf: Path) -> None:
+    """One hash helper: the facts' sha256 is the key the run looks the file up by."""
+    assert read_document(pdf).sha256 == job_for(pdf, table=False).sha256 == hashlib.sha256(pdf.read_bytes()).hexdigest()
+    assert file_sha256(pdf) == (pdf.stat().st_size, job_for(pdf, table=False).sha256)
 
 
 def test_docx_header_table(tmp_path: Path) -> None:

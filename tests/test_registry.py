@@ -13,7 +13,7 @@ import validators.rules
 from pipeline.cli import main
 from tests.test_rule_cases import case_expectations
 from validators.docs import SECTIONS, rule_doc, rules_markdown
-from validators.model import Rule
+from validators.model import Outcome, Rule, Severity, Verdict
 from validators.registry import RETIRED_CODES, RULES
 
 CASES = Path(__file__).parent / "rules"
@@ -73,3 +73,18 @@ def test_rules_command_explains_one_rule(capsys: object) -> None:
     out = capsys.readouterr().out  # type: ignore[attr-defined]
     assert "KC201" in out and "Why it matters" in out
     assert main(["rules", "KC999"]) == 2
+
+
+def test_could_not_decide_weighs_as_much_as_a_failure_when_it_zeroes() -> None:
+    """An indeterminate verdict that zeroes the criterion keeps the rule's severity (error for every such rule
+    today), so `--fail-on error` sees "the signature could not be verified"; one that does not zero is a warning."""
+    undecided = Verdict(Outcome.INDETERMINATE, "không xác định được")
+    zeroing = [rule for rule in RULES if rule.zeroes_when_indeterminate]
+    assert zeroing, "no rule zeroes when it cannot decide"
+    for rule in RULES:
+        finding = rule.finding(undecided)
+        assert finding is not None and finding.zeroes is rule.zeroes_when_indeterminate
+        if rule.zeroes_when_indeterminate:
+            assert rule.severity is Severity.ERROR and finding.severity is Severity.ERROR, rule.name
+        else:
+            assert finding.severity is Severity.WARNING, rule.name

@@ -36,7 +36,7 @@ from pipeline.reports.word import (
 )
 from pipeline.run import check
 from validators.format import vn_score
-from validators.model import Finding, Outcome, Proof, Severity
+from validators.model import Finding, Outcome, Proof, ProofKind, Severity
 from validators.registry import rule_by_key
 
 ROOT = Path(__file__).parent.parent
@@ -391,7 +391,7 @@ def test_ranking_shares_ranks_and_puts_unknown_last() -> None:
 
 def test_text_xml_cannot_hold_is_replaced_and_markup_stays_text(tmp_path: Path) -> None:
     message = 'Tệp <b>"hỏng"</b> & \x00\x07 lỗi'
-    proof = Proof("a\x1bb\nc", 2, "page-text")
+    proof = Proof("a\x1bb\nc", 2, ProofKind.PAGE_TEXT)
     finding = Finding("number-suffix", "KC201", Severity.ERROR, True, Outcome.FAILED, message, proof)
     unit = small_unit("UBND <xã> & \x0b", 0.0, findings=(finding,))
     path = tmp_path / "report.docx"
@@ -407,7 +407,7 @@ def test_text_xml_cannot_hold_is_replaced_and_markup_stays_text(tmp_path: Path) 
 
 def test_proof_column_quotes_the_documents_not_the_tool(tmp_path: Path) -> None:
     """A library's diagnostic (English) is not a quote of the unit's file: the message says it in Vietnamese."""
-    diagnostic = Proof("an open password is required", None, "encrypted")
+    diagnostic = Proof("an open password is required", None, ProofKind.READ_ERROR, "encrypted")
     message = "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra."
     finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.INDETERMINATE, message, diagnostic)
     path = tmp_path / "report.docx"

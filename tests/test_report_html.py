@@ -35,7 +35,7 @@ from pipeline.reports.html import (
 )
 from pipeline.run import check
 from scripts.screenshot import CHROMIUM_FLAGS
-from validators.model import Finding, Outcome, Proof, Severity
+from validators.model import Finding, Outcome, Proof, ProofKind, Severity
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"
@@ -285,7 +285,13 @@ def test_hostile_text_is_shown_as_text(run: dict[str, Any]) -> None:
     assert header.subject is not None and criterion.explanation is not None
     bad_path = f"1.2/{HOSTILE}.pdf"
     bad_finding = Finding(
-        "number-suffix", "KC201", Severity.ERROR, True, Outcome.FAILED, HOSTILE, Proof(HOSTILE, 1, HOSTILE)
+        "number-suffix",
+        "KC201",
+        Severity.ERROR,
+        True,
+        Outcome.FAILED,
+        HOSTILE,
+        Proof(HOSTILE, 1, ProofKind.SELF_ASSESSMENT, HOSTILE),
     )
     bad_item = dataclasses.replace(
         item,

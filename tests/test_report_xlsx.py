@@ -19,7 +19,7 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from criteria_map.matching import Match
+from criteria_map.matching import Match, MatchMethod
 from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from extractors.models import DocumentFacts, DocumentHeader, ExplanationFacts, FileKind, Located, Source, Where
 from pipeline.config import load_config
@@ -79,7 +79,7 @@ def hostile_unit() -> UnitAssessment:
         signer_name=_located("-2"),
     )
     facts = DocumentFacts(kind=FileKind.PDF, size=10, sha256="0" * 64, header=header)
-    item = EvidenceItem("=evil.pdf", facts, (finding,), (Match("1.1", "folder", 100.0, None, "1.1"),))
+    item = EvidenceItem("=evil.pdf", facts, (finding,), (Match("1.1", MatchMethod.FOLDER, 100.0, None, "1.1"),))
     explanation = ExplanationFacts("\t=1+1", (), (), (), (), ())
     criterion = CriterionAssessment(
         code="1.1",

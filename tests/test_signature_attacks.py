@@ -26,9 +26,10 @@ from extractors.models import DocumentFacts, Integrity
 from extractors.signatures import verify_signatures
 from samples.attacks import ATTACKS, Attack, Workbench, run_attack
 from samples.signing import sign_pdf
-from validators import Finding, Outcome, RuleContext, validate_document
+from tests.context import rule_context
+from validators import Finding, Outcome, validate_document
 
-CONTEXT = RuleContext(period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), today=date(2024, 1, 15))
+CONTEXT = rule_context(period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), today=date(2024, 1, 15))
 SIGNATURE_RULES = frozenset({"signature-invalid", "signature-modified"})
 # Every rule that says something about a document's signatures: none may speak for a genuine file.
 ALL_SIGNATURE_RULES = SIGNATURE_RULES | {"signature-untrusted", "unsigned", "organization-signature-missing"}

@@ -23,7 +23,8 @@ from extractors.trust import load_trust_roots
 from samples.documents import DocSpec, write_pdf
 from samples.pki import TestPKI, build_test_pki, default_profiles, mislabelled_local_time
 from samples.signing import encrypt_for_recipient, flip_byte_in_signed_range, sign_pdf, sign_pdf_pkcs7_sha1
-from validators.model import Outcome, RuleContext, Sha1Policy, Verdict
+from tests.context import rule_context
+from validators.model import Outcome, Sha1Policy, Verdict
 from validators.rules.signature_invalid import SignatureInvalid
 from validators.rules.signature_weak_hash import SignatureWeakHash
 
@@ -76,7 +77,7 @@ def _only(path: Path, roots: list[Path]) -> SignatureFacts:
 def _verdicts(signature: SignatureFacts, sha1: Sha1Policy = Sha1Policy.ACCEPT) -> dict[str, Verdict]:
     """What the two digest rules say of a document carrying this one signature."""
     facts = DocumentFacts(kind=FileKind.PDF, size=1, sha256="0" * 64, signatures=(signature,))
-    context = RuleContext(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 1), sha1=sha1)
+    context = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 3, 1), sha1=sha1)
     return {rule.name: rule.evaluate(facts, context) for rule in (SignatureInvalid(), SignatureWeakHash())}
 
 

@@ -25,10 +25,9 @@ from extractors.models import (
     FileKind,
     Located,
     SelfAssessmentTable,
+    SignatureFacts,
     Source,
 )
-
-UNIT_EVIDENCE = "unit-evidence"  # the proof source of a document-set finding: the unit's other files
 
 
 class Sha1Policy(StrEnum):
@@ -54,26 +53,70 @@ class Outcome(StrEnum):
     NOT_APPLICABLE = "not-applicable"
 
 
+class ProofKind(StrEnum):
+    """Where the text of a proof was read: a part of the file, what the tool made of it, or beyond the file."""
+
+    # The parts of a file facts are read from (`extractors.models.Source`, the same values).
+    PAGE_TEXT = "page-text"
+    SIGNATURE_APPEARANCE = "signature-appearance"  # detail: the signature field whose stamp shows it
+    DOCX_TABLE = "docx-table"
+    DOCX_BODY = "docx-body"
+    OCR = "ocr"
+    # What the tool made of the file.
+    SIGNATURE = "signature"  # detail: the signature field; its verification's own words
+    SIGNATURES = "signatures"  # the file's signatures taken together
+    SIGNATURE_FIELD = "signature-field"  # its empty signature fields
+    PAGE_IMAGING = "page-imaging"  # how its pages are made: images and text
+    READ_ERROR = "read-error"  # detail: the `ReadProblem`; the text is the reader's diagnostic
+    # Beyond the file.
+    ROW = "row"  # detail: the row of the self-assessment table
+    SELF_ASSESSMENT = "self-assessment"  # detail: the table's path in the unit
+    UNIT_EVIDENCE = "unit-evidence"  # the unit's other files (a document-set finding)
+    CONFIG = "config"  # the run's settings
+
+
+# Kinds that report.json writes as their detail alone (the problem, the table's path), as it always has.
+_WRITTEN_AS_DETAIL = frozenset({ProofKind.READ_ERROR, ProofKind.SELF_ASSESSMENT})
+
+
 @dataclass(frozen=True)
 class Proof:
     """The extracted text that triggered a finding, and where it was read."""
 
     text: str
     page: int | None = None
-    source: str | None = None
+    kind: ProofKind | None = None
+    detail: str | None = None  # which signature field, row, problem or file, for the kinds that name one
+
+    @property
+    def source(self) -> str | None:
+        """Where, as report.json writes it: "page-text", "signature:Signature1", "row:12", "corrupt"."""
+        if self.kind is None:
+            return None
+        if self.kind in _WRITTEN_AS_DETAIL:
+            return self.detail
+        return self.kind.value if self.detail is None else f"{self.kind.value}:{self.detail}"
 
     @classmethod
     def of(cls, located: Located[Any]) -> Proof:
         where = located.where
-        source = where.source.value
-        if where.source is Source.SIGNATURE_APPEARANCE and where.field_name:
-            source = f"{source}:{where.field_name}"
-        return cls(located.raw, where.page, source)
+        field = where.field_name if where.source is Source.SIGNATURE_APPEARANCE and where.field_name else None
+        return cls(located.raw, where.page, ProofKind(where.source.value), field)
+
+    @classmethod
+    def of_signature(cls, text: str, signature: SignatureFacts) -> Proof:
+        """What verifying one signature said."""
+        return cls(text, signature.page, ProofKind.SIGNATURE, signature.field_name)
+
+    @classmethod
+    def of_row(cls, text: str, row: int | None) -> Proof:
+        """Text of the self-assessment table's row `row`."""
+        return cls(text, None, ProofKind.ROW, None if row is None else str(row))
 
     @classmethod
     def of_documents(cls, paths: Sequence[str]) -> Proof:
         """The other files a document-set finding is about, as the unit named them."""
-        return cls("; ".join(paths), None, UNIT_EVIDENCE)
+        return cls("; ".join(paths), None, ProofKind.UNIT_EVIDENCE)
 
 
 @dataclass(frozen=True)
@@ -157,16 +200,20 @@ SEED_POLICY = RulePolicy()  # every rule as written
 
 @dataclass(frozen=True)
 class RuleContext:
-    """What rules need to know besides the facts: the period, today, and the council's settings."""
+    """What rules need to know besides the facts: the period, today, and the council's settings.
+
+    The settings have no defaults here: they are the run's (`pipeline.config.Config.rule_context`),
+    whose defaults live in `pipeline/defaults.toml` only.
+    """
 
     period_start: dt.date
     period_end: dt.date
     today: dt.date
-    unsigned_exempt_issuers: tuple[str, ...] = ()  # issuer name fragments, compared without diacritics
-    max_days_to_sign: int = 30
-    signer_match_threshold: int = 80  # 0-100 similarity of issuer and certificate subject
-    sha1: Sha1Policy = Sha1Policy.ACCEPT
-    policy: RulePolicy = SEED_POLICY
+    unsigned_exempt_issuers: tuple[str, ...]  # issuer name fragments, compared without diacritics
+    max_days_to_sign: int
+    signer_match_threshold: int  # 0-100 similarity of issuer and certificate subject
+    sha1: Sha1Policy
+    policy: RulePolicy  # which rules run, with what severity and zeroing ([rules]; the seed rules by default)
 
 
 class Rule(ABC):
@@ -278,7 +325,15 @@ class CitationCheck:
     citation: Citation
     status: CitationStatus
     document: str | None  # the evidence path it resolved to
-    differences: tuple[str, ...]  # "symbol:BC-UBND", "date:2023-02-02": the evidence's values that differ
+    # The evidence's own values where they differ from the citation's ("?": the evidence has no symbol).
+    other_symbol: str | None = None
+    other_date: dt.date | None = None
+
+    @property
+    def differences(self) -> tuple[str, ...]:
+        """As report.json writes them: "symbol:BC-UBND", "date:2023-02-02"."""
+        symbol = () if self.other_symbol is None else (f"symbol:{self.other_symbol}",)
+        return symbol + (() if self.other_date is None else (f"date:{self.other_date.isoformat()}",))
 
 
 @dataclass(frozen=True)

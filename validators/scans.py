@@ -33,7 +33,7 @@ from extractors.models import (
 )
 from extractors.text import fold, squash
 from validators.format import quoted
-from validators.model import Proof
+from validators.model import Proof, ProofKind
 
 __all__ = [
     "IMAGE_COVERAGE",
@@ -174,10 +174,10 @@ def unread_fields(facts: DocumentFacts) -> tuple[UnreadField, ...]:
     ocr = facts.ocr
     if ocr is not None and facts.kind is FileKind.PDF and ocr.status is OcrStatus.FAILED:
         reason = "không nhận dạng được chữ trong ảnh trang 1 (OCR không chạy được trên bản scan)"
-        return _both(reason, Proof(ocr.detail, ocr.page, "ocr"))
+        return _both(reason, Proof(ocr.detail, ocr.page, ProofKind.OCR))
     if ocr is not None and facts.kind is FileKind.PDF and ocr.status is OcrStatus.READ and not ocr.header_found:
         reason = "nhận dạng chữ (OCR) không tìm thấy phần đầu văn bản trên ảnh trang 1"
-        return _both(reason, Proof(_shown(ocr.lines[:3]) or ocr.detail, ocr.page, "ocr"))
+        return _both(reason, Proof(_shown(ocr.lines[:3]) or ocr.detail, ocr.page, ProofKind.OCR))
     if not header_read_by_ocr(facts) and not _has_ocr_layer(facts):
         return ()
     found = (_unread_number(facts), _unread_date(facts))
@@ -258,8 +258,8 @@ def _line_proof(facts: DocumentFacts, line: TextLine | None, raw: str | None = N
     """What OCR read, word by word with its confidence: the council sees why the field was not believed."""
     page = facts.ocr.page if facts.ocr is not None else 1
     if line is None:
-        return Proof(raw or "(OCR read no such line)", page, "ocr")
-    return Proof(_shown((line,)), line.page, "ocr")
+        return Proof(raw or "(OCR read no such line)", page, ProofKind.OCR)
+    return Proof(_shown((line,)), line.page, ProofKind.OCR)
 
 
 def _shown(lines: tuple[TextLine, ...]) -> str:

@@ -4,11 +4,23 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extractors.models import DocumentFacts, SignatureFacts
+from extractors.models import DocumentFacts, ModificationLevel, SignatureFacts
 from validators.format import vn_date
 
 DOCUMENT_TIMESTAMP = "/ETSI.RFC3161"
 SHA1 = "sha1"  # `SignatureFacts.hash_algorithm` of a SHA-1 message digest, judged by `signatures.sha1`
+
+# What may be appended after a signature: nothing, a later signature, a timestamp or validation data.
+ALLOWED_AFTER_SIGNING = frozenset(
+    {ModificationLevel.NONE, ModificationLevel.LTA_UPDATES, ModificationLevel.FORM_FILLING}
+)
+# What changed after a signature, as the council reads it (the changes a signature may be followed by).
+CHANGES = {
+    ModificationLevel.LTA_UPDATES: "thêm dấu thời gian hoặc dữ liệu kiểm tra hiệu lực",
+    ModificationLevel.FORM_FILLING: "ký thêm hoặc điền biểu mẫu",
+    ModificationLevel.ANNOTATIONS: "thêm chú thích/lớp phủ lên trang",
+    ModificationLevel.OTHER: "sửa nội dung, trang hoặc cấu trúc",
+}
 
 
 def signed(facts: DocumentFacts) -> tuple[SignatureFacts, ...]:

@@ -19,7 +19,7 @@ from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitA
 from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
 from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score, waiver_note
 from validators.format import vn_score
-from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof
+from validators.model import Finding, Outcome, Proof, ProofKind
 from validators.scans import believed_header, is_photo
 
 # Where the list of criteria came from -> its label; "self-assessment" is named by the table's own label.
@@ -181,28 +181,27 @@ def points(value: float | None, lang: Lang) -> str:
 
 def _source(proof: Proof, lang: Lang) -> str | None:
     """Where the proof was read, in words: "dòng 9 của bảng tự đánh giá", "chữ ký số “Signature1”"."""
-    source = proof.source
-    if not source:
+    kind, detail = proof.kind, proof.detail
+    if kind is None:
         return None
-    kind, _, rest = source.partition(":")
-    if kind == "row" and rest:
-        return label("src_row", lang, n=rest)
-    if kind == "signature" and rest:
-        return label("src_signature", lang, n=rest)
-    if kind == "signature-appearance":
-        return label("src_appearance", lang, n=rest)
+    if kind is ProofKind.ROW and detail:
+        return label("src_row", lang, n=detail)
+    if kind is ProofKind.SIGNATURE and detail:
+        return label("src_signature", lang, n=detail)
+    if kind is ProofKind.SIGNATURE_APPEARANCE:
+        return label("src_appearance", lang, n=detail or "")
     known = {
-        "page-text": "src_page_text",
-        "docx-table": "src_docx_table",
-        "docx-body": "src_docx_body",
-        "signatures": "src_signatures",
-        "signature-field": "src_signature_field",
-        "page-imaging": "src_page_imaging",
-        "config": "src_config",
-        "ocr": "src_ocr",
-        UNIT_EVIDENCE: "src_unit_evidence",
+        ProofKind.PAGE_TEXT: "src_page_text",
+        ProofKind.DOCX_TABLE: "src_docx_table",
+        ProofKind.DOCX_BODY: "src_docx_body",
+        ProofKind.SIGNATURES: "src_signatures",
+        ProofKind.SIGNATURE_FIELD: "src_signature_field",
+        ProofKind.PAGE_IMAGING: "src_page_imaging",
+        ProofKind.CONFIG: "src_config",
+        ProofKind.OCR: "src_ocr",
+        ProofKind.UNIT_EVIDENCE: "src_unit_evidence",
     }
-    return label(known[source], lang) if source in known else source
+    return label(known[kind], lang) if kind in known and detail is None else proof.source
 
 
 def _ordered(findings: Iterable[Finding]) -> list[Finding]:

@@ -25,10 +25,10 @@ from docx.document import Document
 from docx.shared import Length, Mm
 
 from criteria_map.criteria import code_key
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from pipeline import __version__
 from pipeline.config import Config
-from pipeline.labels import Lang, date, has_label, label, rule_label, score, waiver_note
+from pipeline.labels import Lang, date, label, rule_label, score, waiver_note
 from pipeline.reports.word_layout import (
     LANDSCAPE_TEXT,
     PORTRAIT_TEXT,
@@ -44,7 +44,7 @@ from pipeline.reports.word_layout import (
     paragraph,
     save,
 )
-from validators.model import Proof, Sha1Policy
+from validators.model import Proof, ProofKind, Sha1Policy
 
 UNIT_DOCUMENT = "report.docx"
 BATCH_DOCUMENT = "summary.docx"
@@ -125,12 +125,12 @@ def _fact(document: Document, name: str, value: str, *, bold: bool = False) -> N
     add_run(line, value, bold=bold)
 
 
-def _settings(record: CheckRecord, criteria_source: str | None) -> list[tuple[str, str]]:
+def _settings(record: CheckRecord, criteria_source: CriteriaSource | None) -> list[tuple[str, str]]:
     """The settings the check was made with, as (label, value) lines."""
     lang = record.lang
     criteria = []
     if criteria_source:
-        criteria.append(label(criteria_source, lang) if has_label(criteria_source) else criteria_source)
+        criteria.append(label(criteria_source, lang))
     if record.criteria_file:
         criteria.append(record.criteria_file)
     lines = [(_t("criteria_source", record), ", ".join(criteria))] if criteria else []
@@ -298,12 +298,20 @@ def _appendix(document: Document, unit: UnitAssessment, record: CheckRecord) -> 
 # ("an open password is required", "modification level: other"), in English: the finding's message says it in
 # Vietnamese, and report.json, report.html and report.xlsx keep the diagnostic.
 _DOCUMENT_SOURCES = frozenset(
-    {"page-text", "docx-table", "docx-body", "ocr", "signature-appearance", "signatures", "row"}
+    {
+        ProofKind.PAGE_TEXT,
+        ProofKind.DOCX_TABLE,
+        ProofKind.DOCX_BODY,
+        ProofKind.OCR,
+        ProofKind.SIGNATURE_APPEARANCE,
+        ProofKind.SIGNATURES,
+        ProofKind.ROW,
+    }
 )
 
 
 def _quotes_the_document(proof: Proof) -> bool:
-    return (proof.source or "").partition(":")[0] in _DOCUMENT_SOURCES
+    return proof.kind in _DOCUMENT_SOURCES
 
 
 # ----------------------------------------------------------------------------------------- batch document

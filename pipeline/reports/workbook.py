@@ -31,11 +31,12 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from criteria_map.matching import MatchMethod
 from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
 from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from pipeline import __version__
 from pipeline.atomic import write_file
-from pipeline.labels import Lang, date, has_label, label, number_and_symbol, rule_label, score, waiver_note
+from pipeline.labels import Lang, date, label, number_and_symbol, rule_label, score, waiver_note
 from pipeline.reports.cells import FORMULA_TRIGGERS, CellValue
 from validators.model import Outcome
 from validators.scans import believed_header
@@ -239,10 +240,6 @@ def _lines(values: Iterable[str]) -> str:
     return "\n".join(values)
 
 
-def _criteria_source(source: str, lang: Lang) -> str:
-    return label(source, lang) if has_label(source) else source
-
-
 def _overview(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     # The title may overflow into empty cells; it should not widen column A.
     sheet.append([Title(label("report_title", lang))], fit=False)
@@ -256,7 +253,7 @@ def _overview(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
         ("year", unit.year),
         ("period", f"{date(unit.period_start, lang)} – {date(unit.period_end, lang)}"),
         ("self_assessment", unit.self_assessment or none),
-        ("criteria_source", _criteria_source(unit.criteria_source, lang)),
+        ("criteria_source", label(unit.criteria_source, lang)),
         ("self_total", totals.self_score),
         ("recommended_total", totals.recommended_score),
         ("max_total", totals.max_score),
@@ -372,12 +369,8 @@ def _signatures(facts: DocumentFacts, lang: Lang) -> str:
 
 
 def _matched_by(item: EvidenceItem, lang: Lang) -> str:
-    def method(name: str) -> str:
-        key = "title-match" if name == "title" else name
-        try:
-            return label(key, lang)
-        except KeyError:
-            return name
+    def method(name: MatchMethod) -> str:
+        return label("title-match" if name is MatchMethod.TITLE else name, lang)
 
     return _lines(f"{match.code}: {method(match.method)}" for match in item.matches)
 

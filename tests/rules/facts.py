@@ -5,18 +5,21 @@ from __future__ import annotations
 import builtins
 import datetime as dt
 import hashlib
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
+from typing import Any, TypeVar
 
 from extractors.models import (
     Citation,
     Column,
+    Coverage,
     DocumentFacts,
     DocumentHeader,
     FileKind,
     Integrity,
     IssueDate,
     Located,
+    ModificationLevel,
     OcrFacts,
     OcrStatus,
     OcrWord,
@@ -33,6 +36,7 @@ from extractors.models import (
     Trust,
     Where,
 )
+from tests.context import rule_context
 from validators.model import (
     CitationCheck,
     CitationStatus,
@@ -70,6 +74,13 @@ def _when(value: Any) -> dt.datetime | None:
     return moment if moment.tzinfo else moment.replace(tzinfo=dt.timezone(dt.timedelta(hours=7)))
 
 
+E = TypeVar("E")
+
+
+def _optional(vocabulary: Callable[[str], E], value: str | None) -> E | None:
+    return None if value is None else vocabulary(value)
+
+
 def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
     """A verified signature; by default an intact, trusted person's signature."""
     subject = SignerSubject(spec.get("cn"), spec.get("o"), uids=tuple(spec.get("uids", ())),
@@ -85,8 +96,8 @@ def _signature(index: int, spec: dict[str, Any]) -> SignatureFacts:
         hash_algorithm=spec.get("hash_algorithm", "sha256"),
         subfilter="/ETSI.CAdES.detached",
         integrity=Integrity(spec.get("integrity", "intact")),
-        coverage=spec.get("coverage", "entire-file"),
-        modification_level=spec.get("modification_level", "none"),
+        coverage=_optional(Coverage, spec.get("coverage", "entire-file")),
+        modification_level=_optional(ModificationLevel, spec.get("modification_level", "none")),
         trust=Trust(spec.get("trust", "trusted")),
         trust_detail=spec.get("trust_detail", "test"),
         revocation="not-checked",
@@ -170,20 +181,23 @@ def context_from_case(case: dict[str, Any]) -> RuleContext:
     start = spec.get("period_start", dt.date(year, 1, 1))
     end = spec.get("period_end", dt.date(year, 12, 31))
     today = spec.get("today", dt.date(year + 1, 3, 1))
-    return RuleContext(
-        start, end, today,
-        unsigned_exempt_issuers=tuple(spec.get("unsigned_exempt_issuers", ())),
-        max_days_to_sign=int(spec.get("max_days_to_sign", 30)),
-        signer_match_threshold=int(spec.get("signer_match_threshold", 80)),
-        sha1=Sha1Policy(spec.get("sha1", "accept")),
-    )
+    settings: dict[str, Any] = {}  # what the case sets; the rest is defaults.toml's
+    if "unsigned_exempt_issuers" in spec:
+        settings["unsigned_exempt_issuers"] = tuple(spec["unsigned_exempt_issuers"])
+    for name in ("max_days_to_sign", "signer_match_threshold"):
+        if name in spec:
+            settings[name] = int(spec[name])
+    if "sha1" in spec:
+        settings["sha1"] = Sha1Policy(spec["sha1"])
+    return rule_context(start, end, today, **settings)
 
 
 def _citation_check(spec: dict[str, Any]) -> CitationCheck:
     citation = Citation(spec["raw"], spec.get("type"), spec.get("number"), spec.get("symbol"),
                         dt.date.fromisoformat(spec["date"]) if spec.get("date") else None)
+    other_date = spec.get("other_date")
     return CitationCheck(citation, CitationStatus(spec.get("status", "found")), spec.get("document"),
-                         tuple(spec.get("differences", ())))
+                         spec.get("other_symbol"), dt.date.fromisoformat(other_date) if other_date else None)
 
 
 def criterion_facts_from_case(case: dict[str, Any]) -> CriterionFacts:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 from validators.format import quoted, vn_date
 from validators.model import (
     PASSED,
@@ -20,13 +18,9 @@ from validators.model import (
 
 
 def _difference(check: CitationCheck) -> str:
-    parts = []
-    for difference in check.differences:
-        kind, _, value = difference.partition(":")
-        if kind == "date":
-            parts.append(f"tài liệu ghi ngày {vn_date(date.fromisoformat(value))}")
-        else:
-            parts.append(f"tài liệu có ký hiệu {value}")
+    parts = [] if check.other_symbol is None else [f"tài liệu có ký hiệu {check.other_symbol}"]
+    if check.other_date is not None:
+        parts.append(f"tài liệu ghi ngày {vn_date(check.other_date)}")
     return ", ".join(parts)
 
 
@@ -58,5 +52,5 @@ class CitationMismatch(CriterionRule):
         return Verdict(
             Outcome.FAILED,
             f"Tiêu chí {facts.code}: trích dẫn không khớp tài liệu đã nộp — {described}.",
-            Proof("; ".join(c.citation.raw for c in wrong), None, f"row:{facts.row_number}"),
+            Proof.of_row("; ".join(c.citation.raw for c in wrong), facts.row_number),
         )

@@ -44,5 +44,5 @@ class CitationNotFound(CriterionRule):
         return Verdict(
             Outcome.FAILED,
             f"Tiêu chí {facts.code} trích dẫn văn bản không có trong tài liệu kiểm chứng: {cited}.",
-            Proof("; ".join(c.raw for c in missing), None, f"row:{facts.row_number}"),
+            Proof.of_row("; ".join(c.raw for c in missing), facts.row_number),
         )

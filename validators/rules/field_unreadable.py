@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from extractors.models import DocumentFacts, OcrStatus
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
 from validators.scans import unread_fields
 
 
@@ -50,5 +52,5 @@ class FieldUnreadable(DocumentRule):
             Outcome.INDETERMINATE,
             f"Không đọc được {' và '.join(item.field.value for item in unread)} trên bản scan "
             f"({'; '.join(parts)}). Hội đồng kiểm tra trực tiếp trên văn bản.",
-            Proof("\n".join(proofs), first.page, first.source),
+            replace(first, text="\n".join(proofs)),
         )

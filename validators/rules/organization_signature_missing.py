@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, SignerKind
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    ProofKind,
+    RuleContext,
+    Severity,
+    Verdict,
+)
 from validators.signatures import signed, who
 
 
@@ -35,7 +45,7 @@ class OrganizationSignatureMissing(DocumentRule):
         if SignerKind.ORGANIZATION in kinds:
             return PASSED
         people = ", ".join(who(s) for s in signed(facts))
-        proof = Proof(people, signed(facts)[0].page, "signatures")
+        proof = Proof(people, signed(facts)[0].page, ProofKind.SIGNATURES)
         if kinds == {SignerKind.UNKNOWN}:
             return Verdict(Outcome.INDETERMINATE, f"Không xác định được chữ ký nào là của cơ quan ({people}).", proof)
         return Verdict(

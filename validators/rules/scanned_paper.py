@@ -4,7 +4,17 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts, FileKind, OcrStatus
 from validators.format import quoted
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    ProofKind,
+    RuleContext,
+    Severity,
+    Verdict,
+)
 from validators.scans import is_photo, is_scan, scanned_pages, text_lines
 from validators.signatures import signed
 
@@ -64,7 +74,7 @@ class ScannedPaper(DocumentRule):
         proof = Proof(
             f"pages {pages}: image covers {max(p.largest_image_coverage for p in scans):.0%} of the page",
             scans[0].page,
-            "page-imaging",
+            ProofKind.PAGE_IMAGING,
         )
         return Verdict(Outcome.FAILED, f"Văn bản là {kind}, không phải văn bản điện tử gốc.", proof)
 
@@ -79,7 +89,7 @@ def _judge_image(facts: DocumentFacts) -> Verdict:
             f"Tệp ảnh chưa xác định được nội dung: {_OCR_MISSING[status]} nên không biết đây là ảnh "
             "chụp/scan văn bản giấy hay ảnh hoạt động. Cần xem trực tiếp: nếu là văn bản giấy thì "
             "không phải văn bản điện tử gốc có ký số.",
-            Proof(ocr.detail if ocr is not None else "no OCR facts", 1, "ocr"),
+            Proof(ocr.detail if ocr is not None else "no OCR facts", 1, ProofKind.OCR),
         )
     if ocr.header_found:
         shown = "; ".join(quoted(line) for line in ocr.header_evidence[:2])
@@ -87,7 +97,7 @@ def _judge_image(facts: DocumentFacts) -> Verdict:
             Outcome.FAILED,
             f"Tệp ảnh là ảnh chụp/scan văn bản giấy (nhận dạng được phần đầu văn bản: {shown}), "
             "không có chữ ký số, không phải văn bản điện tử gốc.",
-            Proof("\n".join(ocr.header_evidence), ocr.page, "ocr"),
+            Proof("\n".join(ocr.header_evidence), ocr.page, ProofKind.OCR),
         )
     if is_photo(facts):
         return NOT_APPLICABLE  # a photo of an event or a banner: not a document, nothing to judge
@@ -95,5 +105,5 @@ def _judge_image(facts: DocumentFacts) -> Verdict:
         Outcome.INDETERMINATE,
         f"Tệp ảnh có nhiều dòng chữ ({len(text_lines(ocr))} dòng ở phần trên) nhưng không nhận ra phần đầu "
         "văn bản (quốc hiệu, số, ký hiệu); có thể là ảnh chụp/scan một trang văn bản giấy. Cần xem trực tiếp.",
-        Proof("\n".join(line.text for line in ocr.lines[:3]), ocr.page, "ocr"),
+        Proof("\n".join(line.text for line in ocr.lines[:3]), ocr.page, ProofKind.OCR),
     )

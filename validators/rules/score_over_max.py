@@ -44,5 +44,5 @@ class ScoreOverMax(CriterionRule):
             Outcome.FAILED,
             f"Tiêu chí {facts.code} tự chấm {vn_score(facts.self_score)} điểm, vượt điểm tối đa "
             f"{vn_score(facts.max_score)}.",
-            Proof(facts.raw_self_score, None, f"row:{facts.row_number}"),
+            Proof.of_row(facts.raw_self_score, facts.row_number),
         )

@@ -3,7 +3,18 @@
 from __future__ import annotations
 
 from validators.format import quoted
-from validators.model import NOT_APPLICABLE, PASSED, Outcome, Proof, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    Outcome,
+    Proof,
+    ProofKind,
+    RuleContext,
+    Severity,
+    UnitFacts,
+    UnitRule,
+    Verdict,
+)
 
 
 class SelfAssessmentChoice(UnitRule):
@@ -41,5 +52,5 @@ class SelfAssessmentChoice(UnitRule):
             f"Thư mục đơn vị có {len(facts.ignored_tables) + 1} bảng tự đánh giá; đã dùng "
             f"{quoted(facts.self_assessment_path)} ({facts.choice_reason or 'theo quy tắc chọn bảng'}), "
             f"không dùng {ignored}. Đề nghị đơn vị chỉ nộp một bảng.",
-            Proof("; ".join(facts.ignored_tables), None, facts.self_assessment_path),
+            Proof("; ".join(facts.ignored_tables), None, ProofKind.SELF_ASSESSMENT, facts.self_assessment_path),
         )

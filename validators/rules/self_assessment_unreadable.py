@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from validators.format import quoted
-from validators.model import PASSED, Outcome, Proof, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+from validators.model import PASSED, Outcome, Proof, ProofKind, RuleContext, Severity, UnitFacts, UnitRule, Verdict
 
 
 class SelfAssessmentUnreadable(UnitRule):
@@ -41,5 +41,5 @@ class SelfAssessmentUnreadable(UnitRule):
         return Verdict(
             Outcome.FAILED,
             f"Không đọc được bảng tự đánh giá {quoted(facts.self_assessment_path)}: {table.read_error.detail}.",
-            Proof(table.read_error.detail, None, facts.self_assessment_path),
+            Proof(table.read_error.detail, None, ProofKind.SELF_ASSESSMENT, facts.self_assessment_path),
         )

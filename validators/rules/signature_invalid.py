@@ -38,9 +38,7 @@ class SignatureInvalid(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         for signature in facts.signatures:
-            proof = Proof(
-                signature.error or signature.integrity.value, signature.page, f"signature:{signature.field_name}"
-            )
+            proof = Proof.of_signature(signature.error or signature.integrity.value, signature)
             if signature.integrity is Integrity.DIGEST_MISMATCH:
                 return Verdict(
                     Outcome.FAILED,
@@ -59,7 +57,7 @@ class SignatureInvalid(DocumentRule):
                     Outcome.FAILED,
                     f"Chữ ký số của {who(signature)} dùng thuật toán không còn an toàn ({', '.join(weak)}): "
                     "văn bản khác có thể mang cùng chữ ký, nên chữ ký không chứng minh được nội dung đã ký.",
-                    Proof(f"algorithms: {', '.join(weak)}", signature.page, f"signature:{signature.field_name}"),
+                    Proof.of_signature(f"algorithms: {', '.join(weak)}", signature),
                 )
         unknown = [s for s in facts.signatures if s.integrity is Integrity.UNKNOWN]
         if unknown:
@@ -68,7 +66,7 @@ class SignatureInvalid(DocumentRule):
                 Outcome.INDETERMINATE,
                 f"Không kiểm tra được chữ ký số {quoted(first.field_name)}: "
                 "chữ ký bị lỗi hoặc tệp hỏng cấu trúc; không thể coi là hợp lệ.",
-                Proof(first.error or "unknown", first.page, f"signature:{first.field_name}"),
+                Proof.of_signature(first.error or "unknown", first),
             )
         return PASSED
 

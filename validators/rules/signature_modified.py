@@ -2,13 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity
+from extractors.models import Coverage, DocumentFacts, Integrity
 from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import who
-
-# What may be appended after a signature: nothing, a later signature, a timestamp or validation data.
-ALLOWED_AFTER_SIGNING = frozenset({"none", "lta-updates", "form-filling"})
-_CHANGE_NAMES = {"annotations": "thêm chú thích/lớp phủ lên trang", "other": "sửa nội dung, trang hoặc cấu trúc"}
+from validators.signatures import ALLOWED_AFTER_SIGNING, CHANGES, who
 
 
 class SignatureModified(DocumentRule):
@@ -42,24 +38,20 @@ class SignatureModified(DocumentRule):
         for signature in intact:
             level = signature.modification_level
             if level is not None and level not in ALLOWED_AFTER_SIGNING:
-                change = _CHANGE_NAMES.get(level, level)
+                change = CHANGES[level]
                 return Verdict(
                     Outcome.FAILED,
                     f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
-                    Proof(
-                        signature.error or f"modification level: {level}",
-                        signature.page,
-                        f"signature:{signature.field_name}",
-                    ),
+                    Proof.of_signature(signature.error or f"modification level: {level}", signature),
                 )
         for signature in intact:
-            if signature.coverage in (None, "unclear") or (
-                signature.modification_level is None and signature.coverage != "entire-file"
+            if signature.coverage in (None, Coverage.UNCLEAR) or (
+                signature.modification_level is None and signature.coverage is not Coverage.ENTIRE_FILE
             ):
                 return Verdict(
                     Outcome.INDETERMINATE,
                     f"Không xác định được phần tệp được chữ ký của {who(signature)} "
                     "bảo vệ hoặc các thay đổi sau khi ký.",
-                    Proof(f"coverage: {signature.coverage}", signature.page, f"signature:{signature.field_name}"),
+                    Proof.of_signature(f"coverage: {signature.coverage}", signature),
                 )
         return PASSED

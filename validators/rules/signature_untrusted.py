@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity, Trust
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    ProofKind,
+    RuleContext,
+    Severity,
+    Verdict,
+)
 from validators.signatures import when, who
 
 
@@ -39,7 +49,7 @@ class SignatureUntrusted(DocumentRule):
             return Verdict(
                 Outcome.FAILED,
                 "Chưa cấu hình chứng thư gốc tin cậy (--trust-root) nên không xác minh được nguồn gốc chứng thư ký số.",
-                Proof("no trust roots configured", None, "config"),
+                Proof("no trust roots configured", None, ProofKind.CONFIG),
             )
         for signature in checked:
             if signature.trust is Trust.UNTRUSTED:
@@ -47,13 +57,13 @@ class SignatureUntrusted(DocumentRule):
                     Outcome.FAILED,
                     f"Chứng thư của {who(signature)} không chuỗi được tới chứng thư gốc "
                     f"tin cậy tại thời điểm ký ({when(signature.moment)}).",
-                    Proof(signature.trust_detail, signature.page, f"signature:{signature.field_name}"),
+                    Proof.of_signature(signature.trust_detail, signature),
                 )
         unknown = [s for s in checked if s.trust is Trust.UNKNOWN]
         if unknown:
             return Verdict(
                 Outcome.INDETERMINATE,
                 f"Không xác minh được chứng thư của {who(unknown[0])}.",
-                Proof(unknown[0].trust_detail, unknown[0].page, f"signature:{unknown[0].field_name}"),
+                Proof.of_signature(unknown[0].trust_detail, unknown[0]),
             )
         return PASSED

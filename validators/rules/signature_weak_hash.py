@@ -48,7 +48,6 @@ class SignatureWeakHash(DocumentRule):
                     Outcome.FAILED,
                     f"Chữ ký số của {who(signature)} dùng hàm băm SHA-1 (thuật toán băm: SHA-1), "
                     "đã lạc hậu; chữ ký vẫn xác thực được.",
-                    Proof(f"hash_algorithm={signature.hash_algorithm}", signature.page,
-                          f"signature:{signature.field_name}"),
+                    Proof.of_signature(f"hash_algorithm={signature.hash_algorithm}", signature),
                 )
         return PASSED

@@ -43,9 +43,5 @@ class SignedLongAfterIssue(DocumentRule):
             Outcome.FAILED,
             f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên "
             f"({who(signature)}) ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
-            Proof(
-                f"{located.raw if located else ''} / signed {first.isoformat()}",
-                signature.page,
-                f"signature:{signature.field_name}",
-            ),
+            Proof.of_signature(f"{located.raw if located else ''} / signed {first.isoformat()}", signature),
         )

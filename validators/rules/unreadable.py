@@ -3,7 +3,17 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, FileKind, ReadProblem
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    ProofKind,
+    RuleContext,
+    Severity,
+    Verdict,
+)
 
 _KIND_NAMES = {
     "pdf": "PDF",
@@ -92,4 +102,4 @@ class Unreadable(DocumentRule):
             message = _MESSAGES[error.problem]
         # Out of time or a dead reader says nothing about the document itself: indeterminate, not failed.
         outcome = Outcome.INDETERMINATE if error.problem in _NOT_JUDGED else Outcome.FAILED
-        return Verdict(outcome, message, Proof(error.detail, None, error.problem.value))
+        return Verdict(outcome, message, Proof(error.detail, None, ProofKind.READ_ERROR, error.problem.value))

@@ -5,7 +5,17 @@ from __future__ import annotations
 from extractors.models import DocumentFacts, FileKind
 from extractors.text import fold
 from validators.format import quoted
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    ProofKind,
+    RuleContext,
+    Severity,
+    Verdict,
+)
 from validators.signatures import signed
 
 
@@ -53,6 +63,6 @@ class Unsigned(DocumentRule):
             return Verdict(
                 Outcome.FAILED,
                 f"Văn bản có ô chữ ký {quoted(empty_fields[0])} nhưng chưa được ký số.",
-                Proof(", ".join(empty_fields), None, "signature-field"),
+                Proof(", ".join(empty_fields), None, ProofKind.SIGNATURE_FIELD),
             )
         return Verdict(Outcome.FAILED, "Văn bản không có chữ ký số (không phải văn bản điện tử được ký số).")

@@ -48,7 +48,7 @@ class VagueExplanation(CriterionRule):
         if explanation is None or facts.has_children or facts.self_score is None or facts.self_score <= 0:
             return NOT_APPLICABLE
         text = explanation.text.strip()
-        proof = Proof(text, None, f"row:{facts.row_number}")
+        proof = Proof.of_row(text, facts.row_number)
         if not text:
             return Verdict(Outcome.FAILED, f"Tiêu chí {facts.code} có điểm tự chấm nhưng không có giải trình.", proof)
         has_figures = bool(explanation.figures or explanation.results)
