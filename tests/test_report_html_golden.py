@@ -50,7 +50,7 @@ from pipeline import __version__
 from pipeline.labels import Lang
 from pipeline.reports.html import render_batch_index, render_unit_page
 from pipeline.reports.tree import TreeReport
-from validators.model import UNIT_EVIDENCE, Finding, Outcome, Proof, Severity
+from validators.model import Finding, Outcome, Proof, ProofKind, Severity
 
 GOLDEN = Path(__file__).parent / "fixtures" / "html"
 VERSION = "VERSION"  # the stored pages say this instead of the version that rendered them
@@ -118,7 +118,7 @@ def sample_unit(name: str = "UBND xã Mẫu") -> UnitAssessment:
         True,
         Outcome.FAILED,
         "Số văn bản “12.1” có hậu tố “.1”",
-        Proof("Số: 12.1/BC-UBND", 1, "page-text"),
+        Proof("Số: 12.1/BC-UBND", 1, ProofKind.PAGE_TEXT),
     )
     undecided = Finding(
         "signature-trust",
@@ -127,7 +127,7 @@ def sample_unit(name: str = "UBND xã Mẫu") -> UnitAssessment:
         False,
         Outcome.INDETERMINATE,
         "Không xác định được chứng thư",
-        Proof("CN=Test CA", None, "signature:Signature2"),
+        Proof("CN=Test CA", None, ProofKind.SIGNATURE, "Signature2"),
     )
     evidence = (
         EvidenceItem(
@@ -239,7 +239,7 @@ def sample_unit(name: str = "UBND xã Mẫu") -> UnitAssessment:
                     False,
                     Outcome.FAILED,
                     "Giải trình chung chung",
-                    Proof("Đã thực hiện", None, "row:9"),
+                    Proof("Đã thực hiện", None, ProofKind.ROW, "9"),
                 ),
             ),
             (zeroing,),
@@ -261,7 +261,7 @@ def sample_unit(name: str = "UBND xã Mẫu") -> UnitAssessment:
                     True,
                     Outcome.FAILED,
                     "Điểm tự chấm vượt điểm tối đa",
-                    Proof("9", None, "row:20"),
+                    Proof("9", None, ProofKind.ROW, "20"),
                 ),
             ),
             (),
@@ -277,10 +277,12 @@ def sample_unit(name: str = "UBND xã Mẫu") -> UnitAssessment:
     )
     unit_findings = (
         Finding(
-            "missing-table", "KC100", Severity.INFO, False, Outcome.FAILED, "Thiếu bảng", Proof("x", None, "config")
+            "missing-table", "KC100", Severity.INFO, False, Outcome.FAILED, "Thiếu bảng",
+            Proof("x", None, ProofKind.CONFIG),
         ),
         Finding(
-            "loose-files", "KC101", Severity.WARNING, False, Outcome.FAILED, "Tệp lạc", Proof("", 2, UNIT_EVIDENCE)
+            "loose-files", "KC101", Severity.WARNING, False, Outcome.FAILED, "Tệp lạc",
+            Proof("", 2, ProofKind.UNIT_EVIDENCE),
         ),
     )
     return UnitAssessment(
