@@ -405,15 +405,17 @@ def test_text_xml_cannot_hold_is_replaced_and_markup_stays_text(tmp_path: Path) 
     assert texts(document.tables[0])[0][0] == "……………………\nHỘI ĐỒNG THẨM ĐỊNH\n"  # no council configured
 
 
-def test_proof_column_quotes_the_documents_not_the_tool(tmp_path: Path) -> None:
-    """A library's diagnostic (English) is not a quote of the unit's file: the message says it in Vietnamese."""
-    diagnostic = Proof("an open password is required", None, "encrypted")
+def test_a_findings_diagnostic_stays_out_of_the_document(tmp_path: Path) -> None:
+    """A library's diagnostic (English) is the finding's `detail`, for report.json: the message says it in Vietnamese."""
+    diagnostic = "encrypted: an open password is required"
     message = "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra."
-    finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.INDETERMINATE, message, diagnostic)
+    finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.FAILED, message, None, diagnostic)
     path = tmp_path / "report.docx"
     write_unit_document(small_unit("UBND xã Khóa", 0.0, findings=(finding,)), path, CheckRecord(dt.date(2024, 3, 5)))
-    (row,) = texts(table_with(docx.Document(str(path)), "TT", "Mã quy tắc"))[1:]
+    document = docx.Document(str(path))
+    (row,) = texts(table_with(document, "TT", "Mã quy tắc"))[1:]
     assert (row[7], row[8]) == (message, "")
+    assert "password" not in all_text(document)
 
 
 def test_a_unit_without_zeroed_criteria_or_findings(tmp_path: Path) -> None:

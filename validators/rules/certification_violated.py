@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import who
+from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from validators.signatures import at_signature, who
 
 # What each DocMDP permission (ISO 32000-1 12.8.2.2) allows after the certification, as the council reads it.
 _PERMITS = {
@@ -56,11 +56,9 @@ class CertificationViolated(DocumentRule):
             return Verdict(
                 Outcome.FAILED,
                 f"Chữ ký chứng nhận của {who(signature)} {permits}, nhưng sau đó tệp đã bị "
-                f"{_CHANGES.get(signature.modification_level or '', 'thay đổi')}.",
-                Proof(
-                    signature.error or f"DocMDP P={permission}, modification level: {signature.modification_level}",
-                    signature.page,
-                    f"signature:{signature.field_name}",
-                ),
+                f"{_CHANGES.get(signature.modification_level or '', 'thay đổi')}. "
+                "Đơn vị cần nộp bản gốc đúng như khi ký.",
+                at_signature(signature),
+                signature.error or f"DocMDP P={permission}, modification level: {signature.modification_level}",
             )
         return PASSED

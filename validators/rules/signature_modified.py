@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import who
+from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from validators.signatures import at_signature, who
 
 # What may be appended after a signature: nothing, a later signature, a timestamp or validation data.
 ALLOWED_AFTER_SIGNING = frozenset({"none", "lta-updates", "form-filling"})
@@ -45,12 +45,10 @@ class SignatureModified(DocumentRule):
                 change = _CHANGE_NAMES.get(level, level)
                 return Verdict(
                     Outcome.FAILED,
-                    f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
-                    Proof(
-                        signature.error or f"modification level: {level}",
-                        signature.page,
-                        f"signature:{signature.field_name}",
-                    ),
+                    f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}). "
+                    "Đơn vị cần nộp bản gốc đúng như khi ký.",
+                    at_signature(signature),
+                    signature.error or f"modification level: {level}",
                 )
         for signature in intact:
             if signature.coverage in (None, "unclear") or (
@@ -59,7 +57,8 @@ class SignatureModified(DocumentRule):
                 return Verdict(
                     Outcome.INDETERMINATE,
                     f"Không xác định được phần tệp được chữ ký của {who(signature)} "
-                    "bảo vệ hoặc các thay đổi sau khi ký.",
-                    Proof(f"coverage: {signature.coverage}", signature.page, f"signature:{signature.field_name}"),
+                    "bảo vệ hoặc các thay đổi sau khi ký. Hội đồng mở tệp bằng phần mềm ký số để xem.",
+                    at_signature(signature),
+                    f"coverage: {signature.coverage}",
                 )
         return PASSED
