@@ -406,7 +406,7 @@ def test_text_xml_cannot_hold_is_replaced_and_markup_stays_text(tmp_path: Path) 
 
 
 def test_a_findings_diagnostic_stays_out_of_the_document(tmp_path: Path) -> None:
-    """A library's diagnostic (English) is the finding's `detail`, for report.json: the message says it in Vietnamese."""
+    """A library's words (English) is the finding's `detail`, for report.json; the message says it in Vietnamese."""
     diagnostic = "encrypted: an open password is required"
     message = "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra."
     finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.FAILED, message, None, diagnostic)
