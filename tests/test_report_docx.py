@@ -343,7 +343,7 @@ def test_a_findings_diagnostic_stays_out_of_the_document(tmp_path: Path) -> None
     """A library's words (English) is the finding's `detail`, for report.json; the message says it in Vietnamese."""
     diagnostic = "encrypted: an open password is required"
     message = "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra."
-    finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.FAILED, message, None, diagnostic)
+    finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.FAILED, message, detail=diagnostic)
     path = tmp_path / "report.docx"
     write_unit_document(small_unit("UBND xã Khóa", 0.0, findings=(finding,)), path, CheckRecord(dt.date(2024, 3, 5)))
     document = docx.Document(str(path))
