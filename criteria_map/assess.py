@@ -21,7 +21,7 @@ from criteria_map.criteria import CriteriaSet, code_key, parent_of
 from criteria_map.matching import CriterionTarget, Match, location_codes, match_evidence
 from criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
 from criteria_map.waivers import Waiver, WaiverBook
-from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, SelfAssessmentTable
+from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, Integrity, SelfAssessmentTable, Trust
 from validators import RuleContext, SubmittedDocument, validate_criterion, validate_document_set, validate_unit
 from validators.model import CitationCheck, CriterionFacts, UnitFacts
 
@@ -91,9 +91,8 @@ def assess_unit(
     matches, checks = match_evidence(documents, targets)
     items = tuple(_tied(item, matches.get(item.path, ()), book) for item in evidence)
     assessed = _criteria(claims, children, items, checks, assignments, context, book)
-    unit_findings = book.unit(
-        validate_unit(UnitFacts(self_assessment, table, tuple(ignored_tables), choice_reason), context)
-    )
+    unit_facts = UnitFacts(self_assessment, table, tuple(ignored_tables), choice_reason, _signed_without_roots(items))
+    unit_findings = book.unit(validate_unit(unit_facts, context))
     return UnitAssessment(
         unit=unit,
         year=year,
@@ -112,6 +111,15 @@ def _tied(item: EvidenceItem, matches: tuple[Match, ...], book: WaiverBook) -> E
     """The file with the criteria it is tied to, and the council's waivers of its findings."""
     tied = replace(item, matches=matches)
     return replace(tied, findings=book.document(item.path, tied.criteria, item.findings))
+
+
+def _signed_without_roots(items: Iterable[EvidenceItem]) -> tuple[str, ...]:
+    """The files with an intact signature that no trust root could be looked for (none was configured)."""
+    return tuple(
+        item.path
+        for item in items
+        if any(s.integrity is Integrity.INTACT and s.trust is Trust.NO_ROOTS for s in item.facts.signatures)
+    )
 
 
 def _with_set_findings(evidence: Sequence[EvidenceItem], context: RuleContext) -> tuple[EvidenceItem, ...]:

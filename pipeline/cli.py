@@ -7,12 +7,15 @@ import logging
 import sys
 import traceback
 from collections.abc import Sequence
+from functools import partial
 from pathlib import Path
+from typing import Any
 
 from pipeline import __version__
 from pipeline.config import ExecutorKind, FailOn, Layout, defaults, load_config, load_policy
 from pipeline.errors import ExitCode, UsageError, stop
 from pipeline.labels import Lang
+from pipeline.messages import both, lang_of, text, usage_error
 from pipeline.policy import policy_table
 from pipeline.run import check
 from validators.docs import rule_doc, rules_markdown
@@ -20,105 +23,88 @@ from validators.registry import rule_by_key
 
 
 class _Parser(argparse.ArgumentParser):
+    """argparse in the chosen language: its headings, its `-h` and its errors (`pipeline.messages`)."""
+
+    def __init__(self, *args: Any, lang: Lang = Lang.VI, **kwargs: Any) -> None:
+        usage = text("usage", lang)
+        formatter = partial(_Formatter, usage_prefix=usage)
+        super().__init__(*args, formatter_class=formatter, add_help=False, **kwargs)  # type: ignore[misc]
+        self.lang = lang
+        self._positionals.title = text("positionals", lang)
+        self._optionals.title = text("optionals", lang)
+        self.add_argument("-h", "--help", action="help", help=text("help", lang))
+
     def error(self, message: str) -> None:  # type: ignore[override]
-        raise UsageError(f"{self.prog}: {message}")
+        hint = text("see_help", self.lang, prog=self.prog)
+        english = f"{self.prog}: {message}; {text('see_help', Lang.EN, prog=self.prog)}"
+        raise UsageError(f"{self.prog}: {usage_error(message, self.lang)}; {hint}", english)
 
 
-def _parser() -> argparse.ArgumentParser:
-    parser = _Parser(prog="kiemchung", description="Pre-screen CCHC evidence documents.")
-    default = defaults()  # the help states the defaults of pipeline/defaults.toml, the only place they are set
-    parser.add_argument("--version", action="version", version=f"kiemchung {__version__}")
-    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+class _Formatter(argparse.HelpFormatter):
+    def __init__(self, prog: str, usage_prefix: str) -> None:
+        super().__init__(prog)
+        self._usage_prefix = usage_prefix
 
-    run = commands.add_parser("check", help="check a unit folder or a folder of unit folders")
-    run.add_argument("path", type=Path, help="a unit folder, or a folder whose subfolders are units")
-    run.add_argument("--year", type=int, help="the assessment year (period 1 January - 31 December)")
-    run.add_argument(
-        "--out",
-        type=Path,
-        default=Path("kiemchung-report"),
-        help="where reports go (default: ./kiemchung-report); never inside PATH",
-    )
-    run.add_argument("--config", type=Path, help="a TOML file with settings (see pipeline/defaults.toml)")
-    run.add_argument(
-        "--fail-on",
-        choices=[m.value for m in FailOn],
-        help=f"exit 1 when a finding reaches this level (default: {default['run']['fail_on']})",
-    )
-    run.add_argument(
-        "--layout", choices=[m.value for m in Layout], help=f"how PATH is read (default: {default['run']['layout']})"
-    )
-    run.add_argument(
-        "--trust-root",
-        type=Path,
-        action="append",
-        default=[],
-        metavar="FILE",
-        help="a trusted root certificate (PEM/DER) or a folder of them; repeatable",
-    )
+    def add_usage(self, usage: Any, actions: Any, groups: Any, prefix: str | None = None) -> None:
+        super().add_usage(usage, actions, groups, self._usage_prefix if prefix is None else prefix)
 
-    run.add_argument(
-        "--criteria",
-        type=Path,
-        metavar="FILE",
-        help="the province's criteria set (YAML); default: each unit's self-assessment rows",
-    )
-    run.add_argument(
-        "--assignments", type=Path, metavar="FILE", help="who answers for which criteria (.xlsx, .csv or .yaml)"
-    )
 
-    _policy_arguments(run)
-    run.add_argument(
-        "--waivers", type=Path, metavar="FILE", help="the council's waivers of findings (.yaml, .csv or .xlsx)"
-    )
+def _default(section: str, key: str) -> object:
+    """A setting's default as pipeline/defaults.toml sets it, the only place defaults are set."""
+    return defaults()[section][key]
 
-    run.add_argument(
-        "--format",
-        metavar="LIST",
-        help=f"reports to write: json,xlsx,html,docx (default: {','.join(default['report']['formats'])})",
-    )
-    run.add_argument(
-        "--lang", choices=["vi", "en"], help=f"language of the report labels (default: {default['report']['lang']})"
-    )
 
-    batch = run.add_argument_group("batch")
+def _parser(lang: Lang = Lang.VI) -> argparse.ArgumentParser:
+    def t(key: str) -> str:
+        return text(key, lang)
+
+    parser = _Parser(prog="kiemchung", description=t("description"), lang=lang)
+    parser.add_argument("--version", action="version", version=f"kiemchung {__version__}", help=t("version"))
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser, title=t("commands"))
+
+    run = commands.add_parser("check", help=t("check"), description=t("check"), lang=lang)
+    run.add_argument("path", type=Path, metavar="PATH", help=t("path"))
+    run.add_argument("--year", type=int, metavar="N", help=t("year"))
+    run.add_argument("--out", type=Path, default=Path("kiemchung-report"), metavar=t("DIR"), help=t("out"))
+    run.add_argument("--config", type=Path, metavar=t("FILE"), help=t("config"))
+    run.add_argument("--fail-on", choices=[m.value for m in FailOn], help=t("fail_on"))
+    run.add_argument("--layout", choices=[m.value for m in Layout], help=t("layout"))
+    run.add_argument("--trust-root", type=Path, action="append", default=[], metavar=t("FILE"), help=t("trust_root"))
+
+    run.add_argument("--criteria", type=Path, metavar=t("FILE"), help=t("criteria"))
+    run.add_argument("--assignments", type=Path, metavar=t("FILE"), help=t("assignments"))
+
+    _policy_arguments(run, lang)
+    run.add_argument("--waivers", type=Path, metavar=t("FILE"), help=t("waivers"))
+
+    run.add_argument("--format", metavar=t("LIST"), help=t("format"))
+    run.add_argument("--lang", choices=[m.value for m in Lang], help=t("lang"))
+
+    batch = run.add_argument_group(t("batch"))
+    batch.add_argument("--jobs", type=int, metavar=t("N"), help=t("jobs"))
     batch.add_argument(
-        "--jobs",
-        type=int,
-        metavar="N",
-        help="worker processes (default: one per core); 1: no worker, every file is read in this process, "
-        "one after the other, where a debugger or a profiler sees it (the time limit is then not enforced)",
+        "--timeout", type=float, metavar=t("SECONDS"), help=text("timeout", lang, seconds=_default("batch", "timeout"))
     )
-    batch.add_argument(
-        "--timeout",
-        type=float,
-        metavar="SECONDS",
-        help=f"time limit per file (default: {default['batch']['timeout']:g}); "
-        "a file past it has its worker stopped (not with --jobs 1)",
-    )
-    batch.add_argument("--cache-dir", type=Path, metavar="DIR", help="result cache (default: ~/.cache/kiemchung)")
-    batch.add_argument("--no-cache", action="store_true", help="read every file again; keep nothing")
-    batch.add_argument("--executor", choices=[m.value for m in ExecutorKind], help="where files are read")
-    batch.add_argument("--scheduler", metavar="ADDRESS", help="the Dask scheduler, with --executor dask")
-    batch.add_argument("--quiet", action="store_true", help="no progress and no per-unit lines")
-    run.add_argument("--verbose", action="store_true", help="on an internal error, print its traceback too")
-    run.add_argument(
-        "--ocr",
-        action=argparse.BooleanOptionalAction,
-        help="read scanned headers and pictures with Tesseract (default: when it is installed)",
-    )
+    batch.add_argument("--cache-dir", type=Path, metavar=t("DIR"), help=t("cache_dir"))
+    batch.add_argument("--no-cache", action="store_true", help=t("no_cache"))
+    batch.add_argument("--executor", choices=[m.value for m in ExecutorKind], help=t("executor"))
+    batch.add_argument("--scheduler", metavar=t("ADDRESS"), help=t("scheduler"))
+    batch.add_argument("--quiet", action="store_true", help=t("quiet"))
+    run.add_argument("--verbose", action="store_true", help=t("verbose"))
+    run.add_argument("--ocr", action=argparse.BooleanOptionalAction, help=t("ocr"))
 
-    rules = commands.add_parser("rules", help="the rules in force (with --config: the council's policy), or one rule")
-    rules.add_argument("rule", nargs="?", help="a rule code (KC201) or name (number-suffix)")
-    rules.add_argument("--markdown", action="store_true", help="print every rule's documentation as Markdown")
-    rules.add_argument("--config", type=Path, help="a TOML file whose [rules] to show")
-    _policy_arguments(rules)
+    rules = commands.add_parser("rules", help=t("rules"), description=t("rules"), lang=lang)
+    rules.add_argument("rule", nargs="?", help=t("rule"))
+    rules.add_argument("--markdown", action="store_true", help=t("markdown"))
+    rules.add_argument("--config", type=Path, metavar=t("FILE"), help=t("rules_config"))
+    _policy_arguments(rules, lang)
+    rules.add_argument("--lang", choices=[m.value for m in Lang], help=t("lang"))
     return parser
 
 
-def _policy_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--select", metavar="LIST", help="rules to run: codes, code prefixes or names (KC2,unsigned)")
-    parser.add_argument("--ignore", metavar="LIST", help="rules to turn off, added to the config's [rules] ignore")
+def _policy_arguments(parser: argparse.ArgumentParser, lang: Lang) -> None:
+    parser.add_argument("--select", metavar=text("LIST", lang), help=text("select", lang))
+    parser.add_argument("--ignore", metavar=text("LIST", lang), help=text("ignore", lang))
 
 
 def _list(value: str | None) -> list[str] | None:
@@ -130,12 +116,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     # pypdf logs every oddity it recovers from; what matters reaches the report as findings.
     logging.getLogger("pypdf").setLevel(logging.CRITICAL + 1)
     verbose = False
+    lang = lang_of(sys.argv[1:] if argv is None else argv)
     try:
-        args = _parser().parse_args(argv)
+        args = _parser(lang).parse_args(argv)
         verbose = bool(getattr(args, "verbose", False))
         return _dispatch(args)
     except (Exception, KeyboardInterrupt) as error:
-        code, message = stop(error)
+        code, message = stop(error, lang)
         if verbose and code is ExitCode.INTERNAL:
             traceback.print_exception(error, file=sys.stderr)
         print(f"kiemchung: {message}", file=sys.stderr)
@@ -181,6 +168,6 @@ def _rules(args: argparse.Namespace) -> int:
         return ExitCode.OK
     rule = rule_by_key(key)
     if rule is None:
-        raise UsageError(f"no rule {key!r}; `kiemchung rules` lists them")
+        raise UsageError(*both("no_rule", key=key))
     sys.stdout.write(rule_doc(rule))
     return ExitCode.OK

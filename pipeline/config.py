@@ -18,6 +18,7 @@ from typing import Any
 from pipeline.cache import default_cache_dir
 from pipeline.errors import ConfigError, UsageError
 from pipeline.labels import Lang
+from pipeline.messages import both
 from pipeline.policy import rule_policy, split_rule_tables
 from validators.model import RuleContext, RulePolicy, Sha1Policy
 
@@ -163,9 +164,9 @@ def load_config(
     chosen_year = year if year is not None else period["year"]
     start, end = _iso(period["start"], "period.start"), _iso(period["end"], "period.end")
     if not chosen_year and (start is None or end is None):
-        raise UsageError("give the assessment year with --year (or period.year / start and end in --config)")
+        raise UsageError(*both("year_missing"))
     if chosen_year and not 1990 <= chosen_year <= 2100:
-        raise UsageError(f"--year {chosen_year} is not a plausible assessment year")
+        raise UsageError(*both("year_implausible", year=chosen_year))
     start = start or dt.date(chosen_year, 1, 1)
     end = end or dt.date(chosen_year, 12, 31)
     if end < start:
@@ -226,7 +227,7 @@ def _cache_dir(value: str, config_file: Path | None) -> Path:
 def _executor(value: str, scheduler: str) -> ExecutorKind:
     kind: ExecutorKind = _choice(ExecutorKind, value, "batch.executor")
     if kind is ExecutorKind.DASK and not scheduler:
-        raise UsageError("--executor dask needs the scheduler's address: --scheduler tcp://HOST:8786")
+        raise UsageError(*both("scheduler_missing"))
     return kind
 
 
@@ -239,7 +240,7 @@ def _positive(value: float, key: str) -> float:
 def _formats(names: list[str]) -> frozenset[str]:
     chosen = frozenset(name.strip().lower() for name in names if name.strip())
     if not chosen or not chosen <= set(REPORT_FORMATS):
-        raise UsageError(f"--format takes a comma-separated list of {', '.join(REPORT_FORMATS)}; got {names}")
+        raise UsageError(*both("format_unknown", known=", ".join(REPORT_FORMATS), names=names))
     return chosen
 
 

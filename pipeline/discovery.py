@@ -33,6 +33,7 @@ from extractors.sniff import is_system_file
 from pipeline.archives import SEPARATOR, WorkFolder, is_archive, open_archive
 from pipeline.config import Layout
 from pipeline.errors import UsageError
+from pipeline.messages import both
 from pipeline.table_choice import choose_table, named_like_table
 
 
@@ -105,7 +106,7 @@ def discover(path: Path, layout: Layout, work: WorkFolder | None = None) -> Tree
     if path.is_file() and is_archive(path) and work is not None:
         given, (path, unpacking) = path, _unpack_path(path, work)
     elif not path.is_dir():
-        raise UsageError(f"{path} is not a folder")
+        raise UsageError(*both("not_a_folder", path=path))
     if layout is Layout.UNIT:
         found = _unit(path, work)
     elif layout is Layout.BATCH:
@@ -145,7 +146,7 @@ def _unpack_path(archive: Path, work: WorkFolder) -> tuple[Path, list[str]]:
 def _batch(root: Path, work: WorkFolder | None) -> _Found:
     subfolders, loose = _entries(root)
     if not subfolders:
-        raise UsageError(f"{root} holds no unit folders and no evidence")
+        raise UsageError(*both("nothing_found", path=root))
     found = _Found(outside=loose)
     for folder in subfolders:
         found.add(_unit(folder, work))
@@ -183,7 +184,7 @@ def _fallback(root: Path, work: WorkFolder | None) -> _Found:
     holding = [sub for sub in subfolders if any(_files_under(sub))]
     if not holding:
         if not loose:
-            raise UsageError(f"{root} holds no unit folders and no evidence")
+            raise UsageError(*both("nothing_found", path=root))
         found = _unit(root, work)
         found.warnings.append(
             "Không thấy bảng tự đánh giá hay thư mục tiêu chí nào: cả thư mục được đọc là một đơn vị."

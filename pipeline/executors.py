@@ -15,6 +15,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
 from pipeline.errors import ConfigError, UsageError
+from pipeline.messages import both
 from pipeline.pool import FailureKind, TaskFailure, WorkerPool
 from pipeline.work import Facts, ReadJob, failed, perform
 
@@ -77,7 +78,7 @@ class DaskExecutor:
         try:
             from distributed import Client
         except ImportError:
-            raise UsageError("--executor dask needs Dask: pip install 'kiemchung[dask]'") from None
+            raise UsageError(*both("dask_missing")) from None
         try:
             self._client = Client(scheduler, timeout=10)
         except (OSError, TimeoutError) as error:

@@ -10,7 +10,8 @@ import sys
 import time
 from typing import TextIO
 
-from validators.format import vn_score
+from pipeline.labels import Lang, score
+from pipeline.messages import text
 
 _BAR_WIDTH = 24
 _REDRAW_SECONDS = 0.1
@@ -20,8 +21,9 @@ _LINE_SECONDS = 10.0
 class Progress:
     """Counts finished files; `mode` is "bar", "lines" or "quiet" ("auto" picks bar on a terminal)."""
 
-    def __init__(self, total: int, mode: str = "auto", stream: TextIO | None = None) -> None:
+    def __init__(self, total: int, mode: str = "auto", stream: TextIO | None = None, *, lang: Lang = Lang.VI) -> None:
         self._stream = stream or sys.stderr
+        self._lang = lang
         if mode == "auto":
             mode = "bar" if self._stream.isatty() else "lines"
         self._mode = mode
@@ -81,11 +83,16 @@ class Progress:
         elapsed = max(time.monotonic() - self._started, 1e-9)
         rate = self._done / elapsed
         left = (self._total - self._done) / rate if rate else 0.0
-        parts = [f"{self._done}/{self._total} tệp", f"{vn_score(round(rate, 1))} tệp/giây", f"còn {_clock(left)}"]
+        lang = self._lang
+        parts = [
+            text("progress_files", lang, done=self._done, total=self._total),
+            text("progress_rate", lang, rate=score(round(rate, 1), lang)),
+            text("progress_left", lang, left=_clock(left)),
+        ]
         if self._cached:
-            parts.append(f"{self._cached} tệp lấy từ bộ nhớ đệm")
+            parts.append(text("progress_cached", lang, n=self._cached))
         if self._unit:
-            parts.append(f"đơn vị: {self._unit}")
+            parts.append(text("progress_unit", lang, unit=self._unit))
         return " · ".join(parts)
 
 

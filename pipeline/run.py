@@ -26,14 +26,14 @@ from pipeline.cache import ResultCache, canonical, code_fingerprint, digest
 from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
 from pipeline.discovery import Tree, UnitFolder, discover
 from pipeline.errors import ConfigError, InputError, OutputError, UsageError
-from pipeline.labels import label, rule_label
+from pipeline.labels import Lang, label, rule_label, score
+from pipeline.messages import both, text
 from pipeline.pool import default_jobs
 from pipeline.progress import Progress
 from pipeline.reports import write_batch_reports, write_unit_reports
 from pipeline.reports.tree import tree_lines, tree_report, write_tree
 from pipeline.work import Facts, ReadJob, cacheable, job_for
 from validators import RuleContext, Severity, validate_document
-from validators.format import vn_score
 
 if TYPE_CHECKING:
     from pipeline.executors import Executor
@@ -88,7 +88,7 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
     """
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
-        raise UsageError(f"the output folder {out_dir} is inside the evidence folder {path}; choose another --out")
+        raise UsageError(*both("out_inside", out=out_dir, path=path))
     settings = _settings(config)
     with _writing(out_dir):  # an output folder that cannot be written fails now, not after the reading
         out_dir.mkdir(parents=True, exist_ok=True)
@@ -107,17 +107,17 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
 def _check(tree: Tree, settings: _Settings, out_dir: Path, progress: str) -> RunResult:
     config, units = settings.config, tree.units
     if progress != "quiet":
-        for line in tree_lines(tree):
+        for line in tree_lines(tree, config.lang):
             print(line, flush=True)
     cache = ResultCache(config.cache_dir, warn=_warn)
     plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
-    meter = Progress(sum(len(plan.jobs) for plan in plans), progress)
+    meter = Progress(sum(len(plan.jobs) for plan in plans), progress, lang=config.lang)
     results: dict[str, UnitAssessment] = {}
 
     def finish(plan: _UnitPlan, assessment: UnitAssessment, report: Path) -> None:
         results[plan.unit.name] = assessment
         if progress != "quiet":
-            meter.message(summary_line(assessment, report))
+            meter.message(summary_line(assessment, report, config.lang))
 
     try:
         to_read = []
@@ -315,9 +315,7 @@ def _ocr_enabled(mode: OcrMode) -> bool:
     if ocr_available():
         return True
     if mode is OcrMode.ON:
-        raise UsageError(
-            "--ocr needs Tesseract with its Vietnamese model: apt-get install tesseract-ocr tesseract-ocr-vie"
-        )
+        raise UsageError(*both("ocr_missing"))
     return False
 
 
@@ -352,18 +350,23 @@ def _warn(message: str) -> None:
     print(message, file=sys.stderr)
 
 
-def _points(value: float | None) -> str:
-    return "?" if value is None else vn_score(value)
+def _points(value: float | None, lang: Lang) -> str:
+    return "?" if value is None else score(value, lang)
 
 
-def summary_line(unit: UnitAssessment, report: Path) -> str:
-    """One Vietnamese line per unit for the terminal."""
-    zeroing = sum(item.zeroes for item in unit.evidence)
-    zeroed = sum(criterion.zeroed for criterion in unit.criteria)
+def summary_line(unit: UnitAssessment, report: Path, lang: Lang = Lang.VI) -> str:
+    """One line per unit for the terminal."""
     totals = unit.totals
-    return (
-        f"{unit.unit}: {len(unit.evidence)} tệp, {len(unit.criteria)} tiêu chí; {zeroing} tệp có lỗi làm 0 điểm, "
-        f"{zeroed} tiêu chí bị 0 điểm; tự chấm {_points(totals.self_score)} → đề xuất "
-        f"{_points(totals.recommended_score)} điểm (có nguy cơ mất {_points(totals.points_at_risk)}). "
-        f"Báo cáo: {report}"
+    return text(
+        "unit_summary",
+        lang,
+        unit=unit.unit,
+        files=len(unit.evidence),
+        criteria=len(unit.criteria),
+        zeroing=sum(item.zeroes for item in unit.evidence),
+        zeroed=sum(criterion.zeroed for criterion in unit.criteria),
+        self=_points(totals.self_score, lang),
+        recommended=_points(totals.recommended_score, lang),
+        risk=_points(totals.points_at_risk, lang),
+        report=report,
     )

@@ -258,7 +258,9 @@ def test_unit_without_a_self_assessment_is_told_so(tmp_path: Path) -> None:
     (unit / "1.1" / source.name).write_bytes(source.read_bytes())
     assert main(["check", str(unit), "--year", "2023", "--out", str(tmp_path / "o")]) == 0
     report = json.loads((tmp_path / "o" / unit.name / "report.json").read_text("utf-8"))
-    assert [f["rule"] for f in report["findings"]] == ["self-assessment-unreadable"]
+    # Checked without --trust-root: the one signed file's certificate could not be traced, said once for the unit.
+    assert [f["rule"] for f in report["findings"]] == ["self-assessment-unreadable", "trust-roots-missing"]
+    assert report["findings"][1]["proof"]["text"] == f"1.1/{source.name}"
     assert report["criteria_source"] == "folders" and report["criteria"][-1]["code"] == "1.1"
 
 

@@ -584,7 +584,7 @@ def test_all_hostile_files_in_one_run(shared_dir: Path, sources: Sources) -> Non
             assert item["read_error"]["problem"] == problem.value and "unreadable" in rules, item
     assert next(i for i in report["evidence"] if i["path"] == "3.1/hai vạn trang.pdf")["pages"] == 20_000
     table_findings = [f for f in report["findings"] if f["rule"] == "self-assessment-unreadable"]
-    assert table_findings and "declares a DTD" in table_findings[0]["proof"]["text"]
+    assert table_findings and "declares a DTD" in table_findings[0]["detail"]
     marker = _passwd_marker()
     assert marker not in json.dumps(report, ensure_ascii=False)
 

@@ -35,6 +35,7 @@ from pipeline.reports.word import (
     write_unit_document,
 )
 from pipeline.run import check
+from tests.english import english_words
 from validators.format import vn_score
 from validators.model import Finding, Outcome, Proof, ProofKind, Severity
 from validators.registry import rule_by_key
@@ -46,72 +47,6 @@ COMMUNE = "UBND xã Cao An"
 ISSUER = ("UBND TỈNH MẪU", "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC")
 SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
 NO_SOFFICE = "LibreOffice is not installed (apt-get install libreoffice-writer-nogui; scripts/test.sh installs it)"
-# English words that must not reach a Vietnamese document: the labels' and messages' English wording.
-# None is a Vietnamese word or a part of the samples' file names (which hold ".signed.pdf").
-ENGLISH = frozenset(
-    {
-        "the",
-        "and",
-        "of",
-        "with",
-        "without",
-        "not",
-        "is",
-        "are",
-        "was",
-        "for",
-        "from",
-        "file",
-        "files",
-        "signature",
-        "signatures",
-        "criterion",
-        "criteria",
-        "points",
-        "score",
-        "report",
-        "unit",
-        "units",
-        "finding",
-        "findings",
-        "none",
-        "unknown",
-        "yes",
-        "error",
-        "warning",
-        "could",
-        "decide",
-        "page",
-        "trusted",
-        "untrusted",
-        "configured",
-        "password",
-        "encrypted",
-        "marker",
-        "missing",
-        "invalid",
-        "found",
-        "total",
-        "totals",
-        "field",
-        "fields",
-        "rank",
-        "appendix",
-        "council",
-        "date",
-        "number",
-        "issuer",
-        "summary",
-        "results",
-        "checked",
-        "version",
-        "recipients",
-        "archive",
-        "chair",
-    }
-)
-
-
 @dataclass(frozen=True)
 class Run:
     units: dict[str, UnitAssessment]
@@ -326,14 +261,13 @@ def test_appendix_lists_every_finding(run: Run) -> None:
 def test_no_english_in_the_vietnamese_documents(run: Run, tmp_path: Path) -> None:
     out = run.out
     for path in [*out.glob(f"*/{UNIT_DOCUMENT}"), out / BATCH_DOCUMENT]:
-        words = set(re.findall(r"[A-Za-z]+", all_text(docx.Document(str(path))).lower()))
-        assert not words & ENGLISH, (path.name, sorted(words & ENGLISH))
+        leaked = english_words(all_text(docx.Document(str(path))))
+        assert not leaked, (path.name, sorted(leaked))
     # The list does catch English: the same unit with English labels.
     unit, _ = commune(run)
     english = tmp_path / "en.docx"
     write_unit_document(unit, english, replace(CheckRecord.of(run.config), lang=Lang.EN))
-    leaked = set(re.findall(r"[a-z]+", all_text(docx.Document(str(english))).lower())) & ENGLISH
-    assert len(leaked) > 10
+    assert len(english_words(all_text(docx.Document(str(english))))) > 10
     assert "SOCIALIST REPUBLIC OF VIET NAM" in all_text(docx.Document(str(english)))
 
 
@@ -405,15 +339,17 @@ def test_text_xml_cannot_hold_is_replaced_and_markup_stays_text(tmp_path: Path) 
     assert texts(document.tables[0])[0][0] == "……………………\nHỘI ĐỒNG THẨM ĐỊNH\n"  # no council configured
 
 
-def test_proof_column_quotes_the_documents_not_the_tool(tmp_path: Path) -> None:
-    """A library's diagnostic (English) is not a quote of the unit's file: the message says it in Vietnamese."""
-    diagnostic = Proof("an open password is required", None, ProofKind.READ_ERROR, "encrypted")
+def test_a_findings_diagnostic_stays_out_of_the_document(tmp_path: Path) -> None:
+    """A library's words (English) is the finding's `detail`, for report.json; the message says it in Vietnamese."""
+    diagnostic = "encrypted: an open password is required"
     message = "Tệp PDF được đặt mật khẩu mở; Hội đồng không mở được để kiểm tra."
-    finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.INDETERMINATE, message, diagnostic)
+    finding = Finding("unreadable", "KC101", Severity.ERROR, True, Outcome.FAILED, message, detail=diagnostic)
     path = tmp_path / "report.docx"
     write_unit_document(small_unit("UBND xã Khóa", 0.0, findings=(finding,)), path, CheckRecord(dt.date(2024, 3, 5)))
-    (row,) = texts(table_with(docx.Document(str(path)), "TT", "Mã quy tắc"))[1:]
+    document = docx.Document(str(path))
+    (row,) = texts(table_with(document, "TT", "Mã quy tắc"))[1:]
     assert (row[7], row[8]) == (message, "")
+    assert "password" not in all_text(document)
 
 
 def test_a_unit_without_zeroed_criteria_or_findings(tmp_path: Path) -> None:

@@ -2,7 +2,7 @@
 
 A case of a rule about one subject (a document, a criterion, the unit) gives the subject and one
 `expect`. A case of a document-set rule lists the unit's `documents:`, each with its own `expect`
-(and `message_contains`, `proof_contains`, `zeroes`), because one comparison judges several files.
+(and `message_contains`, `proof_contains`, `detail_contains`, `zeroes`), because one comparison judges several files.
 
 The council's policy and waivers are cases too. `policy:` holds `select`/`ignore` lists and the
 rule's own table (`severity`, `zeroes`, `enabled`), as a config file's `[rules]` would; `runs: false`
@@ -122,6 +122,8 @@ def _check(rule: Rule, verdict: Verdict, expected: dict[str, Any], context: Rule
         finding = _waived(rule, finding, expected)
         if "proof_contains" in expected:
             assert finding.proof is not None and expected["proof_contains"] in finding.proof.text, finding.proof
+        if "detail_contains" in expected:  # the developers' diagnostic, kept out of the council's pages
+            assert expected["detail_contains"] in finding.detail, finding.detail
         if "zeroes" in expected:
             assert finding.zeroes is expected["zeroes"], f"{where}zeroes: {finding.zeroes}"
         if "severity" in expected:

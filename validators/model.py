@@ -81,7 +81,12 @@ _WRITTEN_AS_DETAIL = frozenset({ProofKind.READ_ERROR, ProofKind.SELF_ASSESSMENT}
 
 @dataclass(frozen=True)
 class Proof:
-    """The extracted text that triggered a finding, and where it was read."""
+    """The text of the unit's own file that triggered a finding, and where it was read.
+
+    Only what the file says goes here (a page's text, a certificate's name, a row of the table); what the
+    tool or a library measured or complained of is the verdict's `detail`. `text` is empty when the
+    finding points at a place (a signature, a page) rather than quotes it.
+    """
 
     text: str
     page: int | None = None
@@ -124,8 +129,9 @@ class Verdict:
     """What one rule concluded about one subject."""
 
     outcome: Outcome
-    message: str = ""  # Vietnamese, for the council
+    message: str = ""  # Vietnamese, for the council: what is wrong and what to do
     proof: Proof | None = None
+    detail: str = ""  # the diagnostic behind it (a library's own words, a measurement), for developers
 
 
 PASSED = Verdict(Outcome.PASSED)
@@ -159,6 +165,7 @@ class Finding:
     message: str
     proof: Proof | None = None
     waived: Waived | None = None
+    detail: str = ""  # English, for developers: report.json keeps it, the council's pages do not show it
 
     def waive(self, reason: str, who: str, date: dt.date | None, source: str) -> Finding:
         """The same finding, waived: it no longer zeroes."""
@@ -250,6 +257,7 @@ class Rule(ABC):
             outcome=verdict.outcome,
             message=verdict.message,
             proof=verdict.proof,
+            detail=verdict.detail,
         )
 
 
@@ -362,12 +370,13 @@ class CriterionRule(Rule):
 
 @dataclass(frozen=True)
 class UnitFacts:
-    """What unit rules judge: the unit's self-assessment table as found."""
+    """What unit rules judge: the unit's self-assessment table as found, and what no single file can say."""
 
     self_assessment_path: str | None  # None when no table was recognised in the unit folder
     table: SelfAssessmentTable | None
     ignored_tables: tuple[str, ...] = ()  # other files named like the table, not read
     choice_reason: str = ""  # why the table read won over them (Vietnamese)
+    signed_without_roots: tuple[str, ...] = ()  # files whose intact signatures met no configured trust root
 
 
 class UnitRule(Rule):

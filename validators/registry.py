@@ -56,6 +56,7 @@ from validators.rules.signed_long_after_issue import SignedLongAfterIssue
 from validators.rules.signer_mismatch import SignerMismatch
 from validators.rules.symbol_nonstandard import SymbolNonstandard
 from validators.rules.system_file import SystemFile
+from validators.rules.trust_roots_missing import TrustRootsMissing
 from validators.rules.unreadable import Unreadable
 from validators.rules.unsigned import Unsigned
 from validators.rules.vague_explanation import VagueExplanation
@@ -91,6 +92,7 @@ RULES: tuple[Rule, ...] = (
     ScoreOverMax(),
     SelfAssessmentUnreadable(),
     SelfAssessmentChoice(),
+    TrustRootsMissing(),
     DuplicateDocument(),
     NumberReused(),
     INTERNAL_ERROR,

@@ -129,6 +129,7 @@ class UnreadField:
     field: HeaderField
     reason: str
     proof: Proof
+    detail: str = ""  # what the OCR engine said, for developers
 
 
 def believed_header(facts: DocumentFacts) -> DocumentHeader:
@@ -174,18 +175,18 @@ def unread_fields(facts: DocumentFacts) -> tuple[UnreadField, ...]:
     ocr = facts.ocr
     if ocr is not None and facts.kind is FileKind.PDF and ocr.status is OcrStatus.FAILED:
         reason = "không nhận dạng được chữ trong ảnh trang 1 (OCR không chạy được trên bản scan)"
-        return _both(reason, Proof(ocr.detail, ocr.page, ProofKind.OCR))
+        return _both(reason, Proof("", ocr.page, ProofKind.OCR), ocr.detail)
     if ocr is not None and facts.kind is FileKind.PDF and ocr.status is OcrStatus.READ and not ocr.header_found:
         reason = "nhận dạng chữ (OCR) không tìm thấy phần đầu văn bản trên ảnh trang 1"
-        return _both(reason, Proof(_shown(ocr.lines[:3]) or ocr.detail, ocr.page, ProofKind.OCR))
+        return _both(reason, Proof(_shown(ocr.lines[:3]), ocr.page, ProofKind.OCR), ocr.detail)
     if not header_read_by_ocr(facts) and not _has_ocr_layer(facts):
         return ()
     found = (_unread_number(facts), _unread_date(facts))
     return tuple(item for item in found if item is not None)
 
 
-def _both(reason: str, proof: Proof) -> tuple[UnreadField, ...]:
-    return tuple(UnreadField(field, reason, proof) for field in HeaderField)
+def _both(reason: str, proof: Proof, detail: str) -> tuple[UnreadField, ...]:
+    return tuple(UnreadField(field, reason, proof, detail) for field in HeaderField)
 
 
 def _unread_number(facts: DocumentFacts) -> UnreadField | None:
@@ -258,7 +259,7 @@ def _line_proof(facts: DocumentFacts, line: TextLine | None, raw: str | None = N
     """What OCR read, word by word with its confidence: the council sees why the field was not believed."""
     page = facts.ocr.page if facts.ocr is not None else 1
     if line is None:
-        return Proof(raw or "(OCR read no such line)", page, ProofKind.OCR)
+        return Proof(raw or "", page, ProofKind.OCR)
     return Proof(_shown((line,)), line.page, ProofKind.OCR)
 
 

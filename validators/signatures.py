@@ -6,6 +6,7 @@ import datetime as dt
 
 from extractors.models import DocumentFacts, ModificationLevel, SignatureFacts
 from validators.format import vn_date
+from validators.model import Proof
 
 DOCUMENT_TIMESTAMP = "/ETSI.RFC3161"
 SHA1 = "sha1"  # `SignatureFacts.hash_algorithm` of a SHA-1 message digest, judged by `signatures.sha1`
@@ -37,6 +38,11 @@ def who(signature: SignatureFacts) -> str:
     if subject.organization and subject.organization != name:
         return f"{name} ({subject.organization})"
     return name
+
+
+def at_signature(signature: SignatureFacts) -> Proof:
+    """The signature a finding is about: its signer as the certificate names them, its page and field."""
+    return Proof.of_signature(who(signature), signature)
 
 
 def when(moment: dt.datetime | None) -> str:

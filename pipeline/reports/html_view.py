@@ -295,7 +295,7 @@ def _document(item: EvidenceItem, lang: Lang) -> DocumentView:
         rows.append(("read_by_ocr", label("ocr_confidence", lang, n=vn_score(round(facts.ocr.confidence)))))
     if facts.read_error is not None:
         # Nothing was read: a column of dashes would hide the one fact that matters.
-        rows = [("read_error", f"{facts.read_error.problem.value}: {facts.read_error.detail}")]
+        rows = [("read_error", label(f"read-{facts.read_error.problem.value}", lang))]
     if item.matches:
         methods = (
             f"{m.code}: {label('title-match' if m.method == 'title' else m.method, lang)} ({m.detail})"

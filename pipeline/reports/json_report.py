@@ -217,6 +217,7 @@ def _finding(finding: Finding) -> dict[str, Any]:
         "outcome": finding.outcome.value,
         "message": finding.message,
         "proof": {"text": proof.text, "page": proof.page, "source": proof.source} if proof else None,
+        "detail": finding.detail or None,
         "waived": _waived(finding),
     }
 

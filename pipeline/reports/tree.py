@@ -1,5 +1,5 @@
 """The tree as read, for the user: which units were found under PATH, which files belong to none,
-and what was ambiguous. Printed before reading starts (a few Vietnamese lines), written as
+and what was ambiguous. Printed before reading starts (a few lines, in the run's language), written as
 `OUT/tree.json` (every run) and shown as a section of `OUT/index.html`.
 """
 
@@ -11,6 +11,8 @@ from pathlib import Path
 
 from pipeline.atomic import write_text
 from pipeline.discovery import Tree
+from pipeline.labels import Lang
+from pipeline.messages import text
 
 _SHOWN = 8  # names listed on the terminal before "…"
 
@@ -48,14 +50,14 @@ def tree_report(tree: Tree) -> TreeReport:
     return TreeReport(str(tree.shown_root), units, tuple(tree.relative(path) for path in tree.outside), tree.warnings)
 
 
-def tree_lines(tree: Tree) -> list[str]:
+def tree_lines(tree: Tree, lang: Lang = Lang.VI) -> list[str]:
     """What the terminal shows before reading: units found, files outside them, warnings."""
     report = tree_report(tree)
     names = [unit.name for unit in report.units]
-    lines = [f"Đã đọc {report.root}: {len(names)} đơn vị ({_listed(names)})."]
+    lines = [text("tree_read", lang, root=report.root, n=len(names), names=_listed(names))]
     if report.outside:
-        lines.append(f"{len(report.outside)} tệp không thuộc đơn vị nào: {_listed(list(report.outside))}.")
-    lines += [f"Cảnh báo: {warning}" for warning in report.warnings]
+        lines.append(text("tree_outside", lang, n=len(report.outside), names=_listed(list(report.outside))))
+    lines += [text("tree_warning", lang, warning=warning) for warning in report.warnings]
     return lines
 
 

@@ -44,7 +44,7 @@ from pipeline.reports.word_layout import (
     paragraph,
     save,
 )
-from validators.model import Proof, ProofKind, Sha1Policy
+from validators.model import Sha1Policy
 
 UNIT_DOCUMENT = "report.docx"
 BATCH_DOCUMENT = "summary.docx"
@@ -272,7 +272,7 @@ def _appendix(document: Document, unit: UnitAssessment, record: CheckRecord) -> 
     table = grid_table(document, [_t(k, record) for k in keys], widths, size=SMALL_SIZE)
     for index, (scope, where, finding) in enumerate(findings, start=1):
         proof = finding.proof
-        shown = [proof.text] if proof and proof.text and _quotes_the_document(proof) else []
+        shown = [proof.text] if proof and proof.text else []
         if proof and proof.page is not None:
             shown.append(f"({_t('page', record).lower()} {proof.page})")
         place = where if scope != "unit" else unit.self_assessment
@@ -291,27 +291,6 @@ def _appendix(document: Document, unit: UnitAssessment, record: CheckRecord) -> 
             ],
             size=SMALL_SIZE,
         )
-
-
-# Where a proof is text of the unit's own files (a page, a Word body or table, OCR, a signature's visible stamp,
-# a certificate's name, a row of the self-assessment). Other proofs are the tool's or a library's own diagnostic
-# ("an open password is required", "modification level: other"), in English: the finding's message says it in
-# Vietnamese, and report.json, report.html and report.xlsx keep the diagnostic.
-_DOCUMENT_SOURCES = frozenset(
-    {
-        ProofKind.PAGE_TEXT,
-        ProofKind.DOCX_TABLE,
-        ProofKind.DOCX_BODY,
-        ProofKind.OCR,
-        ProofKind.SIGNATURE_APPEARANCE,
-        ProofKind.SIGNATURES,
-        ProofKind.ROW,
-    }
-)
-
-
-def _quotes_the_document(proof: Proof) -> bool:
-    return proof.kind in _DOCUMENT_SOURCES
 
 
 # ----------------------------------------------------------------------------------------- batch document

@@ -221,13 +221,18 @@ def criterion_facts_from_case(case: dict[str, Any]) -> CriterionFacts:
 
 
 def unit_facts_from_case(case: dict[str, Any]) -> UnitFacts:
-    """`unit:` keys: `self_assessment` path (null: none found), `read_error`, `ignored_tables` and `choice_reason`."""
+    """`unit:` keys: `self_assessment` path (null: none found), `read_error`, `ignored_tables`, `choice_reason`
+    and `signed_without_roots`."""
     spec = case.get("unit", {}) or {}
     error = spec.get("read_error")
     table = SelfAssessmentTable(read_error=ReadError(ReadProblem(error["problem"]), error["detail"])) if error \
         else SelfAssessmentTable()
     return UnitFacts(
-        spec.get("self_assessment"), table, tuple(spec.get("ignored_tables", ())), spec.get("choice_reason", "")
+        spec.get("self_assessment"),
+        table,
+        tuple(spec.get("ignored_tables", ())),
+        spec.get("choice_reason", ""),
+        tuple(spec.get("signed_without_roots", ())),
     )
 
 

@@ -3,14 +3,20 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import CHANGES, who
+from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from validators.signatures import at_signature, who
 
 # What each DocMDP permission (ISO 32000-1 12.8.2.2) allows after the certification, as the council reads it.
 _PERMITS = {
     1: "không cho phép bất kỳ thay đổi nào",
     2: "chỉ cho phép điền biểu mẫu và ký thêm",
     3: "chỉ cho phép điền biểu mẫu, ký thêm và thêm chú thích",
+}
+_CHANGES = {
+    "lta-updates": "thêm dấu thời gian hoặc dữ liệu kiểm tra hiệu lực",
+    "form-filling": "ký thêm hoặc điền biểu mẫu",
+    "annotations": "thêm chú thích/lớp phủ lên trang",
+    "other": "sửa nội dung, trang hoặc cấu trúc",
 }
 
 
@@ -47,12 +53,12 @@ class CertificationViolated(DocumentRule):
                 continue
             permission = signature.docmdp_permission
             permits = _PERMITS.get(permission or 0, f"quyền DocMDP P={permission}")
-            level = signature.modification_level
-            change = "thay đổi" if level is None else CHANGES.get(level, "thay đổi")
             return Verdict(
                 Outcome.FAILED,
                 f"Chữ ký chứng nhận của {who(signature)} {permits}, nhưng sau đó tệp đã bị "
-                f"{change}.",
-                Proof.of_signature(signature.error or f"DocMDP P={permission}, modification level: {level}", signature),
+                f"{_CHANGES.get(signature.modification_level or '', 'thay đổi')}. "
+                "Đơn vị cần nộp bản gốc đúng như khi ký.",
+                at_signature(signature),
+                signature.error or f"DocMDP P={permission}, modification level: {signature.modification_level}",
             )
         return PASSED

@@ -46,11 +46,12 @@ class FieldUnreadable(DocumentRule):
         if not unread:
             return PASSED
         parts = [f"{item.field.value}: {item.reason}" for item in unread]
-        proofs = dict.fromkeys(item.proof.text for item in unread)  # the same line once, in order
+        proofs = dict.fromkeys(item.proof.text for item in unread if item.proof.text)  # the same line once, in order
         first = unread[0].proof
         return Verdict(
             Outcome.INDETERMINATE,
             f"Không đọc được {' và '.join(item.field.value for item in unread)} trên bản scan "
             f"({'; '.join(parts)}). Hội đồng kiểm tra trực tiếp trên văn bản.",
             replace(first, text="\n".join(proofs)),
+            "; ".join(dict.fromkeys(item.detail for item in unread if item.detail)),
         )

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validators.model import PASSED, Outcome, Proof, Rule, Severity, Verdict
+from validators.model import PASSED, Outcome, Rule, Severity, Verdict
 
 
 class InternalError(Rule):
@@ -39,5 +39,5 @@ class InternalError(Rule):
             Outcome.INDETERMINATE,
             f"Lỗi nội bộ khi kiểm tra quy tắc {rule.code} ({rule.name}): chưa kiểm tra được, Hội đồng kiểm tra "
             "trực tiếp; hãy báo cho quản trị viên.",
-            Proof(f"{type(error).__name__}: {error}"),
+            detail=f"{type(error).__name__}: {error}",
         )

@@ -71,12 +71,14 @@ class ScannedPaper(DocumentRule):
         else:
             kind = f"bản giấy được scan, không có chữ ký số{layer}"
         pages = ", ".join(str(p.page) for p in scans)
-        proof = Proof(
-            f"pages {pages}: image covers {max(p.largest_image_coverage for p in scans):.0%} of the page",
-            scans[0].page,
-            ProofKind.PAGE_IMAGING,
+        coverage = max(p.largest_image_coverage for p in scans)
+        return Verdict(
+            Outcome.FAILED,
+            f"Văn bản là {kind}, không phải văn bản điện tử gốc (trang {pages}: ảnh chiếm {coverage:.0%} trang). "
+            "Đơn vị cần nộp bản điện tử gốc được ký số.",
+            Proof("", scans[0].page, ProofKind.PAGE_IMAGING),
+            f"pages {pages}: image covers {coverage:.0%} of the page",
         )
-        return Verdict(Outcome.FAILED, f"Văn bản là {kind}, không phải văn bản điện tử gốc.", proof)
 
 
 def _judge_image(facts: DocumentFacts) -> Verdict:
@@ -89,7 +91,7 @@ def _judge_image(facts: DocumentFacts) -> Verdict:
             f"Tệp ảnh chưa xác định được nội dung: {_OCR_MISSING[status]} nên không biết đây là ảnh "
             "chụp/scan văn bản giấy hay ảnh hoạt động. Cần xem trực tiếp: nếu là văn bản giấy thì "
             "không phải văn bản điện tử gốc có ký số.",
-            Proof(ocr.detail if ocr is not None else "no OCR facts", 1, ProofKind.OCR),
+            detail=ocr.detail if ocr is not None else "no OCR facts",
         )
     if ocr.header_found:
         shown = "; ".join(quoted(line) for line in ocr.header_evidence[:2])

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from pathlib import PurePosixPath
+
 from validators.format import quoted
-from validators.model import PASSED, Outcome, Proof, ProofKind, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+from validators.model import PASSED, Outcome, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+from validators.read_errors import explanation
 
 
 class SelfAssessmentUnreadable(UnitRule):
@@ -38,8 +41,10 @@ class SelfAssessmentUnreadable(UnitRule):
         table = facts.table
         if table is None or table.read_error is None:
             return PASSED
+        error = table.read_error
+        named = PurePosixPath(facts.self_assessment_path).suffix.lstrip(".").lower()
         return Verdict(
             Outcome.FAILED,
-            f"Không đọc được bảng tự đánh giá {quoted(facts.self_assessment_path)}: {table.read_error.detail}.",
-            Proof(table.read_error.detail, None, ProofKind.SELF_ASSESSMENT, facts.self_assessment_path),
+            f"Không đọc được bảng tự đánh giá {quoted(facts.self_assessment_path)}. {explanation(error, named)}",
+            detail=f"{error.problem.value}: {error.detail}",
         )

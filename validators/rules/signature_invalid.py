@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity, SignatureFacts
 from validators.format import quoted
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Sha1Policy, Verdict
-from validators.signatures import SHA1, who
+from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Sha1Policy, Verdict
+from validators.signatures import SHA1, at_signature, who
 
 
 class SignatureInvalid(DocumentRule):
@@ -38,26 +38,32 @@ class SignatureInvalid(DocumentRule):
 
     def check(self, facts: DocumentFacts, context: RuleContext) -> Verdict:
         for signature in facts.signatures:
-            proof = Proof.of_signature(signature.error or signature.integrity.value, signature)
+            proof, detail = at_signature(signature), signature.error or signature.integrity.value
             if signature.integrity is Integrity.DIGEST_MISMATCH:
                 return Verdict(
                     Outcome.FAILED,
-                    f"Chữ ký số của {who(signature)} không còn khớp với nội dung tệp (tệp đã bị thay đổi sau khi ký).",
+                    f"Chữ ký số của {who(signature)} không còn khớp với nội dung tệp (tệp đã bị thay đổi sau khi ký). "
+                    "Đơn vị cần nộp bản gốc đã ký số, không sửa sau khi ký.",
                     proof,
+                    detail,
                 )
             if signature.integrity is Integrity.BAD_SIGNATURE:
                 return Verdict(
                     Outcome.FAILED,
-                    f"Giá trị chữ ký số của {who(signature)} không xác thực được bằng chứng thư của người ký.",
+                    f"Giá trị chữ ký số của {who(signature)} không xác thực được bằng chứng thư của người ký. "
+                    "Đơn vị cần ký số lại văn bản.",
                     proof,
+                    detail,
                 )
             weak = _weak_algorithms(signature, context)
             if weak:
                 return Verdict(
                     Outcome.FAILED,
                     f"Chữ ký số của {who(signature)} dùng thuật toán không còn an toàn ({', '.join(weak)}): "
-                    "văn bản khác có thể mang cùng chữ ký, nên chữ ký không chứng minh được nội dung đã ký.",
-                    Proof.of_signature(f"algorithms: {', '.join(weak)}", signature),
+                    "văn bản khác có thể mang cùng chữ ký, nên chữ ký không chứng minh được nội dung đã ký. "
+                    "Đơn vị cần ký số lại bằng chứng thư và phần mềm ký hiện hành.",
+                    at_signature(signature),
+                    f"algorithms: {', '.join(weak)}",
                 )
         unknown = [s for s in facts.signatures if s.integrity is Integrity.UNKNOWN]
         if unknown:
@@ -65,8 +71,10 @@ class SignatureInvalid(DocumentRule):
             return Verdict(
                 Outcome.INDETERMINATE,
                 f"Không kiểm tra được chữ ký số {quoted(first.field_name)}: "
-                "chữ ký bị lỗi hoặc tệp hỏng cấu trúc; không thể coi là hợp lệ.",
-                Proof.of_signature(first.error or "unknown", first),
+                "chữ ký bị lỗi hoặc tệp hỏng cấu trúc; không thể coi là hợp lệ. Hội đồng mở tệp bằng phần mềm "
+                "ký số để xem; nếu chữ ký vẫn lỗi, đơn vị cần ký số lại văn bản.",
+                at_signature(first),
+                first.error or "unknown",
             )
         return PASSED
 

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
-from extractors.models import Coverage, DocumentFacts, Integrity
-from validators.model import PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import ALLOWED_AFTER_SIGNING, CHANGES, who
+from extractors.models import DocumentFacts, Integrity
+from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from validators.signatures import at_signature, who
+
+# What may be appended after a signature: nothing, a later signature, a timestamp or validation data.
+ALLOWED_AFTER_SIGNING = frozenset({"none", "lta-updates", "form-filling"})
+_CHANGE_NAMES = {"annotations": "thêm chú thích/lớp phủ lên trang", "other": "sửa nội dung, trang hoặc cấu trúc"}
 
 
 class SignatureModified(DocumentRule):
@@ -38,20 +42,23 @@ class SignatureModified(DocumentRule):
         for signature in intact:
             level = signature.modification_level
             if level is not None and level not in ALLOWED_AFTER_SIGNING:
-                change = CHANGES[level]
+                change = _CHANGE_NAMES.get(level, level)
                 return Verdict(
                     Outcome.FAILED,
-                    f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}).",
-                    Proof.of_signature(signature.error or f"modification level: {level}", signature),
+                    f"Sau khi {who(signature)} ký số, tệp đã bị cập nhật thêm ({change}). "
+                    "Đơn vị cần nộp bản gốc đúng như khi ký.",
+                    at_signature(signature),
+                    signature.error or f"modification level: {level}",
                 )
         for signature in intact:
-            if signature.coverage in (None, Coverage.UNCLEAR) or (
-                signature.modification_level is None and signature.coverage is not Coverage.ENTIRE_FILE
+            if signature.coverage in (None, "unclear") or (
+                signature.modification_level is None and signature.coverage != "entire-file"
             ):
                 return Verdict(
                     Outcome.INDETERMINATE,
                     f"Không xác định được phần tệp được chữ ký của {who(signature)} "
-                    "bảo vệ hoặc các thay đổi sau khi ký.",
-                    Proof.of_signature(f"coverage: {signature.coverage}", signature),
+                    "bảo vệ hoặc các thay đổi sau khi ký. Hội đồng mở tệp bằng phần mềm ký số để xem.",
+                    at_signature(signature),
+                    f"coverage: {signature.coverage}",
                 )
         return PASSED

@@ -3,18 +3,8 @@
 from __future__ import annotations
 
 from extractors.models import DocumentFacts, Integrity, Trust
-from validators.model import (
-    NOT_APPLICABLE,
-    PASSED,
-    DocumentRule,
-    Outcome,
-    Proof,
-    ProofKind,
-    RuleContext,
-    Severity,
-    Verdict,
-)
-from validators.signatures import when, who
+from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from validators.signatures import at_signature, when, who
 
 
 class SignatureUntrusted(DocumentRule):
@@ -32,7 +22,8 @@ class SignatureUntrusted(DocumentRule):
     council's to configure.
 
     Example: a self-signed "Ủy ban nhân dân xã Cao An" certificate warns; with no
-    roots configured every signature warns and says so.
+    roots configured there is nothing to trace to, and `trust-roots-missing`
+    warns once for the unit instead.
     """
 
     code = "KC304"
@@ -46,24 +37,24 @@ class SignatureUntrusted(DocumentRule):
         if not checked:
             return NOT_APPLICABLE
         if all(s.trust is Trust.NO_ROOTS for s in checked):
-            return Verdict(
-                Outcome.FAILED,
-                "Chưa cấu hình chứng thư gốc tin cậy (--trust-root) nên không xác minh được nguồn gốc chứng thư ký số.",
-                Proof("no trust roots configured", None, ProofKind.CONFIG),
-            )
+            return NOT_APPLICABLE  # nothing to trace to: `trust-roots-missing` says so once for the unit
         for signature in checked:
             if signature.trust is Trust.UNTRUSTED:
                 return Verdict(
                     Outcome.FAILED,
                     f"Chứng thư của {who(signature)} không chuỗi được tới chứng thư gốc "
-                    f"tin cậy tại thời điểm ký ({when(signature.moment)}).",
-                    Proof.of_signature(signature.trust_detail, signature),
+                    f"tin cậy tại thời điểm ký ({when(signature.moment)}). Đơn vị cần ký số bằng chứng thư do "
+                    "Ban Cơ yếu Chính phủ hoặc tổ chức cung cấp dịch vụ chứng thực chữ ký số công cộng cấp.",
+                    at_signature(signature),
+                    signature.trust_detail,
                 )
         unknown = [s for s in checked if s.trust is Trust.UNKNOWN]
         if unknown:
             return Verdict(
                 Outcome.INDETERMINATE,
-                f"Không xác minh được chứng thư của {who(unknown[0])}.",
-                Proof.of_signature(unknown[0].trust_detail, unknown[0]),
+                f"Không xác minh được chứng thư của {who(unknown[0])}. Hội đồng mở tệp bằng phần mềm ký số "
+                "để xem nguồn gốc chứng thư.",
+                at_signature(unknown[0]),
+                unknown[0].trust_detail,
             )
         return PASSED

@@ -8,13 +8,12 @@ from validators.model import (
     PASSED,
     DocumentRule,
     Outcome,
-    Proof,
     RuleContext,
     Severity,
     Sha1Policy,
     Verdict,
 )
-from validators.signatures import SHA1, who
+from validators.signatures import SHA1, at_signature, who
 
 
 class SignatureWeakHash(DocumentRule):
@@ -48,6 +47,7 @@ class SignatureWeakHash(DocumentRule):
                     Outcome.FAILED,
                     f"Chữ ký số của {who(signature)} dùng hàm băm SHA-1 (thuật toán băm: SHA-1), "
                     "đã lạc hậu; chữ ký vẫn xác thực được.",
-                    Proof.of_signature(f"hash_algorithm={signature.hash_algorithm}", signature),
+                    at_signature(signature),
+                    f"hash_algorithm={signature.hash_algorithm}",
                 )
         return PASSED

@@ -5,7 +5,7 @@ from __future__ import annotations
 from extractors.models import DocumentFacts
 from validators.format import vn_date
 from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import signed, who
+from validators.signatures import at_signature, signed, who
 
 
 class SignedLongAfterIssue(DocumentRule):
@@ -43,5 +43,6 @@ class SignedLongAfterIssue(DocumentRule):
             Outcome.FAILED,
             f"Văn bản ghi ngày {vn_date(issued)} nhưng chữ ký số đầu tiên "
             f"({who(signature)}) ngày {vn_date(first.date())}, muộn {days} ngày (dấu hiệu ký lùi ngày).",
-            Proof.of_signature(f"{located.raw if located else ''} / signed {first.isoformat()}", signature),
+            Proof.of(located) if located else at_signature(signature),
+            f"signed {first.isoformat()}",
         )
