@@ -229,7 +229,7 @@ def _read_all(
     # Unit by unit, each unit's largest files first: the last files handed out are then small ones, and
     # no worker is left reading a long file alone at the end while the others wait.
     order = {id(plan): index for index, plan in enumerate(plans)}
-    to_read.sort(key=lambda job: (order[id(owner[job])], -_size(job.path)))
+    to_read.sort(key=lambda job: (order[id(owner[job])], -job.size))
     executor = _executor(settings.config)
     try:
         for job, facts in executor.run(to_read):
@@ -242,13 +242,6 @@ def _read_all(
                 yield plan
     finally:
         executor.close()
-
-
-def _size(path: Path) -> int:
-    try:
-        return path.stat().st_size
-    except OSError:  # the reader reports it
-        return 0
 
 
 def _executor(config: Config) -> Executor:

@@ -28,6 +28,7 @@ class ReadJob:
     trust_roots: tuple[Path, ...] = ()
     sha256: str = ""  # as hashed when the job was planned; "" when not hashed (links, unreadable)
     ocr: bool = False  # read scanned headers and pictures with Tesseract
+    size: int = 0  # bytes, as hashed (0 when not hashed): the largest files are handed out first
 
     @property
     def content_key(self) -> str:
@@ -39,10 +40,10 @@ def job_for(path: Path, *, table: bool, trust_roots: tuple[Path, ...] = (), ocr:
     """The job for a file, hashed when it is a regular file (a link, a pipe, a device or a path the
     system cannot reach or read is never opened here: the reader meets the same error and reports it)."""
     try:
-        sha256 = file_sha256(path)[1] if stat.S_ISREG(path.lstat().st_mode) else ""
+        size, sha256 = file_sha256(path) if stat.S_ISREG(path.lstat().st_mode) else (0, "")
     except OSError:
-        sha256 = ""
-    return ReadJob(path, table, trust_roots, sha256, ocr)
+        size, sha256 = 0, ""
+    return ReadJob(path, table, trust_roots, sha256, ocr, size)
 
 
 def perform(job: ReadJob) -> Facts:
