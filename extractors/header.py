@@ -35,12 +35,12 @@ NUMBER_LINE = re.compile(
 )
 # An appendix issued with its document carries the document's number: "(Ban hành kèm theo Quyết định
 # số 1187/QĐ-BNV ngày 15 tháng 10 năm 2025 của Bộ Nội vụ)"; the clerk stamps its blanks as the document's.
+_KEM_THEO = r"[Kk]èm\s+theo\s+(?:\S+\s+){1,4}?số"
 APPENDIX_OF = re.compile(
-    r"[Kk]èm\s+theo\s+(?:\S+\s+){1,4}?số\s*(?P<number>[^/\s]{0,14}?)\s*/\s*"
-    r"(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;)]+)"
+    _KEM_THEO + r"\s*(?P<number>[^/\s]{0,14}?)\s*/\s*(?:(?P<year>(?:19|20)\d\d)\s*/\s*)?(?P<symbol>[^\s/,;)]+)"
 )
 # The same words up to "số", where the parent's number is stamped over a blank and the text breaks the line.
-_ATTACHED_TO = re.compile(r"[Kk]èm\s+theo\s+(?:\S+\s+){1,4}?số\b")
+_ATTACHED_TO = re.compile(_KEM_THEO + r"\b")
 # The signing service's issuance stamp states the number and when it was stamped, which is the issue date:
 # "Số: 2061/QĐ-UBND  Thời gian ký: 2026-05-13T14:41:57+07:00", "Số: 2775/SNV-CCHC&VTLT; 10/11/2025; 11:00:27;".
 _ISSUED_AT = (
