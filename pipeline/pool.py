@@ -11,7 +11,8 @@ parent, so the parent can
   pypdf's caches, fragmentation) is handed back to the system.
 
 Each worker holds the task it runs and several more (`_AHEAD`), so no worker waits while the
-caller is busy with a result (judging a unit, writing its reports). Workers are forked where the
+caller is busy with a result (judging a unit, writing its reports); towards the end fewer, so that
+the last tasks are shared out evenly instead of waiting in one worker's pipe while another is idle. Workers are forked where the
 platform allows it: they start in milliseconds with every module the parent already imported.
 Results come back in completion order.
 """
@@ -140,10 +141,10 @@ class WorkerPool(Generic[T, R]):
     def run(self, tasks: Iterable[T]) -> Iterator[tuple[T, R | TaskFailure]]:
         """Yield (task, result or failure) for every task, as each finishes.
 
-        A task's time limit runs from when the previous result of its worker was seen, which can
+        `tasks` are taken all at once: how many are left decides how many each worker holds. A task's time limit runs from when the previous result of its worker was seen, which can
         only make it later, never earlier, than the task's real start.
         """
-        pending = _Pending(iter(tasks))
+        pending = _Pending(tasks)
         workers: list[_Worker[T]] = []
         try:
             while True:
@@ -172,12 +173,15 @@ class WorkerPool(Generic[T, R]):
         """Fill the workers' queues, starting workers up to `jobs` while there is work."""
         for worker in workers:
             self._fill(worker, pending)
-        while len(workers) < self._jobs and pending.remaining():
+        while len(workers) < self._jobs and pending:
             workers.append(self._start())
             self._fill(workers[-1], pending)
 
     def _fill(self, worker: _Worker[T], pending: _Pending[T]) -> None:
-        while len(worker.queue) < _AHEAD and worker.sent < self._recycle_after and (task := pending.take()) is not None:
+        # Near the end, a worker's share of what is left: with 8 each, one worker was still reading
+        # its queued files for half a second after the other had run dry (the real documents).
+        depth = min(_AHEAD, 1 + math.ceil(len(pending) / self._jobs))
+        while len(worker.queue) < depth and worker.sent < self._recycle_after and (task := pending.take()) is not None:
             worker.connection.send(task)
             worker.sent += 1
             worker.queue.append(task)
@@ -231,19 +235,16 @@ class WorkerPool(Generic[T, R]):
 
 
 class _Pending(Generic[T]):
-    """The tasks still to hand out: any put back (queued behind a failed one) first."""
+    """The tasks still to hand out, in order: any put back (queued behind a failed one) first."""
 
-    def __init__(self, tasks: Iterator[T]) -> None:
-        self._tasks = tasks
-        self._back: deque[T] = deque()
+    def __init__(self, tasks: Iterable[T]) -> None:
+        self._tasks: deque[T] = deque(tasks)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
 
     def take(self) -> T | None:
-        return self._back.popleft() if self._back else next(self._tasks, None)
-
-    def remaining(self) -> bool:
-        if not self._back and (task := next(self._tasks, None)) is not None:
-            self._back.append(task)
-        return bool(self._back)
+        return self._tasks.popleft() if self._tasks else None
 
     def put_back(self, tasks: Iterable[T]) -> None:
-        self._back.extendleft(reversed(list(tasks)))
+        self._tasks.extendleft(reversed(list(tasks)))
