@@ -116,7 +116,7 @@ def compile_tree() -> None:
     """Byte-compile this tree's packages, as `pip install` does: the runs then measure an installed tool,
     not Python compiling kiemchung's modules again in every process (PYTHONDONTWRITEBYTECODE is set on
     some machines, which leaves a source checkout without any bytecode)."""
-    packages = [str(ROOT / name) for name in ("pipeline", "extractors", "validators", "criteria_map")]
+    packages = [str(ROOT / name) for name in ("kiemchung", "pipeline", "extractors", "validators", "criteria_map")]
     subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], check=True, stdout=subprocess.DEVNULL)
 
 
@@ -145,7 +145,7 @@ def timed(command: Sequence[str]) -> Timing:
 
 def kiemchung(batch: Path, out: Path, cache: Path, *options: str) -> list[str]:
     trust = DATA / "trust" / "test-root.pem"
-    command = [sys.executable, "-m", "pipeline", "check", str(batch), "--year", "2023", "--out", str(out)]
+    command = [sys.executable, "-m", "kiemchung", "check", str(batch), "--year", "2023", "--out", str(out)]
     return [*command, "--trust-root", str(trust), "--cache-dir", str(cache), "--quiet", *options]
 
 

@@ -47,10 +47,10 @@ from PIL import Image
 from pypdf import PdfReader
 from rapidfuzz import fuzz
 
-from extractors import ocr, read_document
-from extractors.doctypes import type_for_title
-from extractors.header import parse_header
-from extractors.models import DocumentFacts, OcrFacts
+from kiemchung.extractors import ocr, read_document
+from kiemchung.extractors.doctypes import type_for_title
+from kiemchung.extractors.header import parse_header
+from kiemchung.extractors.models import DocumentFacts, OcrFacts
 from samples.documents import DocSpec, write_scan_pdf
 from samples.scans import (
     ENCODINGS,

@@ -33,7 +33,7 @@ PERIOD = '[period]\nyear = 2026\nstart = "2000-01-01"\nend = "2026-12-31"\n'  # 
 
 
 def cpu_per_file(folder: Path, roots: Path) -> list[tuple[float, Path]]:
-    from extractors.reader import read_document
+    from kiemchung.extractors.reader import read_document
 
     times = []
     for path in sorted(p for p in folder.rglob("*") if p.is_file()):
@@ -44,7 +44,7 @@ def cpu_per_file(folder: Path, roots: Path) -> list[tuple[float, Path]]:
 
 
 def check(folder: Path, out: Path, config: Path, roots: Path, *options: str) -> list[str]:
-    return [sys.executable, "-m", "pipeline", "check", str(folder), "--layout", "batch", "--config", str(config),
+    return [sys.executable, "-m", "kiemchung", "check", str(folder), "--layout", "batch", "--config", str(config),
             "--out", str(out), "--trust-root", str(roots), "--no-cache", "--quiet", "--format", "json", *options]
 
 

@@ -21,10 +21,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors import read_document
-from extractors.pdfium_text import opened, read_page
-from extractors.signatures import verify_signatures
-from extractors.trust import load_trust_roots
+from kiemchung.extractors import read_document
+from kiemchung.extractors.pdfium_text import opened, read_page
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.extractors.trust import load_trust_roots
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -20,11 +20,11 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from extractors import pdf as pdf_extractor
-from extractors import pdfium_text
-from extractors.header import parse_header
-from extractors.signatures import verify_signatures
-from extractors.trust import load_trust_roots
+from kiemchung.extractors import pdf as pdf_extractor
+from kiemchung.extractors import pdfium_text
+from kiemchung.extractors.header import parse_header
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.extractors.trust import load_trust_roots
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -21,8 +21,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from extractors.header import parse_header  # noqa: E402
-from extractors.word97 import read_word97  # noqa: E402
+from kiemchung.extractors.header import parse_header  # noqa: E402
+from kiemchung.extractors.word97 import read_word97  # noqa: E402
 
 
 def _median_ms(function: object, repeat: int) -> float:

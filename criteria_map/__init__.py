@@ -6,9 +6,9 @@ province's criteria set is data, never code. Files are matched to criteria by fo
 citation and by title; each criterion gets a recommended score.
 """
 
-from criteria_map.assess import assess_unit
-from criteria_map.folders import criteria_for_path, criterion_code
-from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
+from kiemchung.criteria_map.assess import assess_unit
+from kiemchung.criteria_map.folders import criteria_for_path, criterion_code
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
 
 __all__ = [
     "CriterionAssessment",

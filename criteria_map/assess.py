@@ -16,14 +16,28 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
 
-from criteria_map.assignments import Assignment, responsible_for
-from criteria_map.criteria import CriteriaSet, code_key, parent_of
-from criteria_map.matching import CriterionTarget, Match, location_codes, match_evidence
-from criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from criteria_map.waivers import Waiver, WaiverBook
-from extractors.models import AssessmentRow, Citation, ExplanationFacts, FileKind, Integrity, SelfAssessmentTable, Trust
-from validators import RuleContext, SubmittedDocument, validate_criterion, validate_document_set, validate_unit
-from validators.model import CitationCheck, CriterionFacts, UnitFacts
+from kiemchung.criteria_map.assignments import Assignment, responsible_for
+from kiemchung.criteria_map.criteria import CriteriaSet, code_key, parent_of
+from kiemchung.criteria_map.matching import CriterionTarget, Match, location_codes, match_evidence
+from kiemchung.criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.criteria_map.waivers import Waiver, WaiverBook
+from kiemchung.extractors.models import (
+    AssessmentRow,
+    Citation,
+    ExplanationFacts,
+    FileKind,
+    Integrity,
+    SelfAssessmentTable,
+    Trust,
+)
+from kiemchung.validators import (
+    RuleContext,
+    SubmittedDocument,
+    validate_criterion,
+    validate_document_set,
+    validate_unit,
+)
+from kiemchung.validators.model import CitationCheck, CriterionFacts, UnitFacts
 
 
 @dataclass(frozen=True)

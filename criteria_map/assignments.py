@@ -19,9 +19,9 @@ from pathlib import Path
 
 import yaml
 
-from criteria_map.criteria import code_key
-from criteria_map.tables import read_text_table
-from extractors.text import fold, normalize
+from kiemchung.criteria_map.criteria import code_key
+from kiemchung.criteria_map.tables import read_text_table
+from kiemchung.extractors.text import fold, normalize
 
 _CODE = r"\d+(?:\.\d+)*"
 _RANGE = re.compile(rf"^({_CODE})\s*(?:đến|den|tới|toi|-|–|—)\s*({_CODE})$", re.IGNORECASE)

@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from extractors.doctypes import CONG_VAN, TYPE_NAMES
+from kiemchung.extractors.doctypes import CONG_VAN, TYPE_NAMES
 
 _CRITERION_KEYS = {"code", "title", "max_score", "parent", "document_types", "keywords"}
 _FILE_KEYS = {"name", "sample", "criteria"}

@@ -12,7 +12,7 @@ import re
 from collections.abc import Sequence
 from functools import lru_cache
 
-from extractors.text import fold
+from kiemchung.extractors.text import fold
 
 _LABELS = r"(?:tieu\s*chi\s*thanh\s*phan|tieu\s*chi|linh\s*vuc|tc|tctp|lv|muc|chi\s*so)"
 _CODE = re.compile(rf"^(?:{_LABELS}\s*[.:_-]?\s*)?(?P<code>\d{{1,2}}(?:\.\d{{1,2}})*)(?:\.(?!\d))?(?=$|[^\d.])")

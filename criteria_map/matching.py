@@ -22,11 +22,11 @@ from enum import StrEnum
 
 from rapidfuzz import fuzz
 
-from criteria_map.folders import criteria_for_path, criterion_code
-from extractors.models import Citation, DocumentFacts
-from extractors.text import fold, fold_spelled_out
-from validators.identity import number_key, symbol_key
-from validators.model import CitationCheck, CitationStatus
+from kiemchung.criteria_map.folders import criteria_for_path, criterion_code
+from kiemchung.extractors.models import Citation, DocumentFacts
+from kiemchung.extractors.text import fold, fold_spelled_out
+from kiemchung.validators.identity import number_key, symbol_key
+from kiemchung.validators.model import CitationCheck, CitationStatus
 
 TITLE_MIN_SCORE = 70.0  # below this a title match is a guess
 TITLE_MIN_MARGIN = 6.0  # the best criterion must beat the runner-up by this much

@@ -6,9 +6,9 @@ import datetime as dt
 from dataclasses import dataclass
 from enum import StrEnum
 
-from criteria_map.matching import Match
-from extractors.models import DocumentFacts, ExplanationFacts, FileKind
-from validators.model import CitationCheck, Finding
+from kiemchung.criteria_map.matching import Match
+from kiemchung.extractors.models import DocumentFacts, ExplanationFacts, FileKind
+from kiemchung.validators.model import CitationCheck, Finding
 
 
 @dataclass(frozen=True)

@@ -29,10 +29,10 @@ from typing import Any
 
 import yaml
 
-from criteria_map.tables import read_text_table
-from extractors.text import fold, normalize
-from validators.model import Finding
-from validators.registry import rule_by_key
+from kiemchung.criteria_map.tables import read_text_table
+from kiemchung.extractors.text import fold, normalize
+from kiemchung.validators.model import Finding
+from kiemchung.validators.registry import rule_by_key
 
 # Each field and the headings that name it, folded (no diacritics, lower case).
 _HEADINGS: dict[str, tuple[str, ...]] = {

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from extractors.models import DocumentFacts
+from kiemchung.extractors.models import DocumentFacts
 
 if TYPE_CHECKING:
-    from extractors.reader import read_document
+    from kiemchung.extractors.reader import read_document
 
 __all__ = ["DocumentFacts", "read_document"]
 
@@ -20,7 +20,7 @@ def __getattr__(name: str) -> Any:
     """`read_document` on first use: the reading stack (pyHanko, pypdf) takes about a second to
     import, which a run that finds every file in its cache never needs."""
     if name == "read_document":
-        from extractors.reader import read_document
+        from kiemchung.extractors.reader import read_document
 
         return read_document
     raise AttributeError(f"module 'extractors' has no attribute {name!r}")

@@ -33,7 +33,7 @@ from pyhanko.sign import general
 from pyhanko.sign.general import SignedDataCerts
 from pyhanko.sign.validation import generic_cms
 
-from extractors.patching import checked
+from kiemchung.extractors.patching import checked
 
 _CHECKED_ON = (("pyHanko", ("0.38",)), ("asn1crypto", ("1.5",)))
 _MAX_CERTIFICATES = 4096  # distinct certificates kept; past that the memo starts again

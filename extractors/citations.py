@@ -44,9 +44,9 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 
-from extractors.doctypes import CONG_VAN, TYPE_NAMES
-from extractors.models import Citation
-from extractors.text import fold, normalize
+from kiemchung.extractors.doctypes import CONG_VAN, TYPE_NAMES
+from kiemchung.extractors.models import Citation
+from kiemchung.extractors.text import fold, normalize
 
 
 def _named_types() -> dict[str, str | None]:

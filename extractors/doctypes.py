@@ -12,7 +12,7 @@ from __future__ import annotations
 import functools
 import unicodedata
 
-from extractors.text import canonical, fold
+from kiemchung.extractors.text import canonical, fold
 
 # abbreviation -> printed type name (upper case, as on the document)
 TYPE_NAMES: dict[str, str] = {

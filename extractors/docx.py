@@ -18,11 +18,11 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from extractors import legacy
-from extractors.errors import ReadFailure
-from extractors.models import ReadProblem, TextLine
-from extractors.sniff import check_zip_directory
-from extractors.word_lines import add_paragraph, add_table, head_and_tail, table_rows
+from kiemchung.extractors import legacy
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.models import ReadProblem, TextLine
+from kiemchung.extractors.sniff import check_zip_directory
+from kiemchung.extractors.word_lines import add_paragraph, add_table, head_and_tail, table_rows
 
 # Limits checked before python-docx or openpyxl inflates anything (a zip bomb stops here). Sizes are
 # the ones the zip directory declares; `zipfile` never inflates a member past its declared size (it

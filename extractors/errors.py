@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from extractors.models import ReadProblem
+from kiemchung.extractors.models import ReadProblem
 
 
 class ReadFailure(Exception):

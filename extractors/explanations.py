@@ -65,9 +65,9 @@ from spacy.tokenizer import Tokenizer
 from spacy.tokens import Doc, Span
 from spacy.util import compile_infix_regex, compile_suffix_regex, filter_spans
 
-from extractors.citations import CitationMatch, match_citations
-from extractors.models import ExplanationFacts
-from extractors.text import fold, normalize
+from kiemchung.extractors.citations import CitationMatch, match_citations
+from kiemchung.extractors.models import ExplanationFacts
+from kiemchung.extractors.text import fold, normalize
 
 Pattern = list[dict[str, Any]]
 

@@ -21,9 +21,9 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 
-from extractors.doctypes import CONG_VAN, type_for_abbreviation, type_for_name, type_for_title
-from extractors.models import Column, DocumentHeader, IssueDate, Located, TextLine, Where
-from extractors.text import canonical, squash, unify_tones
+from kiemchung.extractors.doctypes import CONG_VAN, type_for_abbreviation, type_for_name, type_for_title
+from kiemchung.extractors.models import Column, DocumentHeader, IssueDate, Located, TextLine, Where
+from kiemchung.extractors.text import canonical, squash, unify_tones
 
 # "Số: 11/KH-UBND", "Số:11/KH-UBND", "Số 11/KH-UBND", "Số: 30/2018/QĐ-UBND", "Số:    /KH-UBND",
 # "Luật số: 45/2019/QH14", an office's internal "Số: 09-01/26/PT-PNC" (the year in two digits);

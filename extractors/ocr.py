@@ -48,11 +48,11 @@ import pypdfium2.raw as pdfium_c
 from PIL import Image, ImageOps, UnidentifiedImageError
 from rapidfuzz import fuzz
 
-from extractors.doctypes import type_for_abbreviation, type_for_title
-from extractors.errors import ReadFailure
-from extractors.header import DATE_NUMERIC, DATE_WORDS, NUMBER_LINE
-from extractors.models import Column, OcrFacts, OcrStatus, OcrWord, ReadProblem, Source, TextLine
-from extractors.text import fold, squash
+from kiemchung.extractors.doctypes import type_for_abbreviation, type_for_title
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.header import DATE_NUMERIC, DATE_WORDS, NUMBER_LINE
+from kiemchung.extractors.models import Column, OcrFacts, OcrStatus, OcrWord, ReadProblem, Source, TextLine
+from kiemchung.extractors.text import fold, squash
 
 LIBRARY = "tesseract"  # libtesseract, found by `ctypes.util.find_library`
 LANGUAGE = "vie"

@@ -37,11 +37,11 @@ from pypdf import PageObject, PasswordType, PdfReader, apply_configuration
 from pypdf.errors import FileNotDecryptedError, LimitReachedError, PdfReadError
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, NameObject, StreamObject
 
-from extractors import legacy
-from extractors.errors import ReadFailure
-from extractors.legacy import FontHint
-from extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
-from extractors.text import normalize
+from kiemchung.extractors import legacy
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.legacy import FontHint
+from kiemchung.extractors.models import Column, ReadProblem, SignatureField, Source, TextLine
+from kiemchung.extractors.text import normalize
 
 _GAP = r"\s{3,}"
 _COLUMN_GAP = re.compile(_GAP)

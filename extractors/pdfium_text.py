@@ -26,8 +26,8 @@ from typing import NamedTuple
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.imaging import page_facts
-from extractors.models import PageImaging
+from kiemchung.extractors.imaging import page_facts
+from kiemchung.extractors.models import PageImaging
 
 _SAME_LINE = 0.45  # of the body font size: baselines closer than this are one line (a superscript, a stamp)
 _WORD_GAP = 0.15  # of the body font size: a gap this much wider than the line's letter spacing is a space

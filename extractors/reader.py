@@ -22,15 +22,15 @@ from asn1crypto.x509 import Certificate
 from pypdf import PageObject
 from pypdf.errors import LimitReachedError
 
-from extractors import docx as docx_extractor
-from extractors import legacy, pdfium_text, word97
-from extractors import ocr as ocr_extractor
-from extractors import pdf as pdf_extractor
-from extractors.errors import ReadFailure
-from extractors.hashing import file_sha256
-from extractors.header import has_signature_block, is_attachment, is_copy_stamp, parse_header
-from extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page
-from extractors.models import (
+from kiemchung.extractors import docx as docx_extractor
+from kiemchung.extractors import legacy, pdfium_text, word97
+from kiemchung.extractors import ocr as ocr_extractor
+from kiemchung.extractors import pdf as pdf_extractor
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.hashing import file_sha256
+from kiemchung.extractors.header import has_signature_block, is_attachment, is_copy_stamp, parse_header
+from kiemchung.extractors.imaging import VISIBLE_TEXT_CHARS, is_image_page
+from kiemchung.extractors.models import (
     DocumentFacts,
     DocumentHeader,
     FileKind,
@@ -41,10 +41,10 @@ from extractors.models import (
     ReadProblem,
     TextLine,
 )
-from extractors.signatures import verify_signatures
-from extractors.sniff import is_system_file, kind_for_name, sniff
-from extractors.stamps import is_stamp, stamped_lines
-from extractors.trust import TrustRootError, load_trust_roots
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.extractors.sniff import is_system_file, kind_for_name, sniff
+from kiemchung.extractors.stamps import is_stamp, stamped_lines
+from kiemchung.extractors.trust import TrustRootError, load_trust_roots
 
 _IMAGED_PAGES = 3  # pages looked at for scan detection
 _TEXT_PAGES = 12  # pages read from the start, at most, looking for the signature block (5-30 ms each)

@@ -39,15 +39,15 @@ from xml.etree import ElementTree
 
 from rapidfuzz import fuzz
 
-from extractors.citations import find_citations
-from extractors.docx import check_archive, open_docx
-from extractors.errors import ReadFailure
-from extractors.models import AssessmentRow, ReadError, ReadProblem, SelfAssessmentTable
-from extractors.sniff import sniff
-from extractors.text import fold, normalize, squash
+from kiemchung.extractors.citations import find_citations
+from kiemchung.extractors.docx import check_archive, open_docx
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.models import AssessmentRow, ReadError, ReadProblem, SelfAssessmentTable
+from kiemchung.extractors.sniff import sniff
+from kiemchung.extractors.text import fold, normalize, squash
 
 if TYPE_CHECKING:
-    from extractors.xls import XlsSheet
+    from kiemchung.extractors.xls import XlsSheet
 
 ROLES = ("code", "title", "max_score", "self_score", "explanation", "evidence")
 
@@ -296,7 +296,7 @@ def _xlsx_table(path: Path) -> SelfAssessmentTable:
 
 
 def _xls_table(path: Path) -> SelfAssessmentTable:
-    from extractors.xls import read_xls
+    from kiemchung.extractors.xls import read_xls
 
     def grid(sheet: XlsSheet, rows: int) -> _Grid:
         return _Grid(f"sheet {sheet.title!r}", [[_plain_value(value) for value in row] for row in sheet.rows[:rows]])
@@ -635,7 +635,7 @@ def _has_content(grid: _Grid) -> bool:
 def _table(grid: _Grid, header: _Header) -> SelfAssessmentTable:
     # Here, not at the top: spaCy takes over a second to load, paid by the worker that reads a table
     # (the analysis is cached with the table), never by the parent or a worker reading only evidence.
-    from extractors.explanations import analyse_explanation
+    from kiemchung.extractors.explanations import analyse_explanation
 
     columns = header.columns
     start = header.top + header.height

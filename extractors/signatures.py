@@ -65,8 +65,8 @@ from pyhanko_certvalidator import ValidationContext
 from pyhanko_certvalidator.policy_decl import DisallowWeakAlgorithmsPolicy
 from pypdf import PdfReader
 
-from extractors import certificate_memo
-from extractors.models import (
+from kiemchung.extractors import certificate_memo
+from kiemchung.extractors.models import (
     VIETNAM_TIME,
     Coverage,
     Integrity,
@@ -78,11 +78,11 @@ from extractors.models import (
     TimeSource,
     Trust,
 )
-from extractors.patching import checked
-from extractors.pdf import signature_fields
-from extractors.revisions import SIGNATURE_ADDITION_POLICY, entry
-from extractors.text import canonical, strip_marks
-from extractors.trust import load_trust_roots
+from kiemchung.extractors.patching import checked
+from kiemchung.extractors.pdf import signature_fields
+from kiemchung.extractors.revisions import SIGNATURE_ADDITION_POLICY, entry
+from kiemchung.extractors.text import canonical, strip_marks
+from kiemchung.extractors.trust import load_trust_roots
 
 T = TypeVar("T")
 TrustRoot: TypeAlias = Path | x509.Certificate

@@ -13,8 +13,8 @@ import struct
 import zipfile
 from pathlib import Path
 
-from extractors.errors import ReadFailure
-from extractors.models import FileKind, ReadProblem
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.models import FileKind, ReadProblem
 
 # The names the field uses for operating-system litter that is never evidence.
 SYSTEM_NAMES = frozenset({".ds_store", "thumbs.db", "desktop.ini", "ehthumbs.db", "icon\r"})

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterable, Sequence
 import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
-from extractors.models import Column, SignatureField, Source, TextLine
-from extractors.pdfium_text import Char, page_chars
-from extractors.text import squash
+from kiemchung.extractors.models import Column, SignatureField, Source, TextLine
+from kiemchung.extractors.pdfium_text import Char, page_chars
+from kiemchung.extractors.text import squash
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,6}\s*$")
 _INSIDE = 2.0  # points a stamp's glyph may stick out of its widget's rectangle

@@ -29,10 +29,10 @@ from pathlib import Path
 
 import olefile
 
-from extractors import legacy
-from extractors.errors import ReadFailure
-from extractors.models import ReadProblem, TextLine
-from extractors.word_lines import add_paragraph, add_table, head_and_tail, table_rows
+from kiemchung.extractors import legacy
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.models import ReadProblem, TextLine
+from kiemchung.extractors.word_lines import add_paragraph, add_table, head_and_tail, table_rows
 
 # A 500-page .doc has a WordDocument stream of a few MiB; pictures can make it tens.
 MAX_STREAM_BYTES = 64 * 1024 * 1024

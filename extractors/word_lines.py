@@ -13,8 +13,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import TypeVar
 
-from extractors.models import Column, Source, TextLine
-from extractors.text import normalize
+from kiemchung.extractors.models import Column, Source, TextLine
+from kiemchung.extractors.text import normalize
 
 HEAD_BLOCKS = 200
 TAIL_BLOCKS = 100

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import xlrd
 
-from extractors.errors import ReadFailure
-from extractors.models import ReadProblem
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.models import ReadProblem
 
 # A self-assessment workbook is tens of KiB; xlrd holds the whole file and every sheet in memory.
 MAX_XLS_BYTES = 32 * 1024 * 1024

@@ -1,3 +1,1 @@
 """pipeline: runs the stages (discover, read, judge, map, report), owns the CLI, config and reports."""
-
-__version__ = "0.1.0"

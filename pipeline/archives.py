@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from typing import Any
 
-from extractors.models import ReadError, ReadProblem
+from kiemchung.extractors.models import ReadError, ReadProblem
 
 ARCHIVE_SUFFIXES = (".zip", ".rar", ".7z")
 MAX_DEPTH = 2  # a unit's archive (1) may hold archives (2); an archive at level 3 is not opened

@@ -30,7 +30,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import pipeline
+import kiemchung
 
 CACHE_FILE = "kiemchung-cache.sqlite3"
 _KEEP_DAYS = 60
@@ -38,7 +38,7 @@ _COMMIT_EVERY = 200  # puts per transaction: a killed run keeps most of what it 
 # Libraries whose output ends up in the cached facts: a new version may read a file differently.
 _READING_LIBRARIES = ("pypdf", "pyhanko", "pyhanko-certvalidator", "asn1crypto", "python-docx", "openpyxl", "spacy",
                       "olefile", "xlrd")
-_PACKAGES = ("pipeline", "extractors", "validators", "criteria_map")
+_PACKAGES = ("kiemchung.pipeline", "kiemchung.extractors", "kiemchung.validators", "kiemchung.criteria_map")
 _SOURCE_SUFFIXES = (".py", ".toml", ".yaml", ".json")
 
 
@@ -73,12 +73,12 @@ def _jsonable(value: Any) -> Any:
 
 @cache
 def code_fingerprint() -> str:
-    """The running code: every source file of the four packages and the reading libraries' versions.
+    """The running code: every source file of its packages and the reading libraries' versions.
 
     Hashing the sources (a few hundred kilobytes, milliseconds) rather than trusting the version
     number keeps a developer's cache honest between two edits of the same version.
     """
-    parts: list[str | bytes] = [pipeline.__version__, sys.version]
+    parts: list[str | bytes] = [kiemchung.__version__, sys.version]
     for name in _READING_LIBRARIES:
         try:
             parts.append(f"{name}=={metadata.version(name)}")

@@ -11,15 +11,15 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from pipeline import __version__
-from pipeline.config import ExecutorKind, FailOn, Layout, defaults, load_config, load_policy
-from pipeline.errors import ExitCode, UsageError, stop
-from pipeline.labels import Lang
-from pipeline.messages import both, lang_of, text, usage_error
-from pipeline.policy import policy_table
-from pipeline.run import check
-from validators.docs import rule_doc, rules_markdown
-from validators.registry import rule_by_key
+from kiemchung import __version__
+from kiemchung.pipeline.config import ExecutorKind, FailOn, Layout, defaults, load_config, load_policy
+from kiemchung.pipeline.errors import ExitCode, UsageError, stop
+from kiemchung.pipeline.labels import Lang
+from kiemchung.pipeline.messages import both, lang_of, text, usage_error
+from kiemchung.pipeline.policy import policy_table
+from kiemchung.pipeline.run import check
+from kiemchung.validators.docs import rule_doc, rules_markdown
+from kiemchung.validators.registry import rule_by_key
 
 
 class _Parser(argparse.ArgumentParser):

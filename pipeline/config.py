@@ -15,12 +15,12 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
-from pipeline.cache import default_cache_dir
-from pipeline.errors import ConfigError, UsageError
-from pipeline.labels import Lang
-from pipeline.messages import both
-from pipeline.policy import rule_policy, split_rule_tables
-from validators.model import RuleContext, RulePolicy, Sha1Policy
+from kiemchung.pipeline.cache import default_cache_dir
+from kiemchung.pipeline.errors import ConfigError, UsageError
+from kiemchung.pipeline.labels import Lang
+from kiemchung.pipeline.messages import both
+from kiemchung.pipeline.policy import rule_policy, split_rule_tables
+from kiemchung.validators.model import RuleContext, RulePolicy, Sha1Policy
 
 REPORT_FORMATS = ("json", "xlsx", "html", "docx")
 
@@ -95,7 +95,7 @@ class Config:
 
 @cache
 def _default_text() -> str:
-    return resources.files("pipeline").joinpath("defaults.toml").read_text(encoding="utf-8")
+    return resources.files("kiemchung.pipeline").joinpath("defaults.toml").read_text(encoding="utf-8")
 
 
 def defaults() -> dict[str, dict[str, Any]]:

@@ -27,14 +27,14 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
-from criteria_map import criterion_code
-from extractors.models import ReadError, ReadProblem
-from extractors.sniff import is_system_file
-from pipeline.archives import SEPARATOR, WorkFolder, is_archive, open_archive
-from pipeline.config import Layout
-from pipeline.errors import UsageError
-from pipeline.messages import both
-from pipeline.table_choice import choose_table, named_like_table
+from kiemchung.criteria_map import criterion_code
+from kiemchung.extractors.models import ReadError, ReadProblem
+from kiemchung.extractors.sniff import is_system_file
+from kiemchung.pipeline.archives import SEPARATOR, WorkFolder, is_archive, open_archive
+from kiemchung.pipeline.config import Layout
+from kiemchung.pipeline.errors import UsageError
+from kiemchung.pipeline.messages import both
+from kiemchung.pipeline.table_choice import choose_table, named_like_table
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from enum import IntEnum
 from pathlib import Path
 
-from pipeline.labels import Lang
+from kiemchung.pipeline.labels import Lang
 
 
 class ExitCode(IntEnum):

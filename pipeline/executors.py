@@ -14,10 +14,10 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
-from pipeline.errors import ConfigError, UsageError
-from pipeline.messages import both
-from pipeline.pool import FailureKind, TaskFailure, WorkerPool
-from pipeline.work import Facts, ReadJob, failed, perform
+from kiemchung.pipeline.errors import ConfigError, UsageError
+from kiemchung.pipeline.messages import both
+from kiemchung.pipeline.pool import FailureKind, TaskFailure, WorkerPool
+from kiemchung.pipeline.work import Facts, ReadJob, failed, perform
 
 
 class Executor(Protocol):
@@ -42,8 +42,8 @@ class LocalExecutor:
 
     def __init__(self, *, jobs: int, timeout: float, recycle_after: int) -> None:
         # The reading stack, imported once here: forked workers inherit it instead of each importing it.
-        import extractors.reader
-        import extractors.self_assessment  # noqa: F401
+        import kiemchung.extractors.reader
+        import kiemchung.extractors.self_assessment  # noqa: F401
 
         self.pool: WorkerPool[ReadJob, Facts] = WorkerPool(
             perform, jobs=jobs, timeout=timeout, recycle_after=recycle_after
@@ -55,7 +55,7 @@ class LocalExecutor:
             # A worker loads spaCy (1.7 s) with the first self-assessment table it reads. With more
             # tables than workers, workers started later (or replacing recycled ones) would load it
             # again and again: loaded once here instead, before the workers are forked, they inherit it.
-            from extractors.explanations import load_engine
+            from kiemchung.extractors.explanations import load_engine
 
             load_engine()
         for job, result in self.pool.run(jobs):

@@ -11,10 +11,10 @@ import datetime as dt
 import inspect
 from enum import StrEnum
 
-from extractors.models import DocumentHeader, value_of
-from validators.format import vn_score
-from validators.model import Waived
-from validators.registry import rule_by_key
+from kiemchung.extractors.models import DocumentHeader, value_of
+from kiemchung.validators.format import vn_score
+from kiemchung.validators.model import Waived
+from kiemchung.validators.registry import rule_by_key
 
 
 class Lang(StrEnum):

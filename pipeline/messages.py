@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from pipeline.labels import Lang
+from kiemchung.pipeline.labels import Lang
 
 _TEXTS: dict[str, tuple[str, str]] = {
     # --- argparse's own headings

@@ -11,11 +11,11 @@ from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
-from pipeline.errors import ConfigError, UsageError
-from pipeline.labels import Lang, label, rule_label
-from validators.model import RulePolicy
-from validators.policy import PolicyError, Selector, build_policy, matching
-from validators.registry import RULES
+from kiemchung.pipeline.errors import ConfigError, UsageError
+from kiemchung.pipeline.labels import Lang, label, rule_label
+from kiemchung.validators.model import RulePolicy
+from kiemchung.validators.policy import PolicyError, Selector, build_policy, matching
+from kiemchung.validators.registry import RULES
 
 SECTION = "rules"
 

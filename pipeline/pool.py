@@ -12,9 +12,9 @@ parent, so the parent can
 
 Each worker holds the task it runs and several more (`_AHEAD`), so no worker waits while the
 caller is busy with a result (judging a unit, writing its reports); towards the end fewer, so that
-the last tasks are shared out evenly instead of waiting in one worker's pipe while another is idle. Workers are forked where the
-platform allows it: they start in milliseconds with every module the parent already imported.
-Results come back in completion order.
+the last tasks are shared out evenly instead of waiting in one worker's pipe while another is idle.
+Workers are forked where the platform allows it: they start in milliseconds with every module the
+parent already imported. Results come back in completion order.
 """
 
 from __future__ import annotations
@@ -141,8 +141,9 @@ class WorkerPool(Generic[T, R]):
     def run(self, tasks: Iterable[T]) -> Iterator[tuple[T, R | TaskFailure]]:
         """Yield (task, result or failure) for every task, as each finishes.
 
-        `tasks` are taken all at once: how many are left decides how many each worker holds. A task's time limit runs from when the previous result of its worker was seen, which can
-        only make it later, never earlier, than the task's real start.
+        `tasks` are taken all at once: how many are left decides how many each worker holds. A task's
+        time limit runs from when the previous result of its worker was seen, which can only make it
+        later, never earlier, than the task's real start.
         """
         pending = _Pending(tasks)
         workers: list[_Worker[T]] = []

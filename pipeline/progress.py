@@ -10,8 +10,8 @@ import sys
 import time
 from typing import TextIO
 
-from pipeline.labels import Lang, score
-from pipeline.messages import text
+from kiemchung.pipeline.labels import Lang, score
+from kiemchung.pipeline.messages import text
 
 _BAR_WIDTH = 24
 _REDRAW_SECONDS = 0.1

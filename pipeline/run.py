@@ -11,32 +11,32 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from criteria_map import EvidenceItem, UnitAssessment, assess_unit
-from criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
-from criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
-from criteria_map.waivers import Waiver, WaiverFileError, load_waivers, unused
-from extractors.hashing import file_sha256
-from extractors.models import DocumentFacts, SelfAssessmentTable
-from extractors.ocr import engine_version, ocr_available
-from extractors.sniff import kind_for_name
-from extractors.trust import TrustRootError, load_trust_roots
-from pipeline.archives import WorkFolder
-from pipeline.atomic import staged_folder, sweep
-from pipeline.cache import ResultCache, canonical, code_fingerprint, digest
-from pipeline.config import Config, ExecutorKind, FailOn, OcrMode
-from pipeline.discovery import Tree, UnitFolder, discover
-from pipeline.errors import ConfigError, InputError, OutputError, UsageError
-from pipeline.labels import Lang, label, rule_label, score
-from pipeline.messages import both, text
-from pipeline.pool import default_jobs
-from pipeline.progress import Progress
-from pipeline.reports import write_batch_reports, write_unit_reports
-from pipeline.reports.tree import tree_lines, tree_report, write_tree
-from pipeline.work import Facts, ReadJob, cacheable, job_for
-from validators import RuleContext, Severity, validate_document
+from kiemchung.criteria_map import EvidenceItem, UnitAssessment, assess_unit
+from kiemchung.criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
+from kiemchung.criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
+from kiemchung.criteria_map.waivers import Waiver, WaiverFileError, load_waivers, unused
+from kiemchung.extractors.hashing import file_sha256
+from kiemchung.extractors.models import DocumentFacts, SelfAssessmentTable
+from kiemchung.extractors.ocr import engine_version, ocr_available
+from kiemchung.extractors.sniff import kind_for_name
+from kiemchung.extractors.trust import TrustRootError, load_trust_roots
+from kiemchung.pipeline.archives import WorkFolder
+from kiemchung.pipeline.atomic import staged_folder, sweep
+from kiemchung.pipeline.cache import ResultCache, canonical, code_fingerprint, digest
+from kiemchung.pipeline.config import Config, ExecutorKind, FailOn, OcrMode
+from kiemchung.pipeline.discovery import Tree, UnitFolder, discover
+from kiemchung.pipeline.errors import ConfigError, InputError, OutputError, UsageError
+from kiemchung.pipeline.labels import Lang, label, rule_label, score
+from kiemchung.pipeline.messages import both, text
+from kiemchung.pipeline.pool import default_jobs
+from kiemchung.pipeline.progress import Progress
+from kiemchung.pipeline.reports import write_batch_reports, write_unit_reports
+from kiemchung.pipeline.reports.tree import tree_lines, tree_report, write_tree
+from kiemchung.pipeline.work import Facts, ReadJob, cacheable, job_for
+from kiemchung.validators import RuleContext, Severity, validate_document
 
 if TYPE_CHECKING:
-    from pipeline.executors import Executor
+    from kiemchung.pipeline.executors import Executor
 
 
 @dataclass(frozen=True)
@@ -246,7 +246,7 @@ def _read_all(
 
 def _executor(config: Config) -> Executor:
     # The reading stack, only when there is reading.
-    from pipeline.executors import DaskExecutor, LocalExecutor, SerialExecutor
+    from kiemchung.pipeline.executors import DaskExecutor, LocalExecutor, SerialExecutor
 
     if config.executor is ExecutorKind.DASK:
         return DaskExecutor(config.scheduler, timeout=config.timeout)

@@ -23,8 +23,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.sniff import is_system_file
-from extractors.text import fold
+from kiemchung.extractors.sniff import is_system_file
+from kiemchung.extractors.text import fold
 
 TABLE_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".csv", ".docx")
 _SPREADSHEETS = (".xlsx", ".xlsm", ".xls", ".csv")

@@ -11,10 +11,10 @@ import stat
 from dataclasses import dataclass
 from pathlib import Path
 
-from extractors.hashing import file_sha256
-from extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
-from extractors.sniff import is_system_file, kind_for_name
-from pipeline.pool import FailureKind
+from kiemchung.extractors.hashing import file_sha256
+from kiemchung.extractors.models import DocumentFacts, ReadError, ReadProblem, SelfAssessmentTable
+from kiemchung.extractors.sniff import is_system_file, kind_for_name
+from kiemchung.pipeline.pool import FailureKind
 
 Facts = DocumentFacts | SelfAssessmentTable
 
@@ -50,8 +50,8 @@ def perform(job: ReadJob) -> Facts:
     """Read the job's file: what a worker runs."""
     # The reading stack (pyHanko, pypdf, openpyxl) is imported by the first job, not by a run whose
     # files are all in the cache; forked workers inherit it from the parent, which imports it first.
-    from extractors.reader import read_document
-    from extractors.self_assessment import read_self_assessment
+    from kiemchung.extractors.reader import read_document
+    from kiemchung.extractors.self_assessment import read_self_assessment
 
     if job.table:
         return read_self_assessment(job.path)

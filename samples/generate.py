@@ -35,7 +35,7 @@ from datetime import date, timedelta
 from pathlib import Path, PurePosixPath
 from typing import Any, Literal
 
-from extractors.legacy import LegacyEncoding
+from kiemchung.extractors.legacy import LegacyEncoding
 from samples import broken
 from samples.catalog import ASSESSMENT_YEAR, PROVINCE, Template, Unit, make_units
 from samples.documents import (

@@ -29,7 +29,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas as rl_canvas
 
-from extractors.legacy import LegacyEncoding, encode
+from kiemchung.extractors.legacy import LegacyEncoding, encode
 from samples.documents import (
     _OBLIQUE_SKEW,
     FONT_DIR,

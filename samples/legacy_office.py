@@ -22,7 +22,7 @@ from collections.abc import Callable
 from datetime import date
 from pathlib import Path
 
-from extractors.legacy import LegacyEncoding
+from kiemchung.extractors.legacy import LegacyEncoding
 from samples.documents import DocSpec, write_docx
 from samples.legacy import TCVN3_PLAN, write_legacy_docx
 from samples.self_assessment import SelfAssessment, build_self_assessment, write_self_assessment_xlsx

@@ -28,10 +28,10 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a plain script: the packages live at the repository root
 
-from pipeline.config import load_config  # noqa: E402
-from pipeline.labels import Lang  # noqa: E402
-from pipeline.reports.html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page  # noqa: E402
-from pipeline.run import check  # noqa: E402
+from kiemchung.pipeline.config import load_config  # noqa: E402
+from kiemchung.pipeline.labels import Lang  # noqa: E402
+from kiemchung.pipeline.reports.html import INDEX_NAME, PAGE_NAME, write_batch_index, write_unit_page  # noqa: E402
+from kiemchung.pipeline.run import check  # noqa: E402
 
 SHOTS = ROOT / "docs" / "screenshots"
 WINDOW = (1280, 1600)

@@ -24,6 +24,6 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 scripts/setup.sh dev
 .venv/bin/ruff check .
-.venv/bin/mypy pipeline extractors validators criteria_map
+scripts/typecheck.sh
 # pytest exits 5 when it collects nothing: that fails this script too.
 .venv/bin/python -m pytest -q "$@"

@@ -6,8 +6,8 @@ import datetime as dt
 from dataclasses import replace
 from typing import Any
 
-from pipeline.config import load_config
-from validators.model import RuleContext
+from kiemchung.pipeline.config import load_config
+from kiemchung.validators.model import RuleContext
 
 
 def rule_context(period_start: dt.date, period_end: dt.date, today: dt.date, **settings: Any) -> RuleContext:

@@ -10,10 +10,10 @@ from typing import Any
 
 import pytest
 
-from pipeline.archives import MAX_DEPTH, WorkFolder, decode_name, open_archive
-from pipeline.cli import main
-from pipeline.config import Layout
-from pipeline.discovery import discover
+from kiemchung.pipeline.archives import MAX_DEPTH, WorkFolder, decode_name, open_archive
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.config import Layout
+from kiemchung.pipeline.discovery import discover
 from samples.archives import cp1258_bytes, write_rar, write_with_libarchive, write_zip, write_zip_entries
 from tests.test_end_to_end import BATCH, MANIFEST, tree_state
 

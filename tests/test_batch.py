@@ -23,14 +23,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-import pipeline.executors
-import pipeline.run
-from extractors.models import DocumentFacts
-from pipeline.cache import CACHE_FILE
-from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.progress import Progress
-from pipeline.work import Facts, ReadJob, perform
+import kiemchung.pipeline.executors
+import kiemchung.pipeline.run
+from kiemchung.extractors.models import DocumentFacts
+from kiemchung.pipeline.cache import CACHE_FILE
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.errors import ExitCode
+from kiemchung.pipeline.progress import Progress
+from kiemchung.pipeline.work import Facts, ReadJob, perform
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 ROOT = SAMPLES / "trust" / "test-root.pem"
@@ -70,7 +70,7 @@ class Recorder:
 
     def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
         self.read: list[Path] = []
-        original = pipeline.run._executor
+        original = kiemchung.pipeline.run._executor
 
         def executor(config: Any) -> Any:
             real = original(config)
@@ -86,7 +86,7 @@ class Recorder:
 
             return Recording()
 
-        monkeypatch.setattr(pipeline.run, "_executor", executor)
+        monkeypatch.setattr(kiemchung.pipeline.run, "_executor", executor)
 
 
 @pytest.fixture(scope="module")
@@ -114,7 +114,7 @@ def test_uncached_run_in_process_gives_the_same_reports(
     """`--jobs 1` starts no worker and reads every file in this process, where a debugger sees it; the
     reports are the parallel run's, byte for byte, and a warning says the time limit is not enforced."""
     readers: set[int] = set()
-    real = pipeline.executors.perform
+    real = kiemchung.pipeline.executors.perform
 
     def traced(job: ReadJob) -> Facts:
         readers.add(os.getpid())
@@ -123,8 +123,8 @@ def test_uncached_run_in_process_gives_the_same_reports(
     def no_workers(*args: Any, **kwargs: Any) -> Any:
         raise AssertionError("--jobs 1 must not start worker processes")
 
-    monkeypatch.setattr(pipeline.executors, "perform", traced)
-    monkeypatch.setattr(pipeline.executors, "WorkerPool", no_workers)
+    monkeypatch.setattr(kiemchung.pipeline.executors, "perform", traced)
+    monkeypatch.setattr(kiemchung.pipeline.executors, "WorkerPool", no_workers)
     assert check(cold["evidence"], tmp_path / "plain", None, "--jobs", "1", "--timeout", "30") == ExitCode.OK
     assert readers == {os.getpid()}
     assert reports(tmp_path / "plain") == reports(cold["out"])
@@ -181,7 +181,7 @@ def test_hanging_file_gets_a_finding_and_the_run_goes_on(tmp_path: Path, monkeyp
     contents = [path.read_bytes() for path in pdfs]
     first = next(path for path, content in zip(pdfs, contents, strict=True) if contents.count(content) == 1)
     hanging = [first.rename(first.with_name(f"hang-{first.name}"))]  # unique content: no copy's facts stand in
-    monkeypatch.setattr(pipeline.executors, "perform", slow_perform)  # forked workers inherit it
+    monkeypatch.setattr(kiemchung.pipeline.executors, "perform", slow_perform)  # forked workers inherit it
     started = time.monotonic()
     check(evidence, tmp_path / "out", tmp_path / "cache", "--timeout", "2")
     assert time.monotonic() - started < 60
@@ -190,7 +190,7 @@ def test_hanging_file_gets_a_finding_and_the_run_goes_on(tmp_path: Path, monkeyp
     assert ("KC101", "indeterminate") in results[relative]
     assert sum(("KC101", "indeterminate") in found for found in results.values()) == len(hanging)
     # A time-out is not remembered: the next run (without the hang) reads that file again.
-    monkeypatch.setattr(pipeline.executors, "perform", perform)
+    monkeypatch.setattr(kiemchung.pipeline.executors, "perform", perform)
     recorder = Recorder(monkeypatch)
     check(evidence, tmp_path / "again", tmp_path / "cache")
     assert sorted(recorder.read) == sorted(hanging)
@@ -247,7 +247,7 @@ def test_facts_cross_processes_in_a_few_kilobytes() -> None:
 def test_cache_keys_are_the_same_in_every_process(tmp_path: Path) -> None:
     """Python salts str hashes per process, which reorders a set's repr: keys must not depend on it."""
     script = (
-        "from pipeline.config import load_config; from pipeline.run import _settings; "
+        "from kiemchung.pipeline.config import load_config; from kiemchung.pipeline.run import _settings; "
         "print(_settings(load_config(year=2023, formats='json,html')).judging)"
     )
     keys = {
@@ -269,8 +269,8 @@ def test_spacy_is_loaded_before_forking_only_when_workers_would_load_it_again(wo
     forks; with three, each worker reads at most one table and loads spaCy itself, the parent never."""
     tables = [ReadJob(SAMPLES / "batch" / unit / _table_of(unit), True) for unit in UNITS]
     script = (
-        "import sys; from pathlib import Path; from pipeline.executors import LocalExecutor; "
-        "from pipeline.work import ReadJob; "
+        "import sys; from pathlib import Path; from kiemchung.pipeline.executors import LocalExecutor; "
+        "from kiemchung.pipeline.work import ReadJob; "
         f"jobs = [ReadJob(Path(p), True) for p in {[str(job.path) for job in tables]!r}]; "
         f"facts = [f for _, f in LocalExecutor(jobs={workers}, timeout=120, recycle_after=200).run(jobs)]; "
         "assert all(row.analysis is not None for f in facts for row in f.rows) and facts; "

@@ -12,9 +12,9 @@ from pyhanko.sign.validation import generic_cms
 from pyhanko.sign.validation.errors import SignatureValidationError
 from pypdf import PdfReader
 
-from extractors import certificate_memo
-from extractors.models import Integrity, Trust
-from extractors.signatures import verify_signatures
+from kiemchung.extractors import certificate_memo
+from kiemchung.extractors.models import Integrity, Trust
+from kiemchung.extractors.signatures import verify_signatures
 from samples.documents import DocSpec, write_pdf
 from samples.pki import TestPKI, build_test_pki, default_profiles
 from samples.signing import sign_pdf

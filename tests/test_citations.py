@@ -9,10 +9,10 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.citations import find_citations, match_citations
-from extractors.doctypes import TYPE_NAMES
-from extractors.models import Citation
-from extractors.text import normalize
+from kiemchung.extractors.citations import find_citations, match_citations
+from kiemchung.extractors.doctypes import TYPE_NAMES
+from kiemchung.extractors.models import Citation
+from kiemchung.extractors.text import normalize
 
 D = dt.date
 

@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from pipeline.cache import default_cache_dir
-from pipeline.config import Config, FailOn, defaults, load_config
-from pipeline.errors import ConfigError, UsageError
-from validators.model import RuleContext
+from kiemchung.pipeline.cache import default_cache_dir
+from kiemchung.pipeline.config import Config, FailOn, defaults, load_config
+from kiemchung.pipeline.errors import ConfigError, UsageError
+from kiemchung.validators.model import RuleContext
 
 
 def test_year_gives_the_calendar_period() -> None:
@@ -48,7 +48,7 @@ def test_year_is_required() -> None:
 
 
 def test_formats_and_language() -> None:
-    from pipeline.labels import Lang
+    from kiemchung.pipeline.labels import Lang
 
     config = load_config(year=2023)
     assert config.formats == {"json", "xlsx", "html", "docx"} and config.lang is Lang.VI

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from criteria_map.assignments import AssignmentFileError, expand, load_assignments, responsible_for
-from criteria_map.criteria import CriteriaFileError, load_criteria, parse_score
-from criteria_map.matching import CriterionTarget, match_evidence
-from extractors.models import Citation
+from kiemchung.criteria_map.assignments import AssignmentFileError, expand, load_assignments, responsible_for
+from kiemchung.criteria_map.criteria import CriteriaFileError, load_criteria, parse_score
+from kiemchung.criteria_map.matching import CriterionTarget, match_evidence
+from kiemchung.extractors.models import Citation
+from kiemchung.validators.model import CitationStatus
 from tests.rules.facts import facts_from_case
-from validators.model import CitationStatus
 
 SAMPLE = Path(__file__).parent.parent / "criteria_map" / "sample-commune.yaml"
 KNOWN = [

@@ -12,8 +12,8 @@ from typing import Any
 
 import pytest
 
-from pipeline.cli import main
-from pipeline.errors import ExitCode
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.errors import ExitCode
 from tests.test_batch import ROOT, SAMPLES, reports
 
 distributed = pytest.importorskip("distributed", reason="the dask extra is not installed (pip install '.[dask]')")
@@ -49,16 +49,16 @@ def test_unreachable_scheduler_is_a_configuration_error(tmp_path: Path, capsys: 
 
 def _hang_on_marked_files() -> None:
     """Run on each Dask worker: the next jobs resolve `pipeline.work.perform` to a version that hangs."""
-    import pipeline.work
+    import kiemchung.pipeline.work
 
-    real = pipeline.work.perform
+    real = kiemchung.pipeline.work.perform
 
     def perform(job: Any) -> Any:
         if job.path.name.startswith("hang-"):
             time.sleep(300)
         return real(job)
 
-    pipeline.work.perform = perform
+    kiemchung.pipeline.work.perform = perform
 
 
 def test_a_file_past_the_limit_restarts_its_dask_worker_and_the_run_goes_on(scheduler: str, tmp_path: Path) -> None:

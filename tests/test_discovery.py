@@ -8,11 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from criteria_map import criteria_for_path, criterion_code
-from pipeline.config import Layout
-from pipeline.discovery import discover
-from pipeline.errors import UsageError
-from pipeline.table_choice import is_marked_old
+from kiemchung.criteria_map import criteria_for_path, criterion_code
+from kiemchung.pipeline.config import Layout
+from kiemchung.pipeline.discovery import discover
+from kiemchung.pipeline.errors import UsageError
+from kiemchung.pipeline.table_choice import is_marked_old
 
 
 def touch(path: Path, data: bytes = b"x") -> Path:

@@ -18,14 +18,14 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign.fields import MDPPerm
 
-from extractors import read_document
-from extractors.models import DocumentFacts, Integrity, SignatureFacts
-from extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
-from extractors.signatures import verify_signatures
+from kiemchung.extractors import read_document
+from kiemchung.extractors.models import DocumentFacts, Integrity, SignatureFacts
+from kiemchung.extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.validators import Outcome, validate_document
 from samples import certified
 from samples.attacks import Workbench
 from tests.context import rule_context
-from validators import Outcome, validate_document
 
 CONTEXT = rule_context(period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), today=date(2024, 1, 15))
 CERTIFIED_AT = datetime(2023, 1, 30, 2, 0, tzinfo=UTC)

@@ -16,16 +16,16 @@ from typing import Any
 import jsonschema
 import pytest
 
-from criteria_map import EvidenceItem, UnitAssessment, assess_unit
-from extractors import read_document
-from pipeline.cli import main
-from pipeline.reports.json_report import SCHEMA_PATH
+from kiemchung.criteria_map import EvidenceItem, UnitAssessment, assess_unit
+from kiemchung.extractors import read_document
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.reports.json_report import SCHEMA_PATH
+from kiemchung.validators import validate_document
+from kiemchung.validators.model import ProofKind
 from samples.documents import DocSpec, write_pdf
 from samples.pki import build_test_pki, default_profiles
 from samples.signing import sign_pdf
 from tests.context import rule_context
-from validators import validate_document
-from validators.model import ProofKind
 
 VN = dt.timezone(dt.timedelta(hours=7))
 CONTEXT = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), today=dt.date(2024, 3, 1))

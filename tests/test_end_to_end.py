@@ -18,9 +18,9 @@ from typing import Any
 import jsonschema
 import pytest
 
-from extractors.ocr import ocr_available
-from pipeline.cli import main
-from pipeline.reports.json_report import SCHEMA_PATH
+from kiemchung.extractors.ocr import ocr_available
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.reports.json_report import SCHEMA_PATH
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 BATCH = SAMPLES / "batch"

@@ -15,19 +15,19 @@ from typing import Any
 
 import pytest
 
-import pipeline.reports.html
-import pipeline.run
-from extractors.models import DocumentFacts
-from pipeline.atomic import TEMPORARY_PREFIX, staged_folder, sweep, write_text
-from pipeline.cli import main
-from pipeline.errors import ExitCode
-from pipeline.work import job_for
+import kiemchung.pipeline.reports.html
+import kiemchung.pipeline.run
+from kiemchung.extractors.models import DocumentFacts
+from kiemchung.pipeline.atomic import TEMPORARY_PREFIX, staged_folder, sweep, write_text
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.errors import ExitCode
+from kiemchung.pipeline.work import job_for
+from kiemchung.validators.model import RuleContext, Verdict
+from kiemchung.validators.registry import validate_criterion, validate_document, validate_document_set
+from kiemchung.validators.rules.duplicate_document import DuplicateDocument
+from kiemchung.validators.rules.number_suffix import NumberSuffix
+from kiemchung.validators.rules.vague_explanation import VagueExplanation
 from tests.rules.facts import context_from_case, criterion_facts_from_case, documents_from_case
-from validators.model import RuleContext, Verdict
-from validators.registry import validate_criterion, validate_document, validate_document_set
-from validators.rules.duplicate_document import DuplicateDocument
-from validators.rules.number_suffix import NumberSuffix
-from validators.rules.vague_explanation import VagueExplanation
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"
@@ -36,9 +36,9 @@ UNIT = SAMPLES / "batch" / "UBND xã Cao An"
 REPORTS = {"report.json", "report.xlsx", "report.docx", "report.html"}
 
 
-def kiemchung(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
+def run_cli(*args: str, code: str = "") -> subprocess.CompletedProcess[str]:
     """The command in a process of its own (`code` runs first, in that process, to break something)."""
-    command = f"{code}\nimport sys\nfrom pipeline.cli import main\nsys.exit(main(sys.argv[1:]))"
+    command = f"{code}\nimport sys\nfrom kiemchung.pipeline.cli import main\nsys.exit(main(sys.argv[1:]))"
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     return subprocess.run(
         [sys.executable, "-c", command, *args], capture_output=True, text=True, env=env, timeout=300, check=False
@@ -68,28 +68,28 @@ def leftovers(out: Path) -> list[str]:
 
 
 def test_exit_0_when_no_finding_reaches_the_threshold(small_unit: Path, tmp_path: Path) -> None:
-    run = kiemchung(*check_args(small_unit, tmp_path / "out"))
+    run = run_cli(*check_args(small_unit, tmp_path / "out"))
     assert run.returncode == ExitCode.OK, run.stderr
     assert set(os.listdir(tmp_path / "out" / small_unit.name)) == REPORTS
 
 
 def test_exit_1_when_a_finding_reaches_the_threshold(small_unit: Path, tmp_path: Path) -> None:
-    run = kiemchung(*check_args(small_unit, tmp_path / "out", "--fail-on", "zero"))
+    run = run_cli(*check_args(small_unit, tmp_path / "out", "--fail-on", "zero"))
     assert run.returncode == ExitCode.FINDINGS, run.stderr
     assert "Traceback" not in run.stderr
 
 
 def test_exit_2_on_wrong_usage(small_unit: Path, tmp_path: Path) -> None:
-    run = kiemchung("check", str(small_unit), "--out", str(tmp_path / "out"))  # no --year
+    run = run_cli("check", str(small_unit), "--out", str(tmp_path / "out"))  # no --year
     assert run.returncode == ExitCode.USAGE and "--year" in run.stderr and "Traceback" not in run.stderr
-    assert kiemchung("check", "--no-such-option").returncode == ExitCode.USAGE
+    assert run_cli("check", "--no-such-option").returncode == ExitCode.USAGE
 
 
 def test_exit_4_when_the_reports_cannot_be_written(small_unit: Path, tmp_path: Path) -> None:
     blocker = tmp_path / "a file"
     blocker.write_text("not a folder", encoding="utf-8")
     started = time.monotonic()
-    run = kiemchung(*check_args(small_unit, blocker / "out"))
+    run = run_cli(*check_args(small_unit, blocker / "out"))
     assert run.returncode == ExitCode.OUTPUT, run.stderr
     assert "không ghi được báo cáo" in run.stderr and str(blocker) in run.stderr
     assert "không đọc được" not in run.stderr and "Traceback" not in run.stderr
@@ -97,15 +97,15 @@ def test_exit_4_when_the_reports_cannot_be_written(small_unit: Path, tmp_path: P
 
 
 BUG = """
-import pipeline.run
+import kiemchung.pipeline.run
 def _broken(*args, **kwargs):
     raise ZeroDivisionError("a bug in scoring")
-pipeline.run.assess_unit = _broken
+kiemchung.pipeline.run.assess_unit = _broken
 """
 
 
 def test_exit_5_on_an_internal_error_with_its_traceback_only_under_verbose(small_unit: Path, tmp_path: Path) -> None:
-    run = kiemchung(*check_args(small_unit, tmp_path / "out"), code=BUG)
+    run = run_cli(*check_args(small_unit, tmp_path / "out"), code=BUG)
     assert run.returncode == ExitCode.INTERNAL, run.stderr
     assert "Traceback" not in run.stderr
     message = run.stderr.strip().splitlines()[-1]
@@ -113,7 +113,7 @@ def test_exit_5_on_an_internal_error_with_its_traceback_only_under_verbose(small
     assert "--verbose" in message and "quản trị viên" in message
     assert not (tmp_path / "out" / small_unit.name).exists() and leftovers(tmp_path / "out") == []
 
-    verbose = kiemchung(*check_args(small_unit, tmp_path / "out", "--verbose"), code=BUG)
+    verbose = run_cli(*check_args(small_unit, tmp_path / "out", "--verbose"), code=BUG)
     assert verbose.returncode == ExitCode.INTERNAL
     assert "Traceback" in verbose.stderr and "_broken" in verbose.stderr
     assert verbose.stderr.strip().splitlines()[-1] == message
@@ -125,7 +125,7 @@ def test_exit_6_when_the_evidence_folder_cannot_be_read(
     def unlistable(path: Path, layout: Any, work: Any) -> None:  # what a folder without read permission does
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(pipeline.run, "discover", unlistable)
+    monkeypatch.setattr(kiemchung.pipeline.run, "discover", unlistable)
     assert main(check_args(small_unit, tmp_path / "out")) == ExitCode.INPUT
     message = capsys.readouterr().err
     assert "không đọc được thư mục hồ sơ" in message and "Permission denied" in message
@@ -141,7 +141,7 @@ def test_an_error_while_reading_is_not_called_a_write_error(
     def no_workers(config: Any) -> None:
         raise OSError(24, "Too many open files")
 
-    monkeypatch.setattr(pipeline.run, "_executor", no_workers)
+    monkeypatch.setattr(kiemchung.pipeline.run, "_executor", no_workers)
     assert main(check_args(small_unit, tmp_path / "out")) == ExitCode.INTERNAL
     message = capsys.readouterr().err
     assert "Too many open files" in message and "không ghi được" not in message
@@ -156,7 +156,7 @@ def test_a_file_that_cannot_be_hashed_is_left_to_the_reader(tmp_path: Path, monk
     def vanished(file: Path) -> tuple[int, str]:
         raise FileNotFoundError(2, "No such file or directory", str(file))
 
-    monkeypatch.setattr("pipeline.work.file_sha256", vanished)
+    monkeypatch.setattr("kiemchung.pipeline.work.file_sha256", vanished)
     assert job_for(path, table=False).sha256 == ""
 
 
@@ -174,7 +174,7 @@ def test_ctrl_c_stops_the_run_with_130_no_traceback_and_no_partial_unit_folder(t
     env = {**os.environ, "PYTHONPATH": str(ROOT)}
     args = [*check_args(evidence, out, "--jobs", "2", "--trust-root", str(TRUST_ROOT))]
     child = subprocess.Popen(
-        [sys.executable, "-m", "pipeline", *args],
+        [sys.executable, "-m", "kiemchung", *args],
         env=env,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -209,9 +209,9 @@ def test_ctrl_c_while_reading_in_process_stops_the_run_the_same_way(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     """With --jobs 1 the reading runs in this process, so Ctrl-C arrives in the middle of reading a file."""
-    import pipeline.executors
+    import kiemchung.pipeline.executors
 
-    real, seen = pipeline.executors.perform, []
+    real, seen = kiemchung.pipeline.executors.perform, []
 
     def interrupted(job: Any) -> Any:
         seen.append(job)
@@ -219,7 +219,7 @@ def test_ctrl_c_while_reading_in_process_stops_the_run_the_same_way(
             raise KeyboardInterrupt
         return real(job)
 
-    monkeypatch.setattr(pipeline.executors, "perform", interrupted)
+    monkeypatch.setattr(kiemchung.pipeline.executors, "perform", interrupted)
     out = tmp_path / "out"
     args = check_args(UNIT, out, "--jobs", "1", "--trust-root", str(TRUST_ROOT))
     assert main(args) == ExitCode.INTERRUPTED
@@ -250,7 +250,7 @@ def test_ctrl_c_while_writing_a_unit_leaves_its_folder_as_it_was(
     def interrupted(*args: Any, **kwargs: Any) -> None:  # Ctrl-C after report.json, .xlsx and .docx
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(pipeline.reports.html, "write_unit_page", interrupted)
+    monkeypatch.setattr(kiemchung.pipeline.reports.html, "write_unit_page", interrupted)
     args += ["--lang", "en"]  # judged and written again (not restored from the cache); the files' facts are cached
     assert main(args) == ExitCode.INTERRUPTED
     assert "Ctrl-C" in capsys.readouterr().err

@@ -16,9 +16,9 @@ import yaml
 from hypothesis import given
 from hypothesis import strategies as st
 
-from extractors.explanations import analyse_explanation
-from extractors.models import ExplanationFacts
-from extractors.text import normalize
+from kiemchung.extractors.explanations import analyse_explanation
+from kiemchung.extractors.models import ExplanationFacts
+from kiemchung.extractors.text import normalize
 
 CASES = Path(__file__).parent / "explanations.yaml"
 FACETS = ("figures", "results", "pointers", "generic_phrases")

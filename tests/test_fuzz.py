@@ -14,9 +14,9 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from extractors.header import parse_header
-from extractors.models import Column, Source, TextLine
-from extractors.pdf import layout_lines
+from kiemchung.extractors.header import parse_header
+from kiemchung.extractors.models import Column, Source, TextLine
+from kiemchung.extractors.pdf import layout_lines
 
 SAMPLES = Path(__file__).parent.parent / "samples" / "batch"
 VIETNAMESE = st.text(
@@ -69,7 +69,7 @@ _WORKER = textwrap.dedent(
     """
     import json, random, sys, tempfile
     from pathlib import Path
-    from extractors import read_document
+    from kiemchung.extractors import read_document
 
     sources = [Path(p) for p in json.loads(sys.argv[1])]
     rng = random.Random(20231130)

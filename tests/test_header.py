@@ -7,10 +7,10 @@ import unicodedata
 
 import pytest
 
-from extractors.doctypes import TYPE_NAMES, type_for_title
-from extractors.header import is_attachment, parse_header
-from extractors.models import Column, Source, TextLine
-from extractors.pdf import layout_lines
+from kiemchung.extractors.doctypes import TYPE_NAMES, type_for_title
+from kiemchung.extractors.header import is_attachment, parse_header
+from kiemchung.extractors.models import Column, Source, TextLine
+from kiemchung.extractors.pdf import layout_lines
 
 LAYOUT = """\
 ỦY BAN NHÂN DÂN                CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM
@@ -169,7 +169,7 @@ def test_numeric_date_form() -> None:
 
 
 def test_nfd_text_and_eth_lookalike_are_normalised() -> None:
-    from extractors.text import normalize
+    from kiemchung.extractors.text import normalize
 
     text = unicodedata.normalize("NFD", "ỦY BAN NHÂN DÂN\nXÃ CAO AN\nSố: 11/QĐ-UBND\nQUYẾT ĐỊNH\nVề việc thử")
     header = parse_header(plain_lines(normalize(text.replace("Đ", "\u00d0"))))
@@ -231,7 +231,7 @@ L, R, F = Column.LEFT, Column.RIGHT, Column.FULL
     ],
 )
 def test_canonical_spelling(written: str, canonical_form: str) -> None:
-    from extractors.text import canonical
+    from kiemchung.extractors.text import canonical
 
     assert canonical(written) == canonical_form
 

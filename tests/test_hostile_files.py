@@ -32,13 +32,13 @@ from pathlib import Path
 
 import pytest
 
-from extractors import read_document
-from extractors.docx import MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES
-from extractors.models import DocumentFacts, ReadProblem
-from extractors.pdf import MAX_CONTENT_BYTES, MAX_STREAM_BYTES
-from extractors.self_assessment import MAX_CSV_BYTES, read_self_assessment
-from pipeline.config import Layout
-from pipeline.discovery import discover
+from kiemchung.extractors import read_document
+from kiemchung.extractors.docx import MAX_COMPRESSION_RATIO, MAX_UNCOMPRESSED_BYTES
+from kiemchung.extractors.models import DocumentFacts, ReadProblem
+from kiemchung.extractors.pdf import MAX_CONTENT_BYTES, MAX_STREAM_BYTES
+from kiemchung.extractors.self_assessment import MAX_CSV_BYTES, read_self_assessment
+from kiemchung.pipeline.config import Layout
+from kiemchung.pipeline.discovery import discover
 from samples import broken, hostile
 from samples.documents import DocSpec, write_docx, write_pdf
 from samples.self_assessment import build_self_assessment, write_self_assessment_xlsx
@@ -452,9 +452,9 @@ def shared_dir() -> Iterator[Path]:
 _PERMISSION_WORKER = """
 import json, sys
 from pathlib import Path
-from extractors import read_document
-from pipeline.config import Layout
-from pipeline.discovery import discover
+from kiemchung.extractors import read_document
+from kiemchung.pipeline.config import Layout
+from kiemchung.pipeline.discovery import discover
 (unit,) = discover(Path(sys.argv[1]), Layout.UNIT).units
 print(json.dumps({unit.relative(f): read_document(f).read_error.problem.value for f in unit.files}))
 """
@@ -484,8 +484,8 @@ def test_unreadable_file_and_unlistable_folder(shared_dir: Path, sources: Source
 _RUN_WORKER = """
 import json, re, sys, time
 from pathlib import Path
-from pipeline.config import load_config
-from pipeline.run import check
+from kiemchung.pipeline.config import load_config
+from kiemchung.pipeline.run import check
 
 def status_kib(key):
     return int(re.search(key + r":\\s+(\\d+) kB", Path("/proc/self/status").read_text()).group(1))

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.models import PageImaging
-from extractors.pdfium_text import opened, read_page
+from kiemchung.extractors.models import PageImaging
+from kiemchung.extractors.pdfium_text import opened, read_page
 from samples.documents import DocSpec, write_pdf, write_scan_pdf
 
 SPEC = DocSpec(

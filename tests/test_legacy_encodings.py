@@ -19,11 +19,11 @@ from docx.oxml.xmlchemy import BaseOxmlElement
 from docx.text.paragraph import Paragraph
 from pypdf import PdfReader
 
-from extractors import docx as docx_extractor
-from extractors import pdf as pdf_extractor
-from extractors import read_document
-from extractors.errors import ReadFailure
-from extractors.legacy import (
+from kiemchung.extractors import docx as docx_extractor
+from kiemchung.extractors import pdf as pdf_extractor
+from kiemchung.extractors import read_document
+from kiemchung.extractors.errors import ReadFailure
+from kiemchung.extractors.legacy import (
     FontHint,
     LegacyEncoding,
     decode,
@@ -33,7 +33,7 @@ from extractors.legacy import (
     runs_to_unicode,
     to_unicode,
 )
-from extractors.models import Column, Source
+from kiemchung.extractors.models import Column, Source
 from samples.catalog import TEMPLATES, body_for, make_units
 from samples.documents import DocSpec
 from samples.legacy import TCVN3_PLAN, VNI_REPORT, LegacyPart, write_legacy_docx, write_legacy_pdf

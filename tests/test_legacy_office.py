@@ -15,18 +15,18 @@ from typing import Any
 
 import pytest
 
-from extractors.models import DocumentHeader, FileKind, ReadProblem, Source
-from extractors.reader import read_document
-from extractors.self_assessment import read_self_assessment
-from extractors.text import fold
-from extractors.word97 import _without_field_codes
+from kiemchung.extractors.models import DocumentHeader, FileKind, ReadProblem, Source
+from kiemchung.extractors.reader import read_document
+from kiemchung.extractors.self_assessment import read_self_assessment
+from kiemchung.extractors.text import fold
+from kiemchung.extractors.word97 import _without_field_codes
+from kiemchung.validators.model import Outcome
+from kiemchung.validators.rules.unreadable import Unreadable
+from kiemchung.validators.rules.unsigned import Unsigned
 from samples.documents import write_docx
 from samples.legacy_office import FOLDER, PLAN, self_assessment
 from samples.self_assessment import write_self_assessment_xlsx
 from tests.context import rule_context
-from validators.model import Outcome
-from validators.rules.unreadable import Unreadable
-from validators.rules.unsigned import Unsigned
 
 DOC = FOLDER / "ke-hoach-15.doc"
 TCVN3_DOC = FOLDER / "ke-hoach-11-tcvn3.doc"

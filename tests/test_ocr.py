@@ -28,9 +28,9 @@ import pytest
 from PIL import Image
 from rapidfuzz import fuzz
 
-from extractors import ocr, read_document
-from extractors.doctypes import type_for_title
-from extractors.models import (
+from kiemchung.extractors import ocr, read_document
+from kiemchung.extractors.doctypes import type_for_title
+from kiemchung.extractors.models import (
     Column,
     DocumentFacts,
     FileKind,
@@ -41,6 +41,15 @@ from extractors.models import (
     Source,
     TextLine,
 )
+from kiemchung.validators.model import DocumentRule, Outcome, RuleContext
+from kiemchung.validators.rules.date_missing import DateMissing
+from kiemchung.validators.rules.date_out_of_period import DateOutOfPeriod
+from kiemchung.validators.rules.field_unreadable import FieldUnreadable
+from kiemchung.validators.rules.number_missing import NumberMissing
+from kiemchung.validators.rules.number_suffix import NumberSuffix
+from kiemchung.validators.rules.scanned_paper import ScannedPaper
+from kiemchung.validators.rules.unreadable import Unreadable
+from kiemchung.validators.scans import is_photo, is_textless_scan
 from samples.documents import DocSpec, write_pdf, write_scan_pdf
 from samples.scans import (
     ENCODINGS,
@@ -54,15 +63,6 @@ from samples.scans import (
     write_scan_image,
 )
 from tests.context import rule_context
-from validators.model import DocumentRule, Outcome, RuleContext
-from validators.rules.date_missing import DateMissing
-from validators.rules.date_out_of_period import DateOutOfPeriod
-from validators.rules.field_unreadable import FieldUnreadable
-from validators.rules.number_missing import NumberMissing
-from validators.rules.number_suffix import NumberSuffix
-from validators.rules.scanned_paper import ScannedPaper
-from validators.rules.unreadable import Unreadable
-from validators.scans import is_photo, is_textless_scan
 
 needs_ocr = pytest.mark.skipif(
     not ocr.ocr_available(),

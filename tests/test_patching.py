@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from extractors.patching import checked
+from kiemchung.extractors.patching import checked
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 
@@ -22,7 +22,7 @@ warnings.simplefilter("always")
 with warnings.catch_warnings(record=True) as caught:
     from pathlib import Path
     from pyhanko.pdf_utils import generic
-    from extractors import signatures
+    from kiemchung.extractors import signatures
     from asn1crypto import x509
 facts = signatures.verify_signatures(Path(sys.argv[2]), [Path(sys.argv[3])])
 print(generic.read_hex_string_from_stream is signatures._read_hex_string_fast,

@@ -14,12 +14,12 @@ import openpyxl
 import pytest
 from docx import Document
 
-from criteria_map.waivers import WaiverFileError, load_waivers
-from pipeline.cli import main
-from pipeline.config import load_config, load_policy
-from pipeline.errors import ConfigError, UsageError
-from pipeline.reports.json_report import SCHEMA_PATH
-from validators.model import SEED_POLICY, Severity
+from kiemchung.criteria_map.waivers import WaiverFileError, load_waivers
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.config import load_config, load_policy
+from kiemchung.pipeline.errors import ConfigError, UsageError
+from kiemchung.pipeline.reports.json_report import SCHEMA_PATH
+from kiemchung.validators.model import SEED_POLICY, Severity
 
 SAMPLES = Path(__file__).parent.parent / "samples"
 UNIT = "UBND xã Cao An"

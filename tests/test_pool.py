@@ -7,7 +7,7 @@ import time
 
 import pytest
 
-from pipeline.pool import FailureKind, TaskFailure, WorkerPool
+from kiemchung.pipeline.pool import FailureKind, TaskFailure, WorkerPool
 
 
 def work(task: str) -> tuple[str, int]:

@@ -8,7 +8,7 @@ import os
 import shutil
 from pathlib import Path
 
-from pipeline.cli import main
+from kiemchung.pipeline.cli import main
 from samples.archives import write_rar, write_zip_entries
 from tests.test_end_to_end import BATCH, MANIFEST, tree_state
 

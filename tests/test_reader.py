@@ -9,10 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from extractors import read_document
-from extractors.hashing import file_sha256
-from extractors.models import FileKind, ReadProblem, Source
-from pipeline.work import job_for
+from kiemchung.extractors import read_document
+from kiemchung.extractors.hashing import file_sha256
+from kiemchung.extractors.models import FileKind, ReadProblem, Source
+from kiemchung.pipeline.work import job_for
 from samples import broken
 from samples.documents import BlankDate, DocSpec, write_docx, write_pdf, write_scan_pdf
 

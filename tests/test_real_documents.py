@@ -26,10 +26,10 @@ from typing import Any
 
 import pytest
 
-from extractors import ocr
-from extractors.text import fold
-from pipeline.config import Layout
-from pipeline.discovery import discover
+from kiemchung.extractors import ocr
+from kiemchung.extractors.text import fold
+from kiemchung.pipeline.config import Layout
+from kiemchung.pipeline.discovery import discover
 
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"
@@ -101,7 +101,7 @@ def cases(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Case]:
     config = work / "period.toml"
     config.write_text(PERIOD, "utf-8")
     out = work / "out"
-    command = [sys.executable, "-m", "pipeline", "check", str(FOLDER), "--layout", "batch", "--config", str(config),
+    command = [sys.executable, "-m", "kiemchung", "check", str(FOLDER), "--layout", "batch", "--config", str(config),
                "--out", str(out), "--trust-root", str(SHARED / "trust-roots"), "--no-cache", "--quiet",
                "--format", "json"]
     run = subprocess.run(command, cwd=ROOT, capture_output=True, text=True, timeout=900)

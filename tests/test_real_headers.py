@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from extractors.models import DocumentHeader
-from extractors.reader import read_document
+from kiemchung.extractors.models import DocumentHeader
+from kiemchung.extractors.reader import read_document
 from samples.headers import SAMPLES, HeaderSample, write_header_pdf
 
 

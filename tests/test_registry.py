@@ -9,12 +9,12 @@ from pathlib import Path
 
 import yaml
 
-import validators.rules
-from pipeline.cli import main
+import kiemchung.validators.rules
+from kiemchung.pipeline.cli import main
+from kiemchung.validators.docs import SECTIONS, rule_doc, rules_markdown
+from kiemchung.validators.model import Outcome, Rule, Severity, Verdict
+from kiemchung.validators.registry import RETIRED_CODES, RULES
 from tests.test_rule_cases import case_expectations
-from validators.docs import SECTIONS, rule_doc, rules_markdown
-from validators.model import Outcome, Rule, Severity, Verdict
-from validators.registry import RETIRED_CODES, RULES
 
 CASES = Path(__file__).parent / "rules"
 DOCS = Path(__file__).parent.parent / "docs" / "rules.md"
@@ -22,8 +22,8 @@ DOCS = Path(__file__).parent.parent / "docs" / "rules.md"
 
 def test_every_rule_module_is_registered() -> None:
     registered = {type(rule) for rule in RULES}
-    for module_info in pkgutil.iter_modules(validators.rules.__path__):
-        module = importlib.import_module(f"validators.rules.{module_info.name}")
+    for module_info in pkgutil.iter_modules(kiemchung.validators.rules.__path__):
+        module = importlib.import_module(f"kiemchung.validators.rules.{module_info.name}")
         classes = [
             c
             for _, c in inspect.getmembers(module, inspect.isclass)

@@ -22,11 +22,11 @@ from docx.shared import Length
 from docx.table import Table
 from pypdf import PdfReader
 
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import DocumentFacts, FileKind
-from pipeline.config import Config, load_config
-from pipeline.labels import Lang
-from pipeline.reports.word import (
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.extractors.models import DocumentFacts, FileKind
+from kiemchung.pipeline.config import Config, load_config
+from kiemchung.pipeline.labels import Lang
+from kiemchung.pipeline.reports.word import (
     BATCH_DOCUMENT,
     UNIT_DOCUMENT,
     CheckRecord,
@@ -34,11 +34,11 @@ from pipeline.reports.word import (
     write_batch_document,
     write_unit_document,
 )
-from pipeline.run import check
+from kiemchung.pipeline.run import check
+from kiemchung.validators.format import vn_score
+from kiemchung.validators.model import Finding, Outcome, Proof, ProofKind, Severity
+from kiemchung.validators.registry import rule_by_key
 from tests.english import english_words
-from validators.format import vn_score
-from validators.model import Finding, Outcome, Proof, ProofKind, Severity
-from validators.registry import rule_by_key
 
 ROOT = Path(__file__).parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"

@@ -19,12 +19,12 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from criteria_map.models import UnitAssessment
-from extractors.models import FileKind
-from extractors.ocr import ocr_available
-from pipeline.config import load_config
-from pipeline.labels import Lang
-from pipeline.reports.html import (
+from kiemchung.criteria_map.models import UnitAssessment
+from kiemchung.extractors.models import FileKind
+from kiemchung.extractors.ocr import ocr_available
+from kiemchung.pipeline.config import load_config
+from kiemchung.pipeline.labels import Lang
+from kiemchung.pipeline.reports.html import (
     CSP,
     INDEX_NAME,
     PAGE_NAME,
@@ -33,9 +33,9 @@ from pipeline.reports.html import (
     write_batch_index,
     write_unit_page,
 )
-from pipeline.run import check
+from kiemchung.pipeline.run import check
+from kiemchung.validators.model import Finding, Outcome, Proof, ProofKind, Severity
 from scripts.screenshot import CHROMIUM_FLAGS
-from validators.model import Finding, Outcome, Proof, ProofKind, Severity
 
 ROOT = Path(__file__).parent.parent
 SAMPLES = ROOT / "samples"

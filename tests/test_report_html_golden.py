@@ -21,9 +21,10 @@ from typing import Any
 import lxml.html
 import pytest
 
-from criteria_map.matching import Match
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import (
+from kiemchung import __version__
+from kiemchung.criteria_map.matching import Match
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.extractors.models import (
     VIETNAM_TIME,
     Column,
     DocumentFacts,
@@ -46,11 +47,10 @@ from extractors.models import (
     Trust,
     Where,
 )
-from pipeline import __version__
-from pipeline.labels import Lang
-from pipeline.reports.html import render_batch_index, render_unit_page
-from pipeline.reports.tree import TreeReport
-from validators.model import Finding, Outcome, Proof, ProofKind, Severity
+from kiemchung.pipeline.labels import Lang
+from kiemchung.pipeline.reports.html import render_batch_index, render_unit_page
+from kiemchung.pipeline.reports.tree import TreeReport
+from kiemchung.validators.model import Finding, Outcome, Proof, ProofKind, Severity
 
 GOLDEN = Path(__file__).parent / "fixtures" / "html"
 VERSION = "VERSION"  # the stored pages say this instead of the version that rendered them

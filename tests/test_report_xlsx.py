@@ -19,16 +19,24 @@ from openpyxl.cell.cell import Cell
 from openpyxl.workbook.workbook import Workbook
 from openpyxl.worksheet.worksheet import Worksheet
 
-from criteria_map.matching import Match, MatchMethod
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import DocumentFacts, DocumentHeader, ExplanationFacts, FileKind, Located, Source, Where
-from pipeline.config import load_config
-from pipeline.labels import Lang, label
-from pipeline.reports.html import render_batch_index
-from pipeline.reports.summary import summary_table, write_batch_summary
-from pipeline.reports.workbook import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
-from pipeline.run import check
-from validators.model import Finding, Outcome, Proof, Severity
+from kiemchung.criteria_map.matching import Match, MatchMethod
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.extractors.models import (
+    DocumentFacts,
+    DocumentHeader,
+    ExplanationFacts,
+    FileKind,
+    Located,
+    Source,
+    Where,
+)
+from kiemchung.pipeline.config import load_config
+from kiemchung.pipeline.labels import Lang, label
+from kiemchung.pipeline.reports.html import render_batch_index
+from kiemchung.pipeline.reports.summary import summary_table, write_batch_summary
+from kiemchung.pipeline.reports.workbook import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
+from kiemchung.pipeline.run import check
+from kiemchung.validators.model import Finding, Outcome, Proof, Severity
 
 ROOT = Path(__file__).parent.parent
 BATCH = ROOT / "samples" / "batch"

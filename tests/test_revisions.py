@@ -21,9 +21,9 @@ from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel, SuspiciousModification
 
-from extractors import signatures
-from extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
-from extractors.signatures import verify_signatures
+from kiemchung.extractors import signatures
+from kiemchung.extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
+from kiemchung.extractors.signatures import verify_signatures
 from samples.attacks import ATTACKS, Workbench, run_attack, sign_person_then_organisation
 from samples.signing import sign_pdf
 

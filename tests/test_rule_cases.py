@@ -20,16 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
-from criteria_map.waivers import WaiverBook, parse_waiver
-from tests.rules.facts import (
-    context_from_case,
-    criterion_facts_from_case,
-    documents_from_case,
-    facts_from_case,
-    failure_from_case,
-    unit_facts_from_case,
-)
-from validators.model import (
+from kiemchung.criteria_map.waivers import WaiverBook, parse_waiver
+from kiemchung.validators.model import (
     CriterionRule,
     DocumentRule,
     DocumentSetRule,
@@ -41,9 +33,17 @@ from validators.model import (
     UnitRule,
     Verdict,
 )
-from validators.policy import Selector, build_policy
-from validators.registry import rule_by_key, validate_criterion, validate_document, validate_unit
-from validators.rules.internal_error import InternalError
+from kiemchung.validators.policy import Selector, build_policy
+from kiemchung.validators.registry import rule_by_key, validate_criterion, validate_document, validate_unit
+from kiemchung.validators.rules.internal_error import InternalError
+from tests.rules.facts import (
+    context_from_case,
+    criterion_facts_from_case,
+    documents_from_case,
+    facts_from_case,
+    failure_from_case,
+    unit_facts_from_case,
+)
 
 CASES_DIR = Path(__file__).parent / "rules"
 

@@ -21,8 +21,8 @@ import pytest
 from docx import Document
 from openpyxl import Workbook
 
-from extractors.models import ReadProblem, SelfAssessmentTable
-from extractors.self_assessment import read_self_assessment
+from kiemchung.extractors.models import ReadProblem, SelfAssessmentTable
+from kiemchung.extractors.self_assessment import read_self_assessment
 from samples import broken
 from samples.self_assessment import (
     COMMUNE_CRITERIA,

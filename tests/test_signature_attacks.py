@@ -21,13 +21,13 @@ from freezegun import freeze_time
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.sign.signers import PdfTimeStamper
 
-from extractors import read_document
-from extractors.models import DocumentFacts, Integrity
-from extractors.signatures import verify_signatures
+from kiemchung.extractors import read_document
+from kiemchung.extractors.models import DocumentFacts, Integrity
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.validators import Finding, Outcome, validate_document
 from samples.attacks import ATTACKS, Attack, Workbench, run_attack
 from samples.signing import sign_pdf
 from tests.context import rule_context
-from validators import Finding, Outcome, validate_document
 
 CONTEXT = rule_context(period_start=date(2023, 1, 1), period_end=date(2023, 12, 31), today=date(2024, 1, 15))
 SIGNATURE_RULES = frozenset({"signature-invalid", "signature-modified"})

@@ -29,11 +29,11 @@ from pyhanko.sign.signers import PdfTimeStamper
 from pyhanko.sign.validation import validate_pdf_signature
 from pyhanko_certvalidator import ValidationContext
 
-from extractors import signatures
-from extractors.models import Integrity, SignatureField, SignerKind, SignerSubject, Trust
-from extractors.reader import read_document
-from extractors.signatures import verify_signatures
-from extractors.trust import TrustRootError, load_trust_roots
+from kiemchung.extractors import signatures
+from kiemchung.extractors.models import Integrity, SignatureField, SignerKind, SignerSubject, Trust
+from kiemchung.extractors.reader import read_document
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.extractors.trust import TrustRootError, load_trust_roots
 from samples.documents import DocSpec, DocumentLayout, write_pdf
 from samples.pki import TestPKI, build_test_pki, default_profiles, person_profile
 from samples.signing import append_incremental_edit, flip_byte_in_signed_range, sign_pdf

@@ -13,14 +13,14 @@ from pathlib import Path
 
 import pytest
 
-from extractors.models import DocumentFacts, IssueDate, Source
-from extractors.reader import read_document
+from kiemchung.extractors.models import DocumentFacts, IssueDate, Source
+from kiemchung.extractors.reader import read_document
+from kiemchung.validators.model import Outcome
+from kiemchung.validators.registry import rule_by_key
 from samples.documents import BlankDate, DocSpec
 from samples.issuance import Stamp, issue
 from samples.pki import TestPKI, build_test_pki, default_profiles
 from tests.context import rule_context
-from validators.model import Outcome
-from validators.registry import rule_by_key
 
 CONTEXT = rule_context(dt.date(2023, 1, 1), dt.date(2023, 12, 31), dt.date(2024, 1, 15))
 SIGNED = dt.datetime(2023, 1, 30, 14, 41, 57, tzinfo=dt.timezone(dt.timedelta(hours=7)))

@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from pipeline.cli import main
+from kiemchung.pipeline.cli import main
 from tests.test_end_to_end import BATCH, MANIFEST, tree_state
 
 UNITS = [unit["folder"] for unit in MANIFEST["units"]]

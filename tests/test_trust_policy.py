@@ -15,18 +15,18 @@ from pathlib import Path
 import pytest
 from cryptography import x509 as crypto_x509
 
-from extractors import signatures
-from extractors.models import DocumentFacts, FileKind, Integrity, ReadProblem, SignatureFacts, Trust
-from extractors.reader import read_document
-from extractors.signatures import verify_signatures
-from extractors.trust import load_trust_roots
+from kiemchung.extractors import signatures
+from kiemchung.extractors.models import DocumentFacts, FileKind, Integrity, ReadProblem, SignatureFacts, Trust
+from kiemchung.extractors.reader import read_document
+from kiemchung.extractors.signatures import verify_signatures
+from kiemchung.extractors.trust import load_trust_roots
+from kiemchung.validators.model import Outcome, Sha1Policy, Verdict
+from kiemchung.validators.rules.signature_invalid import SignatureInvalid
+from kiemchung.validators.rules.signature_weak_hash import SignatureWeakHash
 from samples.documents import DocSpec, write_pdf
 from samples.pki import TestPKI, build_test_pki, default_profiles, mislabelled_local_time
 from samples.signing import encrypt_for_recipient, flip_byte_in_signed_range, sign_pdf, sign_pdf_pkcs7_sha1
 from tests.context import rule_context
-from validators.model import Outcome, Sha1Policy, Verdict
-from validators.rules.signature_invalid import SignatureInvalid
-from validators.rules.signature_weak_hash import SignatureWeakHash
 
 SIGNED_AT = dt.datetime(2023, 3, 1, 2, 15, tzinfo=dt.UTC)  # 09:15 in Vietnam
 STAMPED_AT = dt.datetime(2023, 3, 1, 2, 15, 30, tzinfo=dt.UTC)

@@ -12,9 +12,9 @@ from typing import Any
 import pytest
 import yaml
 
+from kiemchung.validators.model import Outcome
+from kiemchung.validators.rules.vague_explanation import VagueExplanation
 from tests.rules.facts import context_from_case, criterion_facts_from_case
-from validators.model import Outcome
-from validators.rules.vague_explanation import VagueExplanation
 
 CASES = yaml.safe_load((Path(__file__).parent / "explanations.yaml").read_text(encoding="utf-8"))["cases"]
 EXPECTED = {"vague": Outcome.FAILED, "borderline": Outcome.INDETERMINATE, "specific": Outcome.PASSED}

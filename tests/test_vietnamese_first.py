@@ -18,14 +18,14 @@ from typing import Any
 import openpyxl
 import pytest
 
-from extractors.models import ReadProblem
-from pipeline.cli import main
-from pipeline.config import load_config
-from pipeline.labels import Lang, has_label
-from pipeline.messages import lang_of, usage_error
-from pipeline.run import check
+from kiemchung.extractors.models import ReadProblem
+from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.config import load_config
+from kiemchung.pipeline.labels import Lang, has_label
+from kiemchung.pipeline.messages import lang_of, usage_error
+from kiemchung.pipeline.run import check
+from kiemchung.validators.registry import RULES
 from tests.english import english_words
-from validators.registry import RULES
 
 ROOT = Path(__file__).parent.parent
 BATCH = ROOT / "samples" / "batch"

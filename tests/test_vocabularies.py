@@ -9,14 +9,14 @@ from typing import Any
 
 import pytest
 
-from criteria_map.matching import MatchMethod
-from criteria_map.models import CriteriaSource
-from extractors.models import Coverage, ModificationLevel, Source, TimeSource
-from pipeline.labels import Lang, label
-from pipeline.pool import FailureKind
-from pipeline.reports.json_report import SCHEMA_PATH
-from pipeline.work import _FAILURE_PROBLEMS
-from validators.model import Proof, ProofKind
+from kiemchung.criteria_map.matching import MatchMethod
+from kiemchung.criteria_map.models import CriteriaSource
+from kiemchung.extractors.models import Coverage, ModificationLevel, Source, TimeSource
+from kiemchung.pipeline.labels import Lang, label
+from kiemchung.pipeline.pool import FailureKind
+from kiemchung.pipeline.reports.json_report import SCHEMA_PATH
+from kiemchung.pipeline.work import _FAILURE_PROBLEMS
+from kiemchung.validators.model import Proof, ProofKind
 
 
 def _schema_enums(node: Any, found: dict[str, list[set[object]]]) -> dict[str, list[set[object]]]:

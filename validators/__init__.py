@@ -4,8 +4,8 @@
 registry's rules of each kind.
 """
 
-from validators.model import Finding, Outcome, RuleContext, Severity, SubmittedDocument
-from validators.registry import (
+from kiemchung.validators.model import Finding, Outcome, RuleContext, Severity, SubmittedDocument
+from kiemchung.validators.registry import (
     RULES,
     rule_by_key,
     validate_criterion,

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import inspect
 
-from validators.model import Rule
-from validators.registry import RETIRED_CODES, RULES
+from kiemchung.validators.model import Rule
+from kiemchung.validators.registry import RETIRED_CODES, RULES
 
 SECTIONS = ("What it checks", "Why it matters", "Example")
 

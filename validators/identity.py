@@ -25,11 +25,11 @@ from enum import StrEnum
 from functools import lru_cache
 from itertools import combinations
 
-from extractors.models import DocumentFacts, Integrity, value_of
-from extractors.text import fold, fold_spelled_out
-from validators.format import quoted, vn_date
-from validators.scans import believed_header, is_scan
-from validators.signatures import signed
+from kiemchung.extractors.models import DocumentFacts, Integrity, value_of
+from kiemchung.extractors.text import fold, fold_spelled_out
+from kiemchung.validators.format import quoted, vn_date
+from kiemchung.validators.scans import believed_header, is_scan
+from kiemchung.validators.signatures import signed
 
 _BLANKS = re.compile(r"\s+")
 _NOT_WORD = re.compile(r"[^\w]+")

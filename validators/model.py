@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any, ClassVar
 
-from extractors.models import (
+from kiemchung.extractors.models import (
     Citation,
     DocumentFacts,
     ExplanationFacts,

@@ -15,8 +15,8 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from validators.model import Rule, RulePolicy, RuleSetting, Severity
-from validators.registry import INTERNAL_ERROR, RULES, rule_by_key
+from kiemchung.validators.model import Rule, RulePolicy, RuleSetting, Severity
+from kiemchung.validators.registry import INTERNAL_ERROR, RULES, rule_by_key
 
 ALL = "ALL"
 CHANGEABLE = ("enabled", "severity", "zeroes")  # the keys of one rule's table

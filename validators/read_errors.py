@@ -7,7 +7,7 @@ keeps. The council reads the explanation built here from the kind of problem.
 
 from __future__ import annotations
 
-from extractors.models import ReadError, ReadProblem
+from kiemchung.extractors.models import ReadError, ReadProblem
 
 _KIND_NAMES = {
     "pdf": "PDF",

@@ -17,8 +17,8 @@ from collections.abc import Callable, Sequence
 from functools import partial
 from typing import TypeVar
 
-from extractors.models import DocumentFacts
-from validators.model import (
+from kiemchung.extractors.models import DocumentFacts
+from kiemchung.validators.model import (
     CriterionFacts,
     CriterionRule,
     DocumentRule,
@@ -31,35 +31,35 @@ from validators.model import (
     UnitRule,
     Verdict,
 )
-from validators.rules.certification_violated import CertificationViolated
-from validators.rules.citation_mismatch import CitationMismatch
-from validators.rules.citation_not_found import CitationNotFound
-from validators.rules.date_missing import DateMissing
-from validators.rules.date_out_of_period import DateOutOfPeriod
-from validators.rules.duplicate_document import DuplicateDocument
-from validators.rules.field_unreadable import FieldUnreadable
-from validators.rules.internal_error import InternalError
-from validators.rules.no_evidence import NoEvidence
-from validators.rules.number_missing import NumberMissing
-from validators.rules.number_reused import NumberReused
-from validators.rules.number_suffix import NumberSuffix
-from validators.rules.organization_signature_missing import OrganizationSignatureMissing
-from validators.rules.scanned_paper import ScannedPaper
-from validators.rules.score_over_max import ScoreOverMax
-from validators.rules.self_assessment_choice import SelfAssessmentChoice
-from validators.rules.self_assessment_unreadable import SelfAssessmentUnreadable
-from validators.rules.signature_invalid import SignatureInvalid
-from validators.rules.signature_modified import SignatureModified
-from validators.rules.signature_untrusted import SignatureUntrusted
-from validators.rules.signature_weak_hash import SignatureWeakHash
-from validators.rules.signed_long_after_issue import SignedLongAfterIssue
-from validators.rules.signer_mismatch import SignerMismatch
-from validators.rules.symbol_nonstandard import SymbolNonstandard
-from validators.rules.system_file import SystemFile
-from validators.rules.trust_roots_missing import TrustRootsMissing
-from validators.rules.unreadable import Unreadable
-from validators.rules.unsigned import Unsigned
-from validators.rules.vague_explanation import VagueExplanation
+from kiemchung.validators.rules.certification_violated import CertificationViolated
+from kiemchung.validators.rules.citation_mismatch import CitationMismatch
+from kiemchung.validators.rules.citation_not_found import CitationNotFound
+from kiemchung.validators.rules.date_missing import DateMissing
+from kiemchung.validators.rules.date_out_of_period import DateOutOfPeriod
+from kiemchung.validators.rules.duplicate_document import DuplicateDocument
+from kiemchung.validators.rules.field_unreadable import FieldUnreadable
+from kiemchung.validators.rules.internal_error import InternalError
+from kiemchung.validators.rules.no_evidence import NoEvidence
+from kiemchung.validators.rules.number_missing import NumberMissing
+from kiemchung.validators.rules.number_reused import NumberReused
+from kiemchung.validators.rules.number_suffix import NumberSuffix
+from kiemchung.validators.rules.organization_signature_missing import OrganizationSignatureMissing
+from kiemchung.validators.rules.scanned_paper import ScannedPaper
+from kiemchung.validators.rules.score_over_max import ScoreOverMax
+from kiemchung.validators.rules.self_assessment_choice import SelfAssessmentChoice
+from kiemchung.validators.rules.self_assessment_unreadable import SelfAssessmentUnreadable
+from kiemchung.validators.rules.signature_invalid import SignatureInvalid
+from kiemchung.validators.rules.signature_modified import SignatureModified
+from kiemchung.validators.rules.signature_untrusted import SignatureUntrusted
+from kiemchung.validators.rules.signature_weak_hash import SignatureWeakHash
+from kiemchung.validators.rules.signed_long_after_issue import SignedLongAfterIssue
+from kiemchung.validators.rules.signer_mismatch import SignerMismatch
+from kiemchung.validators.rules.symbol_nonstandard import SymbolNonstandard
+from kiemchung.validators.rules.system_file import SystemFile
+from kiemchung.validators.rules.trust_roots_missing import TrustRootsMissing
+from kiemchung.validators.rules.unreadable import Unreadable
+from kiemchung.validators.rules.unsigned import Unsigned
+from kiemchung.validators.rules.vague_explanation import VagueExplanation
 
 _R = TypeVar("_R", bound=Rule)
 

@@ -19,8 +19,8 @@ from dataclasses import dataclass, replace
 from enum import StrEnum
 from typing import Any
 
-from extractors.imaging import IMAGE_COVERAGE, VISIBLE_TEXT_CHARS, is_image_page
-from extractors.models import (
+from kiemchung.extractors.imaging import IMAGE_COVERAGE, VISIBLE_TEXT_CHARS, is_image_page
+from kiemchung.extractors.models import (
     DocumentFacts,
     DocumentHeader,
     FileKind,
@@ -31,9 +31,9 @@ from extractors.models import (
     Source,
     TextLine,
 )
-from extractors.text import fold, squash
-from validators.format import quoted
-from validators.model import Proof, ProofKind
+from kiemchung.extractors.text import fold, squash
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import Proof, ProofKind
 
 __all__ = [
     "IMAGE_COVERAGE",

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
-from extractors.models import DocumentFacts, ModificationLevel, SignatureFacts
-from validators.format import vn_date
-from validators.model import Proof
+from kiemchung.extractors.models import DocumentFacts, ModificationLevel, SignatureFacts
+from kiemchung.validators.format import vn_date
+from kiemchung.validators.model import Proof
 
 DOCUMENT_TIMESTAMP = "/ETSI.RFC3161"
 SHA1 = "sha1"  # `SignatureFacts.hash_algorithm` of a SHA-1 message digest, judged by `signatures.sha1`

@@ -6,7 +6,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable
 
-from validators.model import Finding
+from kiemchung.validators.model import Finding
 
 # Text starting with one of these is run as a formula by Excel and LibreOffice (OWASP: CSV injection).
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")

@@ -16,13 +16,13 @@ from pathlib import Path
 
 import jinja2
 
-from criteria_map.models import UnitAssessment
-from pipeline import __version__
-from pipeline.atomic import write_text
-from pipeline.labels import Lang, label
-from pipeline.reports.html_index import PAGE_NAME, index_view, unit_href
-from pipeline.reports.html_view import unit_view
-from pipeline.reports.tree import TreeReport
+from kiemchung import __version__
+from kiemchung.criteria_map.models import UnitAssessment
+from kiemchung.pipeline.atomic import write_text
+from kiemchung.pipeline.labels import Lang, label
+from kiemchung.pipeline.reports.html_index import PAGE_NAME, index_view, unit_href
+from kiemchung.pipeline.reports.html_view import unit_view
+from kiemchung.pipeline.reports.tree import TreeReport
 
 __all__ = [
     "CSP",
@@ -44,7 +44,7 @@ CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 @cache
 def environment() -> jinja2.Environment:
     """The pages' templates, escaping every value they print; `css` is the style sheet to inline."""
-    loader = jinja2.PackageLoader("pipeline.reports", "templates")
+    loader = jinja2.PackageLoader("kiemchung.pipeline.reports", "templates")
     env = jinja2.Environment(
         loader=loader,
         autoescape=True,

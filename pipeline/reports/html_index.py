@@ -7,10 +7,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from urllib.parse import quote
 
-from criteria_map.models import UnitAssessment
-from pipeline.labels import Lang, label, score
-from pipeline.reports.html_view import points
-from pipeline.reports.tree import TreeReport
+from kiemchung.criteria_map.models import UnitAssessment
+from kiemchung.pipeline.labels import Lang, label, score
+from kiemchung.pipeline.reports.html_view import points
+from kiemchung.pipeline.reports.tree import TreeReport
 
 PAGE_NAME = "report.html"  # a unit's page, in its folder
 

@@ -14,13 +14,23 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from urllib.parse import quote, urlsplit
 
-from criteria_map.criteria import code_key
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
-from pipeline.labels import Lang, date, digest_name, has_label, label, number_and_symbol, rule_label, score, waiver_note
-from validators.format import vn_score
-from validators.model import Finding, Outcome, Proof, ProofKind
-from validators.scans import believed_header, is_photo
+from kiemchung.criteria_map.criteria import code_key
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.extractors.models import VIETNAM_TIME, DocumentFacts, FileKind, OcrStatus, SignatureFacts, value_of
+from kiemchung.pipeline.labels import (
+    Lang,
+    date,
+    digest_name,
+    has_label,
+    label,
+    number_and_symbol,
+    rule_label,
+    score,
+    waiver_note,
+)
+from kiemchung.validators.format import vn_score
+from kiemchung.validators.model import Finding, Outcome, Proof, ProofKind
+from kiemchung.validators.scans import believed_header, is_photo
 
 # Where the list of criteria came from -> its label; "self-assessment" is named by the table's own label.
 _SOURCES = {"criteria-file": "criteria-file", "folders": "folders", "self-assessment": "self_assessment"}

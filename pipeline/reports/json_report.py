@@ -12,12 +12,12 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from extractors.models import DocumentFacts, DocumentHeader, OcrFacts, SignatureFacts, value_of
-from pipeline import __version__
-from pipeline.atomic import write_text
-from validators.model import Finding
-from validators.scans import believed_header
+from kiemchung import __version__
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.extractors.models import DocumentFacts, DocumentHeader, OcrFacts, SignatureFacts, value_of
+from kiemchung.pipeline.atomic import write_text
+from kiemchung.validators.model import Finding
+from kiemchung.validators.scans import believed_header
 
 SCHEMA_PATH = Path(__file__).parent.parent / "schema" / "report.schema.json"
 _PROVENANCE_FIELDS = (

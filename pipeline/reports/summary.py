@@ -22,11 +22,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from criteria_map.models import UnitAssessment
-from pipeline.atomic import write_file
-from pipeline.labels import Lang, label, rule_label
-from pipeline.reports.cells import FORMULA_TRIGGERS, CellValue, finding_counts
-from validators.registry import RULES
+from kiemchung.criteria_map.models import UnitAssessment
+from kiemchung.pipeline.atomic import write_file
+from kiemchung.pipeline.labels import Lang, label, rule_label
+from kiemchung.pipeline.reports.cells import FORMULA_TRIGGERS, CellValue, finding_counts
+from kiemchung.validators.registry import RULES
 
 FORMATS = frozenset({"xlsx", "csv"})
 _COLUMNS = (
@@ -123,7 +123,7 @@ def _write_csv(table: SummaryTable, path: Path) -> None:
 
 
 def _write_xlsx(table: SummaryTable, path: Path, lang: Lang) -> None:
-    from pipeline.reports.workbook import Book, Row  # openpyxl, only for a run that writes workbooks
+    from kiemchung.pipeline.reports.workbook import Book, Row  # openpyxl, only for a run that writes workbooks
 
     book = Book(lang)
     book.sheet(label("summary_sheet", lang)).table(table.headers, [Row(list(row)) for row in table.rows])

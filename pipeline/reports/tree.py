@@ -9,10 +9,10 @@ import json
 from dataclasses import dataclass
 from pathlib import Path
 
-from pipeline.atomic import write_text
-from pipeline.discovery import Tree
-from pipeline.labels import Lang
-from pipeline.messages import text
+from kiemchung.pipeline.atomic import write_text
+from kiemchung.pipeline.discovery import Tree
+from kiemchung.pipeline.labels import Lang
+from kiemchung.pipeline.messages import text
 
 _SHOWN = 8  # names listed on the terminal before "…"
 

@@ -24,12 +24,12 @@ from pathlib import Path
 from docx.document import Document
 from docx.shared import Length, Mm
 
-from criteria_map.criteria import code_key
-from criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
-from pipeline import __version__
-from pipeline.config import Config
-from pipeline.labels import Lang, date, label, rule_label, score, waiver_note
-from pipeline.reports.word_layout import (
+from kiemchung import __version__
+from kiemchung.criteria_map.criteria import code_key
+from kiemchung.criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.pipeline.config import Config
+from kiemchung.pipeline.labels import Lang, date, label, rule_label, score, waiver_note
+from kiemchung.pipeline.reports.word_layout import (
     LANDSCAPE_TEXT,
     PORTRAIT_TEXT,
     SMALL_SIZE,
@@ -44,7 +44,7 @@ from pipeline.reports.word_layout import (
     paragraph,
     save,
 )
-from validators.model import Sha1Policy
+from kiemchung.validators.model import Sha1Policy
 
 UNIT_DOCUMENT = "report.docx"
 BATCH_DOCUMENT = "summary.docx"

@@ -37,7 +37,7 @@ from docx.shared import Length, Mm, Pt
 from docx.table import Table, _Cell
 from docx.text.paragraph import Paragraph
 
-from pipeline.atomic import write_file
+from kiemchung.pipeline.atomic import write_file
 
 FONT = "Times New Roman"
 BODY_SIZE = Pt(13)

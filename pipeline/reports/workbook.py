@@ -31,15 +31,15 @@ from openpyxl.styles.cell_style import StyleArray
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from criteria_map.matching import MatchMethod
-from criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
-from extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
-from pipeline import __version__
-from pipeline.atomic import write_file
-from pipeline.labels import Lang, date, label, number_and_symbol, rule_label, score, waiver_note
-from pipeline.reports.cells import FORMULA_TRIGGERS, CellValue
-from validators.model import Outcome
-from validators.scans import believed_header
+from kiemchung import __version__
+from kiemchung.criteria_map.matching import MatchMethod
+from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
+from kiemchung.extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
+from kiemchung.pipeline.atomic import write_file
+from kiemchung.pipeline.labels import Lang, date, label, number_and_symbol, rule_label, score, waiver_note
+from kiemchung.pipeline.reports.cells import FORMULA_TRIGGERS, CellValue
+from kiemchung.validators.model import Outcome
+from kiemchung.validators.scans import believed_header
 
 SCORE_FORMAT = "0.0#"  # 2 -> "2,0", 1.25 -> "1,25" in Vietnamese Excel; "0.##" would show "2," for 2
 COUNT_FORMAT = "0"

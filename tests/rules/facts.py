@@ -9,7 +9,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any, TypeVar
 
-from extractors.models import (
+from kiemchung.extractors.models import (
     Citation,
     Column,
     Coverage,
@@ -36,8 +36,7 @@ from extractors.models import (
     Trust,
     Where,
 )
-from tests.context import rule_context
-from validators.model import (
+from kiemchung.validators.model import (
     CitationCheck,
     CitationStatus,
     CriterionFacts,
@@ -47,7 +46,8 @@ from validators.model import (
     SubmittedDocument,
     UnitFacts,
 )
-from validators.registry import rule_by_key
+from kiemchung.validators.registry import rule_by_key
+from tests.context import rule_context
 
 _TEXT_FIELDS = ("issuer", "number", "symbol", "type_name", "doc_type", "place", "subject", "signer_role",
                 "signer_name")
@@ -205,7 +205,7 @@ def criterion_facts_from_case(case: dict[str, Any]) -> CriterionFacts:
     spec = case.get("criterion", {}) or {}
     explanation = spec.get("explanation")
     if explanation is not None:
-        from extractors.explanations import analyse_explanation
+        from kiemchung.extractors.explanations import analyse_explanation
     return CriterionFacts(
         code=str(spec.get("code", "1.1")),
         title=spec.get("title", "Kế hoạch CCHC năm"),

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity
-from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
-from validators.signatures import at_signature, who
+from kiemchung.extractors.models import DocumentFacts, Integrity
+from kiemchung.validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from kiemchung.validators.signatures import at_signature, who
 
 # What each DocMDP permission (ISO 32000-1 12.8.2.2) allows after the certification, as the council reads it.
 _PERMITS = {

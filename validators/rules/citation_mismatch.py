@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from validators.format import quoted, vn_date
-from validators.model import (
+from kiemchung.validators.format import quoted, vn_date
+from kiemchung.validators.model import (
     PASSED,
     CitationCheck,
     CitationStatus,

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts
-from validators.format import vn_date
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.scans import HeaderField, unread
+from kiemchung.extractors.models import DocumentFacts
+from kiemchung.validators.format import vn_date
+from kiemchung.validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+from kiemchung.validators.scans import HeaderField, unread
 
 
 class DateOutOfPeriod(DocumentRule):

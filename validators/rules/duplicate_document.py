@@ -5,9 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import PurePosixPath
 
-from validators.format import quoted, vn_date
-from validators.identity import Pair, Relation, intact_signed, related_pairs
-from validators.model import (
+from kiemchung.validators.format import quoted, vn_date
+from kiemchung.validators.identity import Pair, Relation, intact_signed, related_pairs
+from kiemchung.validators.model import (
     PASSED,
     DocumentSetRule,
     Outcome,
@@ -17,7 +17,7 @@ from validators.model import (
     SubmittedDocument,
     Verdict,
 )
-from validators.scans import believed_header, is_scan
+from kiemchung.validators.scans import believed_header, is_scan
 
 _CERTAIN = (Relation.SAME_CONTENT, Relation.PAPER_COPY, Relation.SAME_DOCUMENT)  # strongest first
 

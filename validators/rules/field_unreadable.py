@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from extractors.models import DocumentFacts, OcrStatus
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
-from validators.scans import unread_fields
+from kiemchung.extractors.models import DocumentFacts, OcrStatus
+from kiemchung.validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from kiemchung.validators.scans import unread_fields
 
 
 class FieldUnreadable(DocumentRule):

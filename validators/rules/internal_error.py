@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validators.model import PASSED, Outcome, Rule, Severity, Verdict
+from kiemchung.validators.model import PASSED, Outcome, Rule, Severity, Verdict
 
 
 class InternalError(Rule):

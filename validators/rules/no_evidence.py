@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from validators.format import vn_score
-from validators.model import (
+from kiemchung.validators.format import vn_score
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     CriterionFacts,

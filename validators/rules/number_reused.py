@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from extractors.models import value_of
-from validators.format import quoted
-from validators.identity import Pair, Relation, issue_year, related_pairs
-from validators.model import (
+from kiemchung.extractors.models import value_of
+from kiemchung.validators.format import quoted
+from kiemchung.validators.identity import Pair, Relation, issue_year, related_pairs
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     DocumentSetRule,
@@ -18,7 +18,7 @@ from validators.model import (
     SubmittedDocument,
     Verdict,
 )
-from validators.scans import believed_header
+from kiemchung.validators.scans import believed_header
 
 
 class NumberReused(DocumentSetRule):

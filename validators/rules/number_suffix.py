@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
-from extractors.models import DocumentFacts
-from validators.format import quoted
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.scans import from_ocr
+from kiemchung.extractors.models import DocumentFacts
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+from kiemchung.validators.scans import from_ocr
 
 _DIGITS = re.compile(r"^\d+$")
 _LEADING_DIGITS = re.compile(r"^(?P<digits>\d+)\s*(?P<suffix>.+)$")

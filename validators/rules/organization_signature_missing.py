@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, SignerKind
-from validators.model import (
+from kiemchung.extractors.models import DocumentFacts, SignerKind
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     DocumentRule,
@@ -14,7 +14,7 @@ from validators.model import (
     Severity,
     Verdict,
 )
-from validators.signatures import signed, who
+from kiemchung.validators.signatures import signed, who
 
 
 class OrganizationSignatureMissing(DocumentRule):

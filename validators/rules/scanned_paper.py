@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, FileKind, OcrStatus
-from validators.format import quoted
-from validators.model import (
+from kiemchung.extractors.models import DocumentFacts, FileKind, OcrStatus
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     DocumentRule,
@@ -15,8 +15,8 @@ from validators.model import (
     Severity,
     Verdict,
 )
-from validators.scans import is_photo, is_scan, scanned_pages, text_lines
-from validators.signatures import signed
+from kiemchung.validators.scans import is_photo, is_scan, scanned_pages, text_lines
+from kiemchung.validators.signatures import signed
 
 _OCR_MISSING = {
     OcrStatus.UNAVAILABLE: "máy kiểm tra chưa cài phần mềm nhận dạng chữ (Tesseract tiếng Việt)",

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from validators.format import quoted
-from validators.model import (
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     Outcome,

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import PurePosixPath
 
-from validators.format import quoted
-from validators.model import PASSED, Outcome, RuleContext, Severity, UnitFacts, UnitRule, Verdict
-from validators.read_errors import explanation
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import PASSED, Outcome, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+from kiemchung.validators.read_errors import explanation
 
 
 class SelfAssessmentUnreadable(UnitRule):

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity, SignatureFacts
-from validators.format import quoted
-from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Sha1Policy, Verdict
-from validators.signatures import SHA1, at_signature, who
+from kiemchung.extractors.models import DocumentFacts, Integrity, SignatureFacts
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Sha1Policy, Verdict
+from kiemchung.validators.signatures import SHA1, at_signature, who
 
 
 class SignatureInvalid(DocumentRule):

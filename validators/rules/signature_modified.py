@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity
-from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
-from validators.signatures import at_signature, who
+from kiemchung.extractors.models import DocumentFacts, Integrity
+from kiemchung.validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from kiemchung.validators.signatures import at_signature, who
 
 # What may be appended after a signature: nothing, a later signature, a timestamp or validation data.
 ALLOWED_AFTER_SIGNING = frozenset({"none", "lta-updates", "form-filling"})

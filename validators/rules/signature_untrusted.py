@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity, Trust
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
-from validators.signatures import at_signature, when, who
+from kiemchung.extractors.models import DocumentFacts, Integrity, Trust
+from kiemchung.validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from kiemchung.validators.signatures import at_signature, when, who
 
 
 class SignatureUntrusted(DocumentRule):

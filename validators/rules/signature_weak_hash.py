@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, Integrity
-from validators.model import (
+from kiemchung.extractors.models import DocumentFacts, Integrity
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     DocumentRule,
@@ -13,7 +13,7 @@ from validators.model import (
     Sha1Policy,
     Verdict,
 )
-from validators.signatures import SHA1, at_signature, who
+from kiemchung.validators.signatures import SHA1, at_signature, who
 
 
 class SignatureWeakHash(DocumentRule):

@@ -7,11 +7,20 @@ from functools import lru_cache
 
 from rapidfuzz import fuzz
 
-from extractors.models import DocumentFacts, SignerKind
-from extractors.text import fold, fold_spelled_out
-from validators.format import quoted
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
-from validators.signatures import signed, who
+from kiemchung.extractors.models import DocumentFacts, SignerKind
+from kiemchung.extractors.text import fold, fold_spelled_out
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
+from kiemchung.validators.signatures import signed, who
 
 # Words every body's name shares; left in, they make "UBND xã Cao An" look like "UBND xã Tân Lập".
 _GENERIC_WORDS = frozenset(

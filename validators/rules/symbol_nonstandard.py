@@ -4,10 +4,19 @@ from __future__ import annotations
 
 import re
 
-from extractors.doctypes import KNOWN_TYPE_NAMES, SYMBOL_WITHOUT_TYPE, type_for_title
-from extractors.models import DocumentFacts
-from validators.format import quoted
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, Proof, RuleContext, Severity, Verdict
+from kiemchung.extractors.doctypes import KNOWN_TYPE_NAMES, SYMBOL_WITHOUT_TYPE, type_for_title
+from kiemchung.extractors.models import DocumentFacts
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import (
+    NOT_APPLICABLE,
+    PASSED,
+    DocumentRule,
+    Outcome,
+    Proof,
+    RuleContext,
+    Severity,
+    Verdict,
+)
 
 # <type or issuer abbreviation>-<issuer or unit>[-<unit>…]; parts may join codes with "&" or "." and
 # name a unit in parentheses ("TTr-CAT(PC04)").

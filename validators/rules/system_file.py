@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, FileKind
-from validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from kiemchung.extractors.models import DocumentFacts, FileKind
+from kiemchung.validators.model import PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
 
 
 class SystemFile(DocumentRule):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from validators.model import PASSED, Outcome, Proof, RuleContext, Severity, UnitFacts, UnitRule, Verdict
+from kiemchung.validators.model import PASSED, Outcome, Proof, RuleContext, Severity, UnitFacts, UnitRule, Verdict
 
 
 class TrustRootsMissing(UnitRule):

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, FileKind, ReadProblem
-from validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
-from validators.read_errors import explanation
+from kiemchung.extractors.models import DocumentFacts, FileKind, ReadProblem
+from kiemchung.validators.model import NOT_APPLICABLE, PASSED, DocumentRule, Outcome, RuleContext, Severity, Verdict
+from kiemchung.validators.read_errors import explanation
 
 _NOT_JUDGED = frozenset({ReadProblem.TIMEOUT, ReadProblem.CRASHED})
 

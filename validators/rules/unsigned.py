@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-from extractors.models import DocumentFacts, FileKind
-from extractors.text import fold
-from validators.format import quoted
-from validators.model import (
+from kiemchung.extractors.models import DocumentFacts, FileKind
+from kiemchung.extractors.text import fold
+from kiemchung.validators.format import quoted
+from kiemchung.validators.model import (
     NOT_APPLICABLE,
     PASSED,
     DocumentRule,
@@ -16,7 +16,7 @@ from validators.model import (
     Severity,
     Verdict,
 )
-from validators.signatures import signed
+from kiemchung.validators.signatures import signed
 
 
 class Unsigned(DocumentRule):
