@@ -86,6 +86,13 @@ class Totals:
             return None
         return max(0.0, self.self_score - self.recommended_score)
 
+    @property
+    def recommended_share(self) -> float | None:
+        """The recommended score as a share of the maximum (0.855 for 85,5 %); None when either is unknown."""
+        if self.recommended_score is None or not self.max_score:
+            return None
+        return self.recommended_score / self.max_score
+
 
 class CriteriaSource(StrEnum):
     """Where a unit's list of criteria came from."""

@@ -212,6 +212,16 @@ _LABELS: dict[str, tuple[str, str]] = {
     "empty_signature_field": ("ô chữ ký chưa ký", "unsigned signature field"),
     "unknown-status": ("chưa xác định được", "could not be checked"),
     "zeroed_count": ("Số tiêu chí bị 0 điểm", "Criteria scored 0 (count)"),
+    "rank": ("Xếp hạng", "Rank"),
+    "page_footer": ("Trang &P/&N", "Page &P of &N"),
+    "recommended_share": ("Tỷ lệ điểm đề xuất/tối đa (%)", "Recommended of maximum (%)"),
+    "field_column": ("LV {code}", "F{code}"),
+    "field_legend": (
+        "LV: điểm đề xuất của từng lĩnh vực (tiêu chí cấp 1). Xếp hạng theo tổng điểm đề xuất, cao nhất "
+        "là 1; đơn vị cùng điểm cùng hạng.",
+        "F: each field's (top-level criterion's) recommended points. Ranked by recommended total, highest "
+        "first; equal totals share a rank.",
+    ),
     "summary_sheet": ("Tổng hợp", "Summary"),
     # --- OCR of scans and pictures ("ocr-…": values of `OcrStatus`)
     "src_ocr": ("chữ nhận dạng từ ảnh (OCR)", "text recognised in the image (OCR)"),
@@ -336,6 +346,14 @@ def score(value: float | None, lang: Lang = Lang.VI) -> str:
     if value is None:
         return label("unknown", lang)
     return vn_score(value) if lang is Lang.VI else f"{value:.2f}".rstrip("0").rstrip(".")
+
+
+def percent(share: float | None, lang: Lang = Lang.VI) -> str:
+    """A share in percent, one decimal: 0.855 is "85,5%" (vi) or "85.5%" (en); "—" when unknown."""
+    if share is None:
+        return label("unknown", lang)
+    text = f"{share * 100:.1f}%"
+    return text.replace(".", ",") if lang is Lang.VI else text
 
 
 def date(value: dt.date | None, lang: Lang = Lang.VI) -> str:

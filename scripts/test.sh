@@ -5,9 +5,9 @@ cd "$(dirname "$0")/.."
 # System packages: DejaVu fonts for the sample generator's Vietnamese PDFs; Chromium to render
 # report.html as a council member's browser would; Tesseract with its Vietnamese model for OCR of
 # scans and pictures (the tests of each are skipped without it); poppler's pdfsig, the reference
-# the signature benchmark compares with; LibreOffice Writer (no GUI, about 90 MB) to print the Word
-# reports to PDF and count their pages, with Liberation Serif, which has Times New Roman's metrics, so
-# pages break as in Word.
+# the signature benchmark compares with; LibreOffice Writer and Calc (no GUI) to print the Word reports
+# and the workbooks to PDF and count their pages, with Liberation Serif, which has Times New Roman's
+# metrics, so pages break as in Word.
 need=()
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/bin/chromium ] || need+=(chromium)
@@ -17,6 +17,7 @@ if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>&1 | grep -x 
 fi
 command -v pdfsig >/dev/null || need+=(poppler-utils)
 command -v soffice >/dev/null || need+=(libreoffice-writer-nogui)
+dpkg -s libreoffice-calc-nogui >/dev/null 2>&1 || need+=(libreoffice-calc-nogui)
 [ -e /usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf ] || need+=(fonts-liberation2)
 if [ ${#need[@]} -gt 0 ]; then
     if [ "$(id -u)" = 0 ]; then SUDO=""; else SUDO="sudo"; fi

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tomllib
@@ -47,9 +48,14 @@ def test_no_module_imports_the_folders_by_their_bare_names() -> None:
 def installed(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """kiemchung built as a wheel and installed (without its dependencies, which this environment has)
     into a folder of its own."""
+    source = tmp_path_factory.mktemp("source")  # setuptools builds in the source folder: a copy, not the checkout
+    for name in ("pyproject.toml", "README.md"):
+        shutil.copy2(ROOT / name, source / name)
+    for name in ("kiemchung", *FOLDERS):
+        shutil.copytree(ROOT / name, source / name, ignore=shutil.ignore_patterns("__pycache__"))
     target = tmp_path_factory.mktemp("site")
     subprocess.run(
-        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(ROOT)],
+        [sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(source)],
         check=True, capture_output=True, timeout=600,
     )
     return target

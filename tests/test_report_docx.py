@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import shutil
-import subprocess
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -20,9 +18,9 @@ from docx.document import Document
 from docx.oxml.ns import qn
 from docx.shared import Length
 from docx.table import Table
-from pypdf import PdfReader
 
 from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.criteria_map.ranking import ranked
 from kiemchung.extractors.models import DocumentFacts, FileKind
 from kiemchung.pipeline.config import Config, load_config
 from kiemchung.pipeline.labels import Lang
@@ -30,7 +28,6 @@ from kiemchung.pipeline.reports.word import (
     BATCH_DOCUMENT,
     UNIT_DOCUMENT,
     CheckRecord,
-    ranking,
     write_batch_document,
     write_unit_document,
 )
@@ -39,14 +36,13 @@ from kiemchung.validators.format import vn_score
 from kiemchung.validators.model import Finding, Outcome, Proof, ProofKind, Severity
 from kiemchung.validators.registry import rule_by_key
 from tests.english import english_words
+from tests.office import NO_SOFFICE, SOFFICE, page_sizes, to_pdf
 
 ROOT = Path(__file__).parent.parent
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 BATCH = ROOT / "samples" / "batch"
 COMMUNE = "UBND xã Cao An"
 ISSUER = ("UBND TỈNH MẪU", "HỘI ĐỒNG THẨM ĐỊNH CHỈ SỐ CCHC")
-SOFFICE = shutil.which("soffice") or shutil.which("libreoffice")
-NO_SOFFICE = "LibreOffice is not installed (apt-get install libreoffice-writer-nogui; scripts/test.sh installs it)"
 @dataclass(frozen=True)
 class Run:
     units: dict[str, UnitAssessment]
@@ -320,7 +316,7 @@ def small_unit(name: str, recommended: float | None, *, findings: tuple[Finding,
 
 def test_ranking_shares_ranks_and_puts_unknown_last() -> None:
     units = [small_unit("B", 5.5), small_unit("A", 7.0), small_unit("C", 5.5), small_unit("D", None)]
-    assert [(rank, unit.unit) for rank, unit in ranking(units)] == [(1, "A"), (2, "B"), (2, "C"), (None, "D")]
+    assert [(rank, unit.unit) for rank, unit in ranked(units)] == [(1, "A"), (2, "B"), (2, "C"), (None, "D")]
 
 
 def test_text_xml_cannot_hold_is_replaced_and_markup_stays_text(tmp_path: Path) -> None:
@@ -365,28 +361,6 @@ def test_a_unit_without_zeroed_criteria_or_findings(tmp_path: Path) -> None:
 # ------------------------------------------------------------------------------------------- LibreOffice
 
 
-def to_pdf(document: Path, folder: Path) -> PdfReader:
-    """Convert with LibreOffice headless, in a profile of its own (runs in parallel do not share one)."""
-    assert SOFFICE is not None
-    profile = (folder / "profile").as_uri()
-    subprocess.run(
-        [
-            SOFFICE,
-            f"-env:UserInstallation={profile}",
-            "--headless",
-            "--convert-to",
-            "pdf",
-            "--outdir",
-            str(folder),
-            str(document),
-        ],
-        capture_output=True,
-        timeout=300,
-        check=True,
-    )
-    return PdfReader(folder / f"{document.stem}.pdf")
-
-
 @pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
 def test_libreoffice_prints_the_commune_report_on_a_few_pages(run: Run, tmp_path: Path) -> None:
     out = run.out
@@ -395,7 +369,7 @@ def test_libreoffice_prints_the_commune_report_on_a_few_pages(run: Run, tmp_path
     appendix = next(number for number, text in enumerate(pages) if "PHỤ LỤC" in text)
     assert 1 <= appendix <= 6, f"{appendix} pages before the appendix"
     assert "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM" in pages[0] and COMMUNE in pages[0]
-    sizes = [(round(float(p.mediabox.width)), round(float(p.mediabox.height))) for p in pdf.pages]
+    sizes = page_sizes(pdf)
     assert set(sizes[:appendix]) == {(595, 842)} and set(sizes[appendix:]) == {(842, 595)}  # A4, then landscape
 
 

@@ -21,6 +21,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from kiemchung.criteria_map.matching import Match, MatchMethod
 from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.criteria_map.ranking import batch_fields, ranks
 from kiemchung.extractors.models import (
     DocumentFacts,
     DocumentHeader,
@@ -34,9 +35,17 @@ from kiemchung.pipeline.config import load_config
 from kiemchung.pipeline.labels import Lang, label
 from kiemchung.pipeline.reports.html import render_batch_index
 from kiemchung.pipeline.reports.summary import summary_table, write_batch_summary
-from kiemchung.pipeline.reports.workbook import DATE_FORMAT, MAX_WIDTH, SCORE_FORMAT, ZERO_FILL, write_unit_workbook
+from kiemchung.pipeline.reports.workbook import (
+    DATE_FORMAT,
+    MAX_WIDTH,
+    PERCENT_FORMAT,
+    SCORE_FORMAT,
+    ZERO_FILL,
+    write_unit_workbook,
+)
 from kiemchung.pipeline.run import check
 from kiemchung.validators.model import Finding, Outcome, Proof, Severity
+from tests.office import A4_LANDSCAPE, NO_SOFFICE, SOFFICE, page_sizes, to_pdf
 
 ROOT = Path(__file__).parent.parent
 BATCH = ROOT / "samples" / "batch"
@@ -273,7 +282,8 @@ def test_column_widths_fit_and_long_text_wraps(workbooks: dict[str, Workbook]) -
     sheet = next(iter(workbooks.values()))["Tài liệu"]
     for column, header in enumerate(headers(sheet), start=1):
         width = sheet.column_dimensions[openpyxl.utils.get_column_letter(column)].width
-        assert len(str(header)) < width <= MAX_WIDTH
+        assert max(map(len, str(header).split())) < width <= MAX_WIDTH  # a heading wraps at its spaces
+        assert sheet.cell(1, column).alignment.wrap_text
     long_paths = [row[0] for row in rows(sheet) if len(str(row[0].value)) > MAX_WIDTH]
     assert long_paths and all(cell.alignment.wrap_text for cell in long_paths)
 
@@ -340,8 +350,12 @@ def test_batch_summary_csv_and_xlsx_agree_and_are_sorted_by_points_at_risk(
     raw = (tmp_path / "summary.csv").read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads the file as UTF-8
     table = pd.read_csv(tmp_path / "summary.csv", encoding="utf-8-sig")
-    risk = label("points_at_risk")
-    assert list(table.columns[:5]) == ["Đơn vị", "Tổng điểm tự đánh giá", "Tổng điểm đề xuất", "Tổng điểm tối đa", risk]
+    risk, share = label("points_at_risk"), label("recommended_share")
+    assert list(table.columns[:7]) == [
+        "Đơn vị", "Xếp hạng", "Tổng điểm tự đánh giá", "Tổng điểm đề xuất", "Tổng điểm tối đa", share, risk
+    ]
+    fields = [column for column in table.columns if column.startswith("LV ")]
+    assert fields and fields == [f"LV {field.code}" for field in batch_fields(everyone)]
     assert "KC201 Số văn bản có chữ/số phụ (số a, b)" in table.columns
     known = table[risk].iloc[:-1].tolist()
     assert known == sorted(known, reverse=True) and pd.isna(table[risk].iloc[-1])
@@ -350,21 +364,38 @@ def test_batch_summary_csv_and_xlsx_agree_and_are_sorted_by_points_at_risk(
     for _, record in table.iloc[:-1].iterrows():
         unit = by_unit[record["Đơn vị"]]
         assert record[risk] == unit.totals.points_at_risk
+        assert record["Xếp hạng"] == ranks(everyone)[unit.unit]
+        assert unit.totals.recommended_share is not None
+        assert record[share] == round(unit.totals.recommended_share * 100, 1)  # 85.5: the header says %
+        for field, totals in unit.field_totals():
+            assert record[f"LV {field.code}"] == totals.recommended_score
         assert record["Số tiêu chí bị 0 điểm"] == sum(c.zeroed for c in unit.criteria)
         assert record["KC201 Số văn bản có chữ/số phụ (số a, b)"] == sum(
             f.code == "KC201" for _, _, f in unit.all_findings()
         )
 
-    sheet = openpyxl.load_workbook(tmp_path / "summary.xlsx")["Tổng hợp"]
-    assert headers(sheet) == list(table.columns)
+    workbook = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    sheet, by_rule = workbook["Tổng hợp"], workbook["Số phát hiện theo quy tắc"]
+    split = list(table.columns).index("KC101 Tệp không đọc được")
+    assert headers(sheet) == list(table.columns[:split])
+    assert headers(by_rule) == ["Đơn vị", *table.columns[split:]]
+    assert [[cell.value for cell in row] for row in rows(by_rule)][:-1] == [
+        [record["Đơn vị"], *record.iloc[split:]] for _, record in table.iloc[:-1].iterrows()
+    ]
     assert sheet.freeze_panes == "A2" and sheet.auto_filter.ref
-    cells = list(rows(sheet))
-    assert len(cells) == len(table)
+    cells = list(rows(sheet))[: len(table)]
     for row, (_, record) in zip(cells[:-1], table.iloc[:-1].iterrows(), strict=True):
-        assert [cell.value for cell in row] == record.tolist()
+        values = [cell.value for cell in row]
+        expected = ["—" if pd.isna(value) else value for value in record.tolist()[:split]]  # a field it lacks
+        assert values[5] == pytest.approx(expected[5] / 100, abs=5e-4) and row[5].number_format == PERCENT_FORMAT
+        assert values[:5] + values[6:] == expected[:5] + expected[6:]
         assert row[4].data_type == "n" and row[4].number_format == SCORE_FORMAT
     assert cells[-1][0].value == hostile_unit().unit and cells[-1][0].data_type == "s"
-    assert cells[-1][4].value == "—"
+    assert cells[-1][1].value == cells[-1][4].value == "—"
+    # what the field columns stand for, below the table
+    legend = [sheet.cell(row, 1).value for row in range(len(table) + 3, sheet.max_row + 1)]
+    assert legend[0] == label("field_legend") and all(line.startswith("LV ") for line in legend[1:])
+    assert len(legend) == 1 + sum(bool(field.title) for field in batch_fields(everyone))
 
 
 def test_a_unit_that_submitted_nothing_comes_first(units: tuple[UnitAssessment, ...], tmp_path: Path) -> None:
@@ -384,7 +415,52 @@ def test_summary_formats_can_be_chosen(units: tuple[UnitAssessment, ...], tmp_pa
     write_batch_summary(units, tmp_path, Lang.EN, formats=frozenset({"csv"}))
     assert sorted(p.name for p in tmp_path.iterdir()) == ["summary.csv"]
     english = pd.read_csv(tmp_path / "summary.csv", encoding="utf-8-sig")
-    assert list(english.columns[:2]) == ["Unit", "Self-assessed total"]
+    assert list(english.columns[:3]) == ["Unit", "Rank", "Self-assessed total"]
     with pytest.raises(ValueError, match="pdf"):
         write_batch_summary(units, tmp_path, formats=frozenset({"pdf"}))
     assert len(summary_table(units).rows) == len(units)
+
+
+# ------------------------------------------------------------------------------------------------ printing
+
+
+def test_every_sheet_is_set_up_for_printing(workbooks: dict[str, Workbook]) -> None:
+    for workbook in workbooks.values():
+        for sheet in workbook.worksheets:
+            setup = sheet.page_setup
+            assert str(setup.paperSize) == sheet.PAPERSIZE_A4 and setup.orientation in ("portrait", "landscape")
+            assert sheet.sheet_properties.pageSetUpPr.fitToPage and (setup.fitToWidth, setup.fitToHeight) == (1, 0)
+            assert sheet.print_area and sheet.oddFooter.center.text == "Trang &P/&N"
+            if sheet.auto_filter.ref:  # the sheet's table: its header row printed on every page
+                first = sheet.auto_filter.ref.split(":")[0][1:]
+                assert sheet.print_title_rows == f"${first}:${first}"
+        criteria = workbook["Tiêu chí"]
+        assert criteria.page_setup.orientation == "landscape"  # wide: titles, findings, explanations, files
+        wrapped = [row for row in range(2, criteria.max_row + 1) if "\n" in str(criteria.cell(row, 8).value or "")]
+        assert all((criteria.row_dimensions[row].height or 0) >= 30 for row in wrapped)  # two lines or more
+
+
+def test_summary_prints_scores_on_one_page_and_rules_on_another(
+    units: tuple[UnitAssessment, ...], tmp_path: Path
+) -> None:
+    write_batch_summary(units, tmp_path, formats=frozenset({"xlsx"}))
+    workbook = openpyxl.load_workbook(tmp_path / "summary.xlsx")
+    assert workbook.sheetnames == ["Tổng hợp", "Số phát hiện theo quy tắc"]
+    scores, rules = workbook.worksheets
+    assert headers(rules)[0] == "Đơn vị" and all(str(h).startswith("KC") for h in headers(rules)[1:])
+    assert not any(str(h).startswith("KC") for h in headers(scores))
+    if SOFFICE is None:
+        pytest.skip(NO_SOFFICE)
+    pdf = to_pdf(tmp_path / "summary.xlsx", tmp_path)
+    assert page_sizes(pdf) == [A4_LANDSCAPE, A4_LANDSCAPE]  # was 24 pages for these 3 units
+    first = pdf.pages[0].extract_text()
+    assert all(unit.unit in first for unit in units) and "Xếp hạng" in first and "LV 1: " in first
+
+
+@pytest.mark.skipif(SOFFICE is None, reason=NO_SOFFICE)
+def test_unit_workbook_prints_on_a_few_a4_pages(units: tuple[UnitAssessment, ...], tmp_path: Path) -> None:
+    commune = next(unit for unit in units if unit.unit == "UBND xã Cao An")
+    write_unit_workbook(commune, tmp_path / "report.xlsx")
+    pdf = to_pdf(tmp_path / "report.xlsx", tmp_path)
+    assert len(pdf.pages) <= 10 and set(page_sizes(pdf)) <= {A4_LANDSCAPE, A4_LANDSCAPE[::-1]}
+    assert all(f"Trang {number}/{len(pdf.pages)}" in page.extract_text() for number, page in enumerate(pdf.pages, 1))

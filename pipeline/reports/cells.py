@@ -14,6 +14,10 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 CellValue = str | int | float | bool | dt.date | None
 
 
+class Percent(float):
+    """A share shown as a percentage: 0.855 is 85,5 % in a workbook and 85.5 in a CSV (its header says "%")."""
+
+
 def finding_counts(findings: Iterable[Finding]) -> Counter[str]:
     """How many findings each rule code produced."""
     return Counter(finding.code for finding in findings)

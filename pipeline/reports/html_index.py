@@ -1,5 +1,5 @@
-"""What the batch's index.html shows, as plain data for `templates/index.html.j2`: units by points at risk,
-a chart of them, the folder tree as read."""
+"""What the batch's index.html shows, as plain data for `templates/index.html.j2`: units by points at risk
+with their rank, share of the maximum and fields' points, a chart of them, the folder tree as read."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from urllib.parse import quote
 
 from kiemchung.criteria_map.models import UnitAssessment
-from kiemchung.pipeline.labels import Lang, label, score
+from kiemchung.criteria_map.ranking import batch_fields, by_risk, ranks
+from kiemchung.pipeline.labels import Lang, label, percent, score
 from kiemchung.pipeline.reports.html_view import points
 from kiemchung.pipeline.reports.tree import TreeReport
 
@@ -19,10 +20,19 @@ PAGE_NAME = "report.html"  # a unit's page, in its folder
 class UnitRow:
     name: str
     href: str
+    rank: str  # by recommended total ("—" when unknown)
     self_score: str
     recommended_score: str
+    share: str  # the recommended total as a percentage of the maximum
     at_risk: str  # points at risk, or "not submitted"
     zeroed: tuple[str, ...]
+    fields: tuple[str, ...]  # each field's recommended points, in the order of `IndexView.fields`
+
+
+@dataclass(frozen=True)
+class FieldColumn:
+    heading: str  # "LV 1"
+    title: str  # the field's title, shown on hover
 
 
 @dataclass(frozen=True)
@@ -54,14 +64,9 @@ class IndexView:
     title: str
     count: int
     rows: tuple[UnitRow, ...]
+    fields: tuple[FieldColumn, ...]
     chart: Chart
     tree: TreeReport | None  # shown when it holds files outside any unit or warnings
-
-
-def _risk_key(unit: UnitAssessment) -> tuple[bool, bool, float, str]:
-    """A unit that submitted nothing to judge first, then by points at risk (unknown last)."""
-    risk = unit.totals.points_at_risk
-    return (unit.submitted, risk is None, -(risk or 0.0), unit.unit)
 
 
 def unit_href(unit: UnitAssessment) -> str:
@@ -97,19 +102,28 @@ def _chart(units: Sequence[UnitAssessment], lang: Lang) -> Chart:
 
 def index_view(units: Sequence[UnitAssessment], lang: Lang, tree: TreeReport | None) -> IndexView:
     """Everything index.html shows of a batch: units by points at risk, a chart of them, the folder tree."""
-    ordered = sorted(units, key=_risk_key)
-    rows = tuple(
-        UnitRow(
+    ordered = by_risk(units)
+    rank = ranks(units)
+    fields = batch_fields(units)
+
+    def row(unit: UnitAssessment) -> UnitRow:
+        totals = unit.totals
+        by_field = {field.code: field_totals.recommended_score for field, field_totals in unit.field_totals()}
+        position = rank[unit.unit]
+        return UnitRow(
             name=unit.unit,
             href=unit_href(unit),
-            self_score=score(unit.totals.self_score, lang),
-            recommended_score=score(unit.totals.recommended_score, lang),
-            at_risk=score(unit.totals.points_at_risk, lang) if unit.submitted else label("not_submitted", lang),
+            rank=str(position) if position is not None else label("unknown", lang),
+            self_score=score(totals.self_score, lang),
+            recommended_score=score(totals.recommended_score, lang),
+            share=percent(totals.recommended_share, lang),
+            at_risk=score(totals.points_at_risk, lang) if unit.submitted else label("not_submitted", lang),
             zeroed=tuple(c.code for c in unit.criteria if c.zeroed),
+            fields=tuple(score(by_field.get(field.code), lang) for field in fields),
         )
-        for unit in ordered
-    )
+
+    columns = tuple(FieldColumn(label("field_column", lang, code=field.code), field.title) for field in fields)
     years = sorted({u.year for u in units})
     title = label("summary_title", lang) + (f" {', '.join(map(str, years))}" if years else "")
     shown = tree if tree is not None and (tree.outside or tree.warnings) else None
-    return IndexView(title, len(units), rows, _chart(ordered, lang), shown)
+    return IndexView(title, len(units), tuple(map(row, ordered)), columns, _chart(ordered, lang), shown)

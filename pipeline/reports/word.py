@@ -27,6 +27,7 @@ from docx.shared import Length, Mm
 from kiemchung import __version__
 from kiemchung.criteria_map.criteria import code_key
 from kiemchung.criteria_map.models import CriteriaSource, CriterionAssessment, EvidenceItem, Totals, UnitAssessment
+from kiemchung.criteria_map.ranking import batch_fields, ranked
 from kiemchung.pipeline.config import Config
 from kiemchung.pipeline.labels import Lang, date, label, rule_label, score, waiver_note
 from kiemchung.pipeline.reports.word_layout import (
@@ -296,28 +297,6 @@ def _appendix(document: Document, unit: UnitAssessment, record: CheckRecord) -> 
 # ----------------------------------------------------------------------------------------- batch document
 
 
-def ranking(units: Sequence[UnitAssessment]) -> list[tuple[int | None, UnitAssessment]]:
-    """Units by recommended total, highest first, with their rank (equal totals share one: 1, 2, 2, 4);
-    units whose total is unknown come last, unranked."""
-    known = [unit for unit in units if unit.totals.recommended_score is not None]
-    known.sort(key=lambda unit: (-(unit.totals.recommended_score or 0.0), unit.unit))
-    ranked: list[tuple[int | None, UnitAssessment]] = []
-    for position, unit in enumerate(known, start=1):
-        tied = ranked and ranked[-1][1].totals.recommended_score == unit.totals.recommended_score
-        ranked.append((ranked[-1][0] if tied else position, unit))
-    unknown = sorted((unit for unit in units if unit.totals.recommended_score is None), key=lambda unit: unit.unit)
-    return ranked + [(None, unit) for unit in unknown]
-
-
-def _batch_fields(units: Sequence[UnitAssessment]) -> list[CriterionAssessment]:
-    """Every unit's fields (top-level criteria), one per code, in code order."""
-    fields: dict[str, CriterionAssessment] = {}
-    for unit in units:
-        for field, _ in unit.field_totals():
-            fields.setdefault(field.code, field)
-    return sorted(fields.values(), key=lambda field: code_key(field.code))
-
-
 def write_batch_document(units: Sequence[UnitAssessment], path: Path, record: CheckRecord) -> None:
     """Write the batch's summary.docx (atomically): the ranking of the units, in landscape."""
     lang = record.lang
@@ -338,7 +317,7 @@ def write_batch_document(units: Sequence[UnitAssessment], path: Path, record: Ch
     for name, value in general:
         _fact(document, name, value)
     _heading(document, f"{_ROMAN[1]}. {_t('docx_ranking', record)}")
-    fields = _batch_fields(units)
+    fields = batch_fields(units)
     keys = ("docx_rank", "unit", "self_total", "recommended_total", "points_at_risk", "zeroed_count")
     headers = [_t(k, record) for k in keys] + [_t("docx_field_column", record, code=f.code) for f in fields]
     fixed: list[Length] = [Mm(w) for w in (14, 52, 22, 22, 22, 20)]
@@ -349,7 +328,7 @@ def write_batch_document(units: Sequence[UnitAssessment], path: Path, record: Ch
         widths = [fixed[0], Length(fixed[1] + rest), *fixed[2:]]
     table = grid_table(document, headers, widths, size=SMALL_SIZE)
     numeric = frozenset(range(2, len(headers)))
-    for rank, unit in ranking(units):
+    for rank, unit in ranked(units):
         totals, by_field = unit.totals, {field.code: totals for field, totals in unit.field_totals()}
         zeroed = sum(criterion.zeroed for criterion in unit.criteria)
         per_field = [score(by_field[f.code].recommended_score if f.code in by_field else None, lang) for f in fields]

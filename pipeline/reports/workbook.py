@@ -12,6 +12,8 @@ Conventions kept throughout (the batch summary reuses the helpers, so they live 
   extracted and stays text even when a user edits the cell;
 - the header row is bold and frozen with an auto-filter; widths fit the content, capped;
 - rows that cost a criterion its points are filled light red;
+- every sheet prints on A4 (landscape when it is wide), fitted to the page width, its table's header
+  row repeated on each page, page numbers in the footer; rows with wrapped text are as tall as it;
 - files are written to a temporary file beside the target and then renamed over it.
 """
 
@@ -37,11 +39,12 @@ from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, Uni
 from kiemchung.extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from kiemchung.pipeline.atomic import write_file
 from kiemchung.pipeline.labels import Lang, date, label, number_and_symbol, rule_label, score, waiver_note
-from kiemchung.pipeline.reports.cells import FORMULA_TRIGGERS, CellValue
+from kiemchung.pipeline.reports.cells import FORMULA_TRIGGERS, CellValue, Percent
 from kiemchung.validators.model import Outcome
 from kiemchung.validators.scans import believed_header
 
 SCORE_FORMAT = "0.0#"  # 2 -> "2,0", 1.25 -> "1,25" in Vietnamese Excel; "0.##" would show "2," for 2
+PERCENT_FORMAT = "0.0%"  # 0.855 -> "85,5%"
 COUNT_FORMAT = "0"
 DATE_FORMAT = "dd/mm/yyyy"
 HEADER_FONT = Font(bold=True)
@@ -128,9 +131,11 @@ class Book:
         return style
 
     def save(self, path: Path) -> None:
-        """Fit every sheet's columns and save atomically (`pipeline.atomic`), so readers never see half a file."""
+        """Fit every sheet's columns, set it up for printing and save atomically (`pipeline.atomic`), so
+        readers never see half a file."""
         for sheet in self._sheets:
             sheet.fit_columns()
+            sheet.set_up_printing()
         write_file(path, self.workbook.save)
 
 
@@ -142,12 +147,17 @@ class Sheet:
         self.worksheet = worksheet
         self.last_row = 0  # the rows written so far
         self._widths: dict[int, int] = {}  # column -> longest line shown in it, plus one when bold
+        self._wrapped: dict[int, list[tuple[int, str]]] = {}  # row -> (column, text) of its wrapping cells
 
-    def append(self, values: Iterable[CellValue | Bold] = (), *, zeroes: bool = False, fit: bool = True) -> None:
+    def append(
+        self, values: Iterable[CellValue | Bold] = (), *, zeroes: bool = False, fit: bool = True, heading: bool = False
+    ) -> None:
         """Write the next row (no values: a blank row), light red when `zeroes`.
 
         Values are typed (see `_typed`). A fitted row counts for the column widths and is aligned to
-        the top, wrapping values that have several lines or are longer than a column may be.
+        the top, wrapping values that have several lines or are longer than a column may be. A
+        `heading` row (a table's header) wraps every cell at its spaces, so a long heading over short
+        numbers does not widen its column.
         """
         cells = []
         for column, value in enumerate(values, start=1):
@@ -159,9 +169,14 @@ class Sheet:
             if fit:
                 text = _shown(shown)
                 several = "\n" in text
-                longest = max(map(len, text.split("\n"))) if several else len(text)
+                if heading:  # a heading wraps at its spaces: it asks the column for its longest word only
+                    longest = max(map(len, text.split()), default=0)
+                else:
+                    longest = max(map(len, text.split("\n"))) if several else len(text)
                 self._widths[column] = max(self._widths.get(column, 0), longest + (bold is not None))
-                wrap = several or longest > MAX_WIDTH
+                wrap = heading or several or longest > MAX_WIDTH
+                if wrap:
+                    self._wrapped.setdefault(self.last_row + 1, []).append((column, text))
             cell = Cell(
                 self.worksheet, value=shown, style_array=self.book.style((bold, zeroes, wrap, number_format, quoted))
             )
@@ -176,20 +191,65 @@ class Sheet:
     def table(self, headers: Sequence[str], rows: Iterable[Row], *, main: bool = True) -> None:
         """A bold header and its rows; the main table also gets the freeze and the filter."""
         first = self.last_row + 1
-        self.append([Bold(header) for header in headers])
+        self.append([Bold(header) for header in headers], heading=True)
         for row in rows:
             self.append(row.values, zeroes=row.zeroes)
         if main:
-            # A sheet has one auto-filter; it covers the table people sort and filter.
+            # A sheet has one auto-filter; it covers the table people sort and filter. Its header row is
+            # printed again at the top of every page.
             self.worksheet.freeze_panes = self.worksheet.cell(first + 1, 1)
             self.worksheet.auto_filter.ref = f"A{first}:{get_column_letter(len(headers))}{self.last_row}"
+            self.worksheet.print_title_rows = f"{first}:{first}"
+
+    def set_up_printing(self) -> None:
+        """A4, landscape when the columns are wider than an upright page, fitted to the page width and as
+        many pages long as it takes, the written cells as the print area, "Trang 2/5" in the footer (the
+        spreadsheet fills in &P and &N when it prints)."""
+        worksheet = self.worksheet
+        setup = worksheet.page_setup
+        wide = sum(self._column_width(column) for column in self._widths) > _UPRIGHT_WIDTH
+        setup.orientation = "landscape" if wide else "portrait"
+        setup.paperSize = worksheet.PAPERSIZE_A4
+        worksheet.sheet_properties.pageSetUpPr.fitToPage = True
+        setup.fitToWidth, setup.fitToHeight = 1, 0  # 0: no limit on the number of pages down
+        worksheet.print_options.horizontalCentered = True
+        worksheet.page_margins.left = worksheet.page_margins.right = 0.4  # inches
+        worksheet.page_margins.top = worksheet.page_margins.bottom = 0.6
+        worksheet.oddFooter.center.text = label("page_footer", self.book.lang)
+        if self.last_row:
+            worksheet.print_area = f"A1:{get_column_letter(worksheet.max_column)}{self.last_row}"
 
     def fit_columns(self) -> None:
-        """Width from each column's longest line, capped (longer text wraps)."""
-        for column, longest in self._widths.items():
-            self.worksheet.column_dimensions[get_column_letter(column)].width = min(
-                MAX_WIDTH, max(MIN_WIDTH, longest + 2)
-            )
+        """Width from each column's longest line, capped (longer text wraps); a row holding wrapped text as
+        tall as its lines, which neither Excel nor LibreOffice works out for a file it opens."""
+        for column in self._widths:
+            self.worksheet.column_dimensions[get_column_letter(column)].width = self._column_width(column)
+        for row, cells in self._wrapped.items():
+            lines = max(_wrapped_lines(text, self._column_width(column) - 1) for column, text in cells)
+            if lines > 1:
+                self.worksheet.row_dimensions[row].height = _LINE_HEIGHT * lines
+
+    def _column_width(self, column: int) -> int:
+        return min(MAX_WIDTH, max(MIN_WIDTH, self._widths.get(column, 0) + 2))
+
+
+_UPRIGHT_WIDTH = 110  # characters of column width an upright A4 page shows legibly (about 0.8 of full size)
+_LINE_HEIGHT = 15  # points: one line of the default 11 pt font
+
+
+def _wrapped_lines(text: str, width: int) -> int:
+    """About how many lines `text` takes in a column `width` characters wide, wrapped at spaces."""
+    lines = 0
+    for paragraph in text.split("\n"):
+        lines += 1
+        used = 0
+        for word in paragraph.split():
+            if used and used + 1 + len(word) > width:
+                lines += 1
+                used = len(word)
+            else:
+                used += len(word) + (1 if used else 0)
+    return lines
 
 
 def _typed(value: CellValue, lang: Lang) -> tuple[str | int | float | dt.date, str | None, bool]:
@@ -207,6 +267,8 @@ def _typed(value: CellValue, lang: Lang) -> tuple[str | int | float | dt.date, s
         return text, None, text.startswith(FORMULA_TRIGGERS)
     if isinstance(value, dt.date):
         return value, DATE_FORMAT, False
+    if isinstance(value, Percent):
+        return value, PERCENT_FORMAT, False
     return value, SCORE_FORMAT if isinstance(value, float) else COUNT_FORMAT, False
 
 
@@ -216,6 +278,8 @@ def _shown(value: object) -> str:
         return value
     if isinstance(value, dt.date):  # datetimes too
         return "00/00/0000"
+    if isinstance(value, Percent):
+        return f"{value * 100:.1f}%"
     if isinstance(value, float):
         return score(value)
     return str(value)
