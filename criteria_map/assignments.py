@@ -1,7 +1,10 @@
 """Who answers for which criteria: the unit's assignment table (bảng phân công).
 
 The table is a spreadsheet (.xlsx/.csv, read with pandas) or YAML with one row per person or
-body and a cell of criteria written the way offices write them:
+body and a cell of criteria written the way offices write them. A spreadsheet may open with the
+plan's title rows (the header is the first row naming both columns), number its rows ("STT") and
+merge a person's cell over several rows of criteria (a row with criteria and no one named is the
+person above's):
 
     "1.1; 1.2; 3.2 (trừ 3.2.6; 3.2.7)"   1.1, 1.2 and 3.2 with its sub-criteria, except 3.2.6 and 3.2.7
     "8.4.1.1 đến 8.4.1.3"                 8.4.1.1, 8.4.1.2, 8.4.1.3 (also "-", "–", "tới")
@@ -13,7 +16,7 @@ A code stands for itself and all its sub-criteria.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -108,25 +111,43 @@ def _yaml_rows(path: Path) -> list[tuple[str, str]]:
 
 def _table_rows(path: Path) -> list[tuple[str, str]]:
     try:
-        frame = read_text_table(path)
+        frame = read_text_table(path, headed=False).fillna("")
     except Exception as error:  # pandas raises many kinds for unreadable tables
         raise AssignmentFileError(f"{path}: {error}") from error
-    columns = [str(c) for c in frame.columns]
-    who = _column(columns, ("phu trach", "nguoi", "can bo", "bo phan", "don vi", "co quan"), exclude="tieu chi")
-    what = _column(columns, ("tieu chi", "chi tieu", "nhiem vu"))
-    if who is None or what is None:
+    cells = [[str(value) for value in row] for row in frame.itertuples(index=False)]
+    header = _header(cells)
+    if header is None:
+        found = [value for value in (cells[0] if cells else []) if value]
         raise AssignmentFileError(
-            f"{path}: need a column for the person/body and one for the criteria; found {columns}"
+            f"{path}: need a column for the person/body and one for the criteria; found {found}"
         )
-    frame = frame.fillna("")
-    return [(normalize(str(r[who])).strip(), str(r[what])) for _, r in frame.iterrows()]
+    number, who, what = header
+    rows, person = [], ""
+    for row in cells[number + 1 :]:
+        person = normalize(row[who]).strip() or (person if row[what].strip() else "")
+        rows.append((person, row[what]))
+    return rows
 
 
-def _column(columns: Iterable[str], words: Sequence[str], exclude: str | None = None) -> str | None:
-    for column in columns:
+def _header(cells: Sequence[Sequence[str]]) -> tuple[int, int, int] | None:
+    """(row, person column, criteria column) of the first of the top rows that names both columns."""
+    for number, row in enumerate(cells[:_HEADER_ROWS]):
+        who = _column(row, ("phu trach", "nguoi", "can bo", "bo phan", "don vi", "co quan"), exclude="tieu chi")
+        what = _column(row, ("tieu chi", "chi tieu", "nhiem vu"))
+        if who is not None and what is not None:
+            return number, who, what
+    return None
+
+
+_HEADER_ROWS = 15  # rows searched for the header, under the plan's title and number
+
+
+def _column(columns: Sequence[str], words: Sequence[str], exclude: str | None = None) -> int | None:
+    """The index of the first column whose name holds one of `words` (folded) and not `exclude`."""
+    for index, column in enumerate(columns):
         folded = fold(column)
         if any(word in folded for word in words) and (exclude is None or exclude not in folded):
-            return column
+            return index
     return None
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import openpyxl
 import pytest
 
 from kiemchung.criteria_map.assignments import AssignmentFileError, expand, load_assignments, responsible_for
@@ -100,6 +101,33 @@ def test_assignment_table_from_csv(tmp_path: Path) -> None:
     assert responsible_for("3.2.1", assignments) == ("Văn phòng - Thống kê",)
     assert responsible_for("3.2.6", assignments) == ("Tư pháp - Hộ tịch",)
     assert responsible_for("8.4", assignments) == ()
+
+
+def test_the_sample_assignment_table_under_its_title_with_a_merged_cell() -> None:
+    """The shipped sample, laid out as units write theirs: the plan's title above the header, numbered rows,
+    a person's cell merged over two rows (the second row names no one)."""
+    root = Path(__file__).parent.parent / "criteria_map"
+    known = [criterion.code for criterion in load_criteria(root / "sample-commune.yaml").criteria]
+    assignments = load_assignments(root / "sample-assignments.csv", known)
+    assert responsible_for("1.1", assignments) == ("Đ/c Chủ tịch UBND xã",)
+    assert responsible_for("3.2.5", assignments) == ("Văn phòng - Thống kê",)
+    assert responsible_for("3.2.6", assignments) == ("Tư pháp - Hộ tịch",)  # "3.2 (trừ 3.2.6)" elsewhere
+    assert responsible_for("2.3", assignments) == ("Tư pháp - Hộ tịch",)  # "Lĩnh vực 2"
+    assert responsible_for("7.2", assignments) == ("Văn hóa - Xã hội",)  # the merged cell
+    leaves = [code for code in known if not any(other.startswith(code + ".") for other in known)]
+    assert all(responsible_for(code, assignments) for code in leaves)  # every criterion scored has someone
+
+
+def test_assignment_table_from_excel_with_a_title(tmp_path: Path) -> None:
+    path = tmp_path / "phân công.xlsx"
+    workbook = openpyxl.Workbook()
+    sheet = workbook.active
+    assert sheet is not None
+    for row in (["KẾ HOẠCH CẢI CÁCH HÀNH CHÍNH NĂM 2023"], [], ["TT", "Cán bộ, công chức", "Nhiệm vụ được giao"],
+                [1, "Đ/c Lê Thị Hoa - Công chức Văn phòng", "1.1 đến 1.2"]):
+        sheet.append(row)
+    workbook.save(path)
+    assert responsible_for("1.2", load_assignments(path, KNOWN)) == ("Đ/c Lê Thị Hoa - Công chức Văn phòng",)
 
 
 def test_assignment_table_without_the_columns_is_refused(tmp_path: Path) -> None:

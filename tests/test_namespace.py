@@ -76,6 +76,7 @@ def test_the_wheel_holds_the_four_packages_and_their_data(installed: Path) -> No
     assert (package / "pipeline" / "schema" / "report.schema.json").is_file()
     assert (package / "pipeline" / "reports" / "templates" / "report.css").is_file()
     assert (package / "criteria_map" / "sample-commune.yaml").is_file()
+    assert (package / "criteria_map" / "sample-assignments.csv").is_file()
     assert not (installed / "validators").exists() and not (installed / "pipeline").exists()
 
 
