@@ -30,6 +30,16 @@ class EvidenceItem:
 
 
 @dataclass(frozen=True)
+class Task:
+    """One thing the person responsible for a criterion must do: what one rule asks (its `action`), for the
+    files its open (not waived) findings concern, or for the criterion itself (its explanation, its score)."""
+
+    rule: str
+    files: tuple[str, ...]  # evidence paths; empty when the findings are about the criterion itself
+    zeroes: bool  # one of those findings zeroes the criterion
+
+
+@dataclass(frozen=True)
 class CriterionAssessment:
     """A criterion: the unit's claim, the evidence that supports it and the recommended score."""
 
@@ -138,14 +148,31 @@ class UnitAssessment:
         return tuple(found)
 
     def responsibilities(self) -> tuple[tuple[str, tuple[CriterionAssessment, ...]], ...]:
-        """Each responsible person or body with the criteria they must look at (zeroed or with findings)."""
+        """Each responsible person or body with the criteria they must look at: zeroed, or with a task."""
         people: dict[str, list[CriterionAssessment]] = {}
-        flagged = {item.path for item in self.evidence if item.findings}
         for criterion in self.criteria:
-            if criterion.zeroed or criterion.findings or flagged & set(criterion.evidence):
+            if criterion.zeroed or self.tasks(criterion):
                 for person in criterion.responsible:
                     people.setdefault(person, []).append(criterion)
         return tuple((person, tuple(criteria)) for person, criteria in sorted(people.items()))
+
+    def tasks(self, criterion: CriterionAssessment) -> tuple[Task, ...]:
+        """What a criterion's open findings, its own and its documents', ask of the person responsible: one task
+        per rule with the files concerned, the tasks that would lift a zero first. Waived findings ask nothing."""
+        evidence = {item.path: item for item in self.evidence}
+        concerned: dict[str, tuple[list[str], bool]] = {}
+        found: list[tuple[str | None, Finding]] = [(None, finding) for finding in criterion.findings]
+        for document in criterion.evidence:
+            found += [(document, finding) for finding in evidence[document].findings] if document in evidence else []
+        for where, finding in found:
+            if finding.waived is not None:
+                continue
+            files, zeroes = concerned.setdefault(finding.rule, ([], False))
+            if where is not None and where not in files:
+                files.append(where)
+            concerned[finding.rule] = (files, zeroes or finding.zeroes)
+        tasks = [Task(rule, tuple(files), zeroes) for rule, (files, zeroes) in concerned.items()]
+        return tuple(sorted(tasks, key=lambda task: not task.zeroes))
 
     def field_totals(self) -> tuple[tuple[CriterionAssessment, Totals], ...]:
         """Each top-level criterion (field) with its totals."""

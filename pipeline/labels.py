@@ -11,6 +11,7 @@ import datetime as dt
 import inspect
 from enum import StrEnum
 
+from kiemchung.criteria_map.models import Task
 from kiemchung.extractors.models import DocumentHeader, value_of
 from kiemchung.validators.format import vn_score
 from kiemchung.validators.model import Waived
@@ -81,6 +82,7 @@ _LABELS: dict[str, tuple[str, str]] = {
     "page": ("Trang", "Page"),
     "where": ("Vị trí", "Where"),
     "to_fix": ("Cần khắc phục", "To fix"),
+    "to_do": ("Việc cần làm", "What to do"),
     # --- the council's rule policy and waivers
     "waived": ("Đã miễn", "Waived"),
     "waived_note": ("Đã miễn: {reason} — {who}{date}", "Waived: {reason} — {who}{date}"),
@@ -331,6 +333,14 @@ def rule_label(name: str, lang: Lang = Lang.VI) -> str:
     if lang is Lang.VI:
         return rule.title
     return (inspect.getdoc(type(rule)) or name).split("\n")[0].rstrip(".")
+
+
+def task_text(task: Task, lang: Lang = Lang.VI) -> str:
+    """A task as the person responsible reads it: the files it concerns (by name), then what to do."""
+    rule = rule_by_key(task.rule)
+    action = task.rule if rule is None else rule.action if lang is Lang.VI else rule.action_en
+    names = ", ".join(path.rsplit("/", 1)[-1] for path in task.files)
+    return f"{names}: {action}" if names else action
 
 
 def waiver_note(waived: Waived | None, lang: Lang = Lang.VI) -> str | None:

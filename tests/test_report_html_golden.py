@@ -121,8 +121,8 @@ def sample_unit(name: str = "UBND xã Mẫu") -> UnitAssessment:
         Proof("Số: 12.1/BC-UBND", 1, ProofKind.PAGE_TEXT),
     )
     undecided = Finding(
-        "signature-trust",
-        "KC301",
+        "signature-untrusted",
+        "KC304",
         Severity.WARNING,
         False,
         Outcome.INDETERMINATE,

@@ -45,6 +45,7 @@ from kiemchung.pipeline.reports.workbook import (
 )
 from kiemchung.pipeline.run import check
 from kiemchung.validators.model import Finding, Outcome, Proof, Severity
+from kiemchung.validators.registry import rule_by_key
 from tests.office import A4_LANDSCAPE, NO_SOFFICE, SOFFICE, page_sizes, to_pdf
 
 ROOT = Path(__file__).parent.parent
@@ -154,8 +155,8 @@ def test_tables_have_bold_frozen_filtered_vietnamese_headers(workbooks: dict[str
         "|Trích yếu|Người ký|Chữ ký số|Phát hiện|Làm 0 điểm",
         "Phát hiện": "Phạm vi|Vị trí|Mã quy tắc|Quy tắc|Mức độ|Làm 0 điểm|Kết quả kiểm tra|Nội dung"
         "|Căn cứ (trích từ tài liệu)|Trang|Miễn trừ",
-        "Người phụ trách": "Người/bộ phận phụ trách|Mã|Tiêu chí|Điểm đề xuất|Điểm tự đánh giá|Cần khắc phục"
-        "|Tài liệu liên quan",
+        "Người phụ trách": "Người/bộ phận phụ trách|Mã|Tiêu chí|Điểm đề xuất|Điểm tự đánh giá|Việc cần làm"
+        "|Cần khắc phục|Tài liệu liên quan",
     }
     for name, joined in expected.items():
         sheet, texts = book[name], joined.split("|")
@@ -276,6 +277,44 @@ def test_responsibilities_list_each_person_and_criterion(
         expected = [(person, c.code) for person, criteria in unit.responsibilities() for c in criteria]
         assert [(row[0].value, row[1].value) for row in rows(sheet)] == expected
         assert expected
+
+
+def test_each_person_is_told_what_to_do_with_which_file(
+    units: tuple[UnitAssessment, ...], workbooks: dict[str, Workbook]
+) -> None:
+    unit = next(unit for unit in units if unit.unit == "UBND xã Cao An")
+    sheet = workbooks[unit.unit]["Người phụ trách"]
+    criteria = {c.code: c for c in unit.criteria}
+    to_do = {row[1].value: str(row[5].value) for row in rows(sheet)}
+    with_files = [(code, task) for code in to_do for task in unit.tasks(criteria[code]) if task.files]
+    assert with_files, "the sample commune's assigned criteria have documents to fix"
+    for code, task in with_files:
+        names = ", ".join(path.rsplit("/", 1)[-1] for path in task.files)
+        rule = rule_by_key(task.rule)
+        assert rule is not None and f"{names}: {rule.action}" in to_do[code]
+    vague = [code for code in to_do if any(t.rule == "vague-explanation" for t in unit.tasks(criteria[code]))]
+    assert vague and all("Viết lại giải trình" in to_do[code] for code in vague)
+    for code, text in to_do.items():  # what would lift a zero comes first
+        tasks = unit.tasks(criteria[code])
+        assert [task.zeroes for task in tasks] == sorted((task.zeroes for task in tasks), reverse=True)
+        assert text.count("\n") + 1 == len(tasks) or (not tasks and text == "—")
+
+
+def test_a_waived_finding_asks_nothing(units: tuple[UnitAssessment, ...]) -> None:
+    unit = next(unit for unit in units if unit.unit == "UBND xã Cao An")
+    code = next(c.code for c in unit.criteria if any(t.files for t in unit.tasks(c)))
+    def waive(findings: tuple[Finding, ...]) -> tuple[Finding, ...]:
+        return tuple(finding.waive("ký tay hợp lệ", "Hội đồng", None, "miễn trừ.csv") for finding in findings)
+
+    waived = replace(
+        unit,
+        evidence=tuple(replace(item, findings=waive(item.findings)) for item in unit.evidence),
+        criteria=tuple(replace(c, findings=waive(c.findings)) for c in unit.criteria),
+    )
+    assert waived.tasks(next(c for c in waived.criteria if c.code == code)) == ()
+    assert all(c.zeroed for _, criteria in waived.responsibilities() for c in criteria)  # only zeroed ones left
+    table = summary_table([waived])
+    assert table.rows[0][table.rules_from :] == [0] * (len(table.headers) - table.rules_from)  # none counted
 
 
 def test_column_widths_fit_and_long_text_wraps(workbooks: dict[str, Workbook]) -> None:

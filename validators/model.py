@@ -233,6 +233,8 @@ class Rule(ABC):
     code: ClassVar[str]  # stable, never reused: "KC201"
     name: ClassVar[str]  # kebab-case, the public `rule` value in reports
     title: ClassVar[str]  # short Vietnamese label for reports
+    action: ClassVar[str]  # what the person responsible does about a finding, in Vietnamese
+    action_en: ClassVar[str]  # the same in English (`--lang en`)
     severity: ClassVar[Severity]
     zeroes: ClassVar[bool]  # a failure scores the criterion 0
     zeroes_when_indeterminate: ClassVar[bool] = False

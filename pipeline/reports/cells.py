@@ -19,5 +19,6 @@ class Percent(float):
 
 
 def finding_counts(findings: Iterable[Finding]) -> Counter[str]:
-    """How many findings each rule code produced."""
-    return Counter(finding.code for finding in findings)
+    """How many open findings each rule code produced: a finding the council waived is no longer one to count
+    (the reports still show it, marked "Đã miễn")."""
+    return Counter(finding.code for finding in findings if finding.waived is None)

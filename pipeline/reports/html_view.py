@@ -26,6 +26,7 @@ from kiemchung.pipeline.labels import (
     number_and_symbol,
     rule_label,
     score,
+    task_text,
     waiver_note,
 )
 from kiemchung.validators.format import vn_score
@@ -138,6 +139,7 @@ class PersonRow:
     zeroed: bool
     self_score: str
     recommended_score: str
+    tasks: tuple[str, ...]  # what to do (`labels.task_text`), what would lift a zero first
     reasons: tuple[str, ...]
 
 
@@ -436,17 +438,19 @@ def _rule_names(findings: Iterable[Finding], lang: Lang) -> str:
 
 
 def _people(unit: UnitAssessment, evidence: Mapping[str, EvidenceItem], lang: Lang) -> tuple[PersonView, ...]:
-    """Per person or body: the criteria to review (zeroed or with findings) and the documents to fix."""
+    """Per person or body: the criteria to review (zeroed or with open findings), what to do about each, and
+    the documents to fix. Waived findings ask nothing of anyone."""
     views = []
     for number, (person, criteria) in enumerate(unit.responsibilities(), start=1):
         rows = []
-        documents: dict[str, EvidenceItem] = {}
+        documents: dict[str, tuple[EvidenceItem, list[Finding]]] = {}
         for criterion in criteria:
-            flagged = [evidence[p] for p in criterion.evidence if p in evidence and evidence[p].findings]
-            documents.update({item.path: item for item in flagged})
-            reasons = [rule_label(f.rule, lang) for f in _ordered(criterion.findings)]
+            flagged = [(evidence[p], _open(evidence[p].findings)) for p in criterion.evidence if p in evidence]
+            flagged = [(item, findings) for item, findings in flagged if findings]
+            documents.update({item.path: (item, findings) for item, findings in flagged})
+            reasons = [rule_label(f.rule, lang) for f in _ordered(_open(criterion.findings))]
             # Documents by file name only: their full paths and every finding are listed below the table.
-            reasons += [f"{item.path.rsplit('/', 1)[-1]}: {_rule_names(item.findings, lang)}" for item in flagged]
+            reasons += [f"{item.path.rsplit('/', 1)[-1]}: {_rule_names(findings, lang)}" for item, findings in flagged]
             rows.append(
                 PersonRow(
                     code=criterion.code,
@@ -455,19 +459,25 @@ def _people(unit: UnitAssessment, evidence: Mapping[str, EvidenceItem], lang: La
                     zeroed=criterion.zeroed,
                     self_score=score(criterion.self_score, lang),
                     recommended_score=score(criterion.recommended_score, lang),
+                    tasks=tuple(task_text(task, lang) for task in unit.tasks(criterion)),
                     reasons=tuple(reasons),
                 )
             )
-        docs = sorted(documents.values(), key=lambda item: (not item.zeroes, item.path))
+        docs = sorted(documents.values(), key=lambda pair: (not pair[0].zeroes, pair[0].path))
         views.append(
             PersonView(
                 name=person,
                 anchor=f"person-{number}",
                 criteria=tuple(rows),
-                documents=tuple((item.zeroes, item.path, _rule_names(item.findings, lang)) for item in docs),
+                documents=tuple((item.zeroes, item.path, _rule_names(findings, lang)) for item, findings in docs),
             )
         )
     return tuple(views)
+
+
+def _open(findings: Iterable[Finding]) -> list[Finding]:
+    """The findings not waived by the council."""
+    return [finding for finding in findings if finding.waived is None]
 
 
 # ------------------------------------------------------------------------------------------------- unit

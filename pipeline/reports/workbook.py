@@ -38,7 +38,16 @@ from kiemchung.criteria_map.matching import MatchMethod
 from kiemchung.criteria_map.models import CriterionAssessment, EvidenceItem, UnitAssessment
 from kiemchung.extractors.models import VIETNAM_TIME, DocumentFacts, DocumentHeader, SignatureFacts, value_of
 from kiemchung.pipeline.atomic import write_file
-from kiemchung.pipeline.labels import Lang, date, label, number_and_symbol, rule_label, score, waiver_note
+from kiemchung.pipeline.labels import (
+    Lang,
+    date,
+    label,
+    number_and_symbol,
+    rule_label,
+    score,
+    task_text,
+    waiver_note,
+)
 from kiemchung.pipeline.reports.cells import FORMULA_TRIGGERS, CellValue, Percent
 from kiemchung.validators.model import Outcome
 from kiemchung.validators.scans import believed_header
@@ -525,15 +534,16 @@ def _findings(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
 
 
 def _to_fix(criterion: CriterionAssessment, evidence: dict[str, EvidenceItem]) -> tuple[list[str], list[str]]:
-    """What the person must fix: the criterion's own findings, then its documents' (file: message)."""
-    messages = [finding.message for finding in criterion.findings]
+    """What is wrong, waived findings aside: the criterion's own findings, then its documents' (file: message)."""
+    messages = [finding.message for finding in criterion.findings if finding.waived is None]
     documents = []
     for path in criterion.evidence:
         item = evidence.get(path)
-        if item is None or not item.findings:
+        open_findings = [finding for finding in item.findings if finding.waived is None] if item else []
+        if not open_findings:
             continue
         documents.append(path)
-        messages += [f"{_file_name(path)}: {f.message}" for f in item.findings]
+        messages += [f"{_file_name(path)}: {f.message}" for f in open_findings]
     return messages, documents
 
 
@@ -545,6 +555,7 @@ def _responsibilities(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
         label("title", lang),
         label("recommended_score", lang),
         label("self_score", lang),
+        label("to_do", lang),
         label("to_fix", lang),
         label("documents_concerned", lang),
     ]
@@ -552,6 +563,7 @@ def _responsibilities(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     for person, criteria in unit.responsibilities():
         for criterion in criteria:
             messages, documents = _to_fix(criterion, evidence)
+            tasks = [task_text(task, lang) for task in unit.tasks(criterion)]
             rows.append(
                 Row(
                     (
@@ -560,6 +572,7 @@ def _responsibilities(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
                         criterion.title or None,
                         criterion.recommended_score,
                         criterion.self_score,
+                        _lines(tasks),
                         _lines(messages),
                         _lines(documents),
                     ),

@@ -44,6 +44,14 @@ class CertificationViolated(DocumentRule):
     code = "KC309"
     name = "certification-violated"
     title = "Văn bản bị thay đổi trái quyền hạn của chữ ký chứng nhận"
+    action = (
+        "Nộp bản gốc đúng như khi ký chứng nhận; mọi thay đổi ngoài việc ký thêm phải làm trước khi ký chứng "
+        "nhận, rồi ký lại."
+    )
+    action_en = (
+        "Submit the original as certified; any change other than further signatures must be made before "
+        "certifying, then signed again."
+    )
     severity = Severity.ERROR
     zeroes = True
 

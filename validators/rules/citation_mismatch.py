@@ -41,6 +41,8 @@ class CitationMismatch(CriterionRule):
     code = "KC404"
     name = "citation-mismatch"
     title = "Trích dẫn không khớp văn bản nộp"
+    action = "Sửa trích dẫn trong giải trình (số, ký hiệu, ngày) cho khớp văn bản đã nộp."
+    action_en = "Correct the citation in the explanation (number, symbol, date) to match the document submitted."
     severity = Severity.WARNING
     zeroes = False
 

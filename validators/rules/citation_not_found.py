@@ -33,6 +33,8 @@ class CitationNotFound(CriterionRule):
     code = "KC403"
     name = "citation-not-found"
     title = "Văn bản được trích dẫn không có trong hồ sơ"
+    action = "Bổ sung văn bản được trích dẫn vào hồ sơ, hoặc sửa trích dẫn cho đúng văn bản đã nộp."
+    action_en = "Add the cited document to the folder, or correct the citation to the document submitted."
     severity = Severity.WARNING
     zeroes = False
 

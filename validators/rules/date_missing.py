@@ -41,6 +41,8 @@ class DateMissing(DocumentRule):
     code = "KC203"
     name = "date-missing"
     title = "Thiếu ngày ban hành"
+    action = "Nộp bản đã ban hành có đủ ngày, tháng, năm ban hành, không nộp bản dự thảo."
+    action_en = "Submit the issued document with its day, month and year of issue, not a draft."
     severity = Severity.ERROR
     zeroes = True
 

@@ -34,6 +34,14 @@ class DateOutOfPeriod(DocumentRule):
     code = "KC204"
     name = "date-out-of-period"
     title = "Ngày ban hành ngoài kỳ đánh giá"
+    action = (
+        "Thay bằng văn bản ban hành trong kỳ đánh giá, hoặc giải trình vì sao văn bản này vẫn là kết quả của "
+        "năm đánh giá."
+    )
+    action_en = (
+        "Replace it with a document issued within the assessment period, or explain why it still proves this "
+        "year's result."
+    )
     severity = Severity.ERROR
     zeroes = True
 

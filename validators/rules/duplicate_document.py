@@ -49,6 +49,14 @@ class DuplicateDocument(DocumentSetRule):
     code = "KC501"
     name = "duplicate-document"
     title = "Tài liệu nộp trùng"
+    action = (
+        "Giữ văn bản ở tiêu chí nó chứng minh; dùng cho nhiều tiêu chí thì nêu rõ trong giải trình của từng "
+        "tiêu chí."
+    )
+    action_en = (
+        "Keep the document under the criterion it proves; if it serves several, say so in each criterion's "
+        "explanation."
+    )
     severity = Severity.WARNING
     zeroes = False
 

@@ -36,6 +36,11 @@ class FieldUnreadable(DocumentRule):
     code = "KC206"
     name = "field-unreadable"
     title = "Không đọc được số/ngày trên bản scan — Hội đồng kiểm tra trực tiếp"
+    action = "Hội đồng mở tệp để đọc số, ngày; đơn vị nên nộp bản điện tử có ký số thay cho bản scan."
+    action_en = (
+        "The council opens the file to read its number and date; the unit should submit the signed electronic"
+        " document instead of a scan."
+    )
     severity = Severity.WARNING
     zeroes = False
 

@@ -28,6 +28,8 @@ class InternalError(Rule):
     code = "KC901"
     name = "internal-error"
     title = "Lỗi nội bộ khi kiểm tra — Hội đồng kiểm tra trực tiếp"
+    action = "Hội đồng mở tệp kiểm tra trực tiếp và gửi thông báo lỗi cho quản trị viên."
+    action_en = "The council checks the file by hand and sends the error to the administrator."
     severity = Severity.WARNING
     zeroes = False
 

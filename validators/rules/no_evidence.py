@@ -32,6 +32,14 @@ class NoEvidence(CriterionRule):
     code = "KC401"
     name = "no-evidence"
     title = "Không có tài liệu kiểm chứng"
+    action = (
+        "Bổ sung tài liệu kiểm chứng cho tiêu chí: đặt vào thư mục của tiêu chí, hoặc ghi rõ số, ký hiệu văn "
+        "bản trong giải trình."
+    )
+    action_en = (
+        "Add evidence for the criterion: in its folder, or name the document's number and symbol in the "
+        "explanation."
+    )
     severity = Severity.ERROR
     zeroes = True
 

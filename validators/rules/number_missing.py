@@ -42,6 +42,11 @@ class NumberMissing(DocumentRule):
     code = "KC202"
     name = "number-missing"
     title = "Thiếu số văn bản"
+    action = "Nộp bản đã ban hành có số văn bản (văn thư cấp số và ký số của cơ quan), không nộp bản dự thảo."
+    action_en = (
+        "Submit the issued document with its number (given by the clerk, with the body's signature), not a "
+        "draft."
+    )
     severity = Severity.ERROR
     zeroes = True
 

@@ -49,6 +49,8 @@ class NumberReused(DocumentSetRule):
     code = "KC502"
     name = "number-reused"
     title = "Số văn bản trùng với văn bản khác"
+    action = "Đối chiếu số văn bản với sổ đăng ký văn bản đi và nộp đúng văn bản đã đăng ký với số đó."
+    action_en = "Check the number against the outgoing register and submit the document registered under it."
     severity = Severity.ERROR
     zeroes = True
 

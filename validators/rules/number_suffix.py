@@ -44,6 +44,14 @@ class NumberSuffix(DocumentRule):
     code = "KC201"
     name = "number-suffix"
     title = "Số văn bản có chữ/số phụ (số a, b)"
+    action = (
+        "Nộp văn bản có số đúng sổ đăng ký, không thêm chữ hay số phụ (a, b); văn bản đã ban hành sai số thì "
+        "ban hành văn bản đính chính hoặc thay thế."
+    )
+    action_en = (
+        "Submit the document with its registered number, no a/b suffix; a document issued so needs a "
+        "correction or a replacement."
+    )
     severity = Severity.ERROR
     zeroes = True
 

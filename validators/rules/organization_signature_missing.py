@@ -35,6 +35,8 @@ class OrganizationSignatureMissing(DocumentRule):
     code = "KC305"
     name = "organization-signature-missing"
     title = "Thiếu chữ ký số của cơ quan"
+    action = "Văn thư ký số của cơ quan (chữ ký số tổ chức) lên văn bản rồi nộp lại."
+    action_en = "Have the clerk add the organisation's digital signature, then submit it again."
     severity = Severity.WARNING
     zeroes = False
 

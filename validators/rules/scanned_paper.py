@@ -53,6 +53,11 @@ class ScannedPaper(DocumentRule):
     code = "KC308"
     name = "scanned-paper"
     title = "Văn bản giấy scan"
+    action = "Nộp bản điện tử có ký số thay cho bản giấy scan (hoặc bản sao điện tử có ký số của cơ quan)."
+    action_en = (
+        "Submit the digitally signed electronic document instead of a scan of paper (or a signed electronic "
+        "copy by the body)."
+    )
     severity = Severity.ERROR
     zeroes = True
 

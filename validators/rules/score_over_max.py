@@ -32,6 +32,8 @@ class ScoreOverMax(CriterionRule):
     code = "KC405"
     name = "score-over-max"
     title = "Điểm tự chấm vượt điểm tối đa"
+    action = "Sửa điểm tự chấm, không vượt điểm tối đa của tiêu chí."
+    action_en = "Correct the self-assessed score: no more than the criterion's maximum."
     severity = Severity.ERROR
     zeroes = False
 

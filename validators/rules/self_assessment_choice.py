@@ -38,6 +38,8 @@ class SelfAssessmentChoice(UnitRule):
     code = "KC407"
     name = "self-assessment-choice"
     title = "Có nhiều bảng tự đánh giá"
+    action = "Chỉ để một bảng tự đánh giá trong hồ sơ; xóa bản nháp, bản cũ."
+    action_en = "Keep one self-assessment table in the folder; remove drafts and old versions."
     severity = Severity.WARNING
     zeroes = False
 

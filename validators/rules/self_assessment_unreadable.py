@@ -28,6 +28,11 @@ class SelfAssessmentUnreadable(UnitRule):
     code = "KC406"
     name = "self-assessment-unreadable"
     title = "Không đọc được bảng tự đánh giá"
+    action = "Nộp lại bảng tự đánh giá (Excel hoặc Word) mở được, có cột mã tiêu chí và điểm tự chấm."
+    action_en = (
+        "Submit the self-assessment table again (Excel or Word), readable, with the criterion code and score "
+        "columns."
+    )
     severity = Severity.ERROR
     zeroes = False
 

@@ -32,6 +32,14 @@ class SignatureInvalid(DocumentRule):
     code = "KC302"
     name = "signature-invalid"
     title = "Chữ ký số không hợp lệ"
+    action = (
+        "Nộp lại bản gốc lấy trực tiếp từ hệ thống quản lý văn bản; nếu chữ ký vẫn không hợp lệ, ký số lại "
+        "văn bản."
+    )
+    action_en = (
+        "Submit the original taken straight from the document management system; if the signature is still "
+        "invalid, sign the document again."
+    )
     severity = Severity.ERROR
     zeroes = True
     zeroes_when_indeterminate = True

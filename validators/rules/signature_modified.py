@@ -33,6 +33,14 @@ class SignatureModified(DocumentRule):
     code = "KC303"
     name = "signature-modified"
     title = "Văn bản bị sửa sau khi ký số"
+    action = (
+        "Nộp bản gốc đúng như khi ký: không sửa, chèn trang hay ghép tệp sau khi ký; cần sửa thì sửa xong rồi"
+        " ký số lại."
+    )
+    action_en = (
+        "Submit the original as signed: no edits, inserted pages or merged files after signing; a needed "
+        "change is made first, then signed again."
+    )
     severity = Severity.ERROR
     zeroes = True
     zeroes_when_indeterminate = True

@@ -29,6 +29,14 @@ class SignatureUntrusted(DocumentRule):
     code = "KC304"
     name = "signature-untrusted"
     title = "Chứng thư ký số chưa được tin cậy"
+    action = (
+        "Hội đồng kiểm tra chứng thư số gốc đã cấu hình; đơn vị ký số bằng chứng thư do tổ chức cung cấp dịch"
+        " vụ chứng thực chữ ký số được cấp phép cấp."
+    )
+    action_en = (
+        "The council checks the configured trust roots; the unit signs with a certificate from a licensed "
+        "certification authority."
+    )
     severity = Severity.WARNING
     zeroes = False
 

@@ -35,6 +35,8 @@ class SignatureWeakHash(DocumentRule):
     code = "KC310"
     name = "signature-weak-hash"
     title = "Chữ ký số dùng hàm băm SHA-1"
+    action = "Không bắt buộc sửa: đề nghị đơn vị dùng phần mềm ký số hỗ trợ SHA-256 cho các văn bản sau."
+    action_en = "Nothing to fix now: the unit should sign later documents with software that uses SHA-256."
     severity = Severity.WARNING
     zeroes = False
 

@@ -35,6 +35,8 @@ class SignedLongAfterIssue(DocumentRule):
     code = "KC307"
     name = "signed-long-after-issue"
     title = "Ký số muộn so với ngày ban hành"
+    action = "Giải trình vì sao văn bản được ký số muộn; các văn bản sau ký số ngay khi ban hành."
+    action_en = "Explain why the document was signed late; sign later documents when they are issued."
     severity = Severity.WARNING
     zeroes = False
 

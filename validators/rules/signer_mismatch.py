@@ -80,6 +80,11 @@ class SignerMismatch(DocumentRule):
     code = "KC306"
     name = "signer-mismatch"
     title = "Người ký không khớp cơ quan/người ký ban hành"
+    action = "Kiểm tra người ký: người ghi ở khối chữ ký phải ký số văn bản; ký nhầm thì ký số lại."
+    action_en = (
+        "Check the signer: the person named in the signature block must sign it; signed by someone else, sign"
+        " it again."
+    )
     severity = Severity.WARNING
     zeroes = False
 

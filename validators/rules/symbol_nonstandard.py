@@ -51,6 +51,14 @@ class SymbolNonstandard(DocumentRule):
     code = "KC205"
     name = "symbol-nonstandard"
     title = "Ký hiệu văn bản không đúng thể thức"
+    action = (
+        "Đối chiếu ký hiệu với Nghị định 30/2020/NĐ-CP (chữ viết tắt tên loại văn bản/chữ viết tắt tên cơ "
+        "quan) và ghi đúng thể thức ở văn bản sau."
+    )
+    action_en = (
+        "Check the symbol against Decree 30/2020 (type abbreviation/issuer abbreviation) and write it "
+        "correctly in later documents."
+    )
     severity = Severity.WARNING
     zeroes = False
 

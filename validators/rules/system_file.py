@@ -22,6 +22,8 @@ class SystemFile(DocumentRule):
     code = "KC102"
     name = "system-file"
     title = "Tệp hệ thống, bỏ qua"
+    action = "Không cần làm gì; có thể xóa tệp này khỏi hồ sơ."
+    action_en = "Nothing to do; the file can be removed from the folder."
     severity = Severity.INFO
     zeroes = False
     needs_content = False

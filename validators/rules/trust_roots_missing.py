@@ -26,6 +26,8 @@ class TrustRootsMissing(UnitRule):
     code = "KC311"
     name = "trust-roots-missing"
     title = "Chưa cấu hình chứng thư số gốc tin cậy"
+    action = "Người chạy chương trình cấu hình chứng thư số gốc (--trust-root), xem README, mục Trust roots."
+    action_en = "Whoever runs the tool configures the trust roots (--trust-root); see the README, Trust roots."
     severity = Severity.WARNING
     zeroes = False
 

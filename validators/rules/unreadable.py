@@ -31,6 +31,8 @@ class Unreadable(DocumentRule):
     code = "KC101"
     name = "unreadable"
     title = "Tệp không đọc được"
+    action = "Nộp lại tệp mở được: bản PDF hoặc Word gốc có ký số, không đặt mật khẩu, không hỏng."
+    action_en = "Submit a file that opens: the original signed PDF or Word file, without a password, undamaged."
     severity = Severity.ERROR
     zeroes = True
     # Out of time or a dead reader: nothing was verified, and nothing unverified passes.

@@ -42,6 +42,14 @@ class Unsigned(DocumentRule):
     code = "KC301"
     name = "unsigned"
     title = "Không có chữ ký số"
+    action = (
+        "Nộp bản điện tử có chữ ký số của người có thẩm quyền và của cơ quan ban hành (ký số lại văn bản trên"
+        " hệ thống quản lý văn bản)."
+    )
+    action_en = (
+        "Submit the electronic document signed by the competent person and by the issuing body (sign it again"
+        " in the document management system)."
+    )
     severity = Severity.ERROR
     zeroes = True
 

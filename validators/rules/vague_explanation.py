@@ -40,6 +40,14 @@ class VagueExplanation(CriterionRule):
     code = "KC402"
     name = "vague-explanation"
     title = "Giải trình không rõ ràng"
+    action = (
+        "Viết lại giải trình: nêu số liệu, kết quả đạt được, số, ký hiệu, ngày của văn bản và trang, mục có "
+        "nội dung đó."
+    )
+    action_en = (
+        "Rewrite the explanation: give the figures, the result, the document's number, symbol and date, and "
+        "the page or section."
+    )
     severity = Severity.ERROR
     zeroes = True
 
