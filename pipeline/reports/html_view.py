@@ -324,7 +324,7 @@ def _document(item: EvidenceItem, lang: Lang) -> DocumentView:
         has_signatures=bool(facts.signatures or facts.signature_fields),
         signatures=tuple(_signature(sig, lang) for sig in facts.signatures),
         empty_fields=tuple(field.name for field in facts.signature_fields if field.name not in verified),
-        findings=_findings(item.findings, item.path, lang),
+        findings=_findings(item.findings, None, lang),  # shown inside the document's own block: no path again
     )
 
 
