@@ -24,6 +24,7 @@ import yaml
 
 from kiemchung.criteria_map.criteria import code_key
 from kiemchung.criteria_map.tables import read_text_table
+from kiemchung.extractors.errors import BilingualError, reason
 from kiemchung.extractors.text import fold, normalize
 
 _CODE = r"\d+(?:\.\d+)*"
@@ -34,8 +35,8 @@ _EXCEPT = re.compile(
 _LABEL = re.compile(r"^(?:lĩnh vực|linh vuc|tiêu chí|tieu chi|tc|lv)\s*", re.IGNORECASE)
 
 
-class AssignmentFileError(ValueError):
-    """The assignment table cannot be used; the message says why."""
+class AssignmentFileError(BilingualError):
+    """The assignment table cannot be used; the message says why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -100,12 +101,18 @@ def load_assignments(path: Path, known: Sequence[str]) -> tuple[Assignment, ...]
 def _yaml_rows(path: Path) -> list[tuple[str, str]]:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except (OSError, yaml.YAMLError) as error:
-        raise AssignmentFileError(f"{path}: {error}") from error
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
+        raise _unreadable(path, error) from error
     if not isinstance(data, list) or not all(
         isinstance(r, dict) and {"responsible", "criteria"} <= set(r) for r in data
     ):
-        raise AssignmentFileError(f"{path}: expected a list of {{responsible, criteria}} entries")
+        raise AssignmentFileError(
+            f"bảng phân công {path} không đúng định dạng: tệp YAML phải là một danh sách, mỗi mục có responsible "
+            f"(người hoặc bộ phận phụ trách) và criteria (các tiêu chí). Hãy viết mỗi mục như: "
+            f"- {{responsible: \"Văn phòng\", criteria: \"1.1; 1.2\"}}.",
+            f"the assignment table {path} is not a list of {{responsible, criteria}} entries. Write each entry "
+            f"like - {{responsible: \"Office\", criteria: \"1.1; 1.2\"}}.",
+        )
     return [(str(r["responsible"]).strip(), str(r["criteria"])) for r in data]
 
 
@@ -113,13 +120,18 @@ def _table_rows(path: Path) -> list[tuple[str, str]]:
     try:
         frame = read_text_table(path, headed=False).fillna("")
     except Exception as error:  # pandas raises many kinds for unreadable tables
-        raise AssignmentFileError(f"{path}: {error}") from error
+        raise _unreadable(path, error) from error
     cells = [[str(value) for value in row] for row in frame.itertuples(index=False)]
     header = _header(cells)
     if header is None:
-        found = [value for value in (cells[0] if cells else []) if value]
+        found = ", ".join(f"“{value}”" for value in (cells[0] if cells else []) if value)
         raise AssignmentFileError(
-            f"{path}: need a column for the person/body and one for the criteria; found {found}"
+            f"bảng phân công {path} không có dòng tiêu đề nêu cả cột người phụ trách và cột tiêu chí (tìm trong "
+            f"{_HEADER_ROWS} dòng đầu; dòng đầu có {found or 'ô trống'}). Hãy đặt tên hai cột đó, ví dụ "
+            f"“Người phụ trách” và “Tiêu chí”, rồi chạy lại.",
+            f"the assignment table {path} has no header row naming both a column for the person or body and one "
+            f"for the criteria (in its first {_HEADER_ROWS} rows; the first row holds {found or 'empty cells'}). "
+            f"Name the two columns, e.g. “Người phụ trách” and “Tiêu chí”, and run again.",
         )
     number, who, what = header
     rows, person = [], ""
@@ -127,6 +139,16 @@ def _table_rows(path: Path) -> list[tuple[str, str]]:
         person = normalize(row[who]).strip() or (person if row[what].strip() else "")
         rows.append((person, row[what]))
     return rows
+
+
+def _unreadable(path: Path, error: Exception) -> AssignmentFileError:
+    vi, en = reason(error)
+    return AssignmentFileError(
+        f"không đọc được bảng phân công {path}: {vi}. Hãy kiểm tra đường dẫn sau --assignments và nội dung tệp "
+        f"(bảng .xlsx, .csv mã hóa UTF-8, hoặc YAML) rồi chạy lại.",
+        f"cannot read the assignment table {path}: {en}. Check the path after --assignments and the file's "
+        f"content (an .xlsx table, a UTF-8 .csv, or YAML) and run again.",
+    )
 
 
 def _header(cells: Sequence[Sequence[str]]) -> tuple[int, int, int] | None:

@@ -30,6 +30,7 @@ from typing import Any
 import yaml
 
 from kiemchung.criteria_map.tables import read_text_table
+from kiemchung.extractors.errors import BilingualError, reason
 from kiemchung.extractors.text import fold, normalize
 from kiemchung.validators.model import Finding
 from kiemchung.validators.registry import rule_by_key
@@ -45,10 +46,21 @@ _HEADINGS: dict[str, tuple[str, ...]] = {
     "date": ("date", "ngay"),
 }
 _REQUIRED = ("unit", "rule", "reason", "who")
+# Each field's name in a message, in Vietnamese.
+_NAMES = {
+    "unit": "đơn vị",
+    "file": "tệp",
+    "criterion": "tiêu chí",
+    "rule": "quy tắc",
+    "reason": "lý do",
+    "who": "người quyết định",
+    "date": "ngày",
+}
+_SAMPLE = "samples/waivers.yaml"  # the example a message points to
 
 
-class WaiverFileError(ValueError):
-    """The waivers file cannot be used; the message says why (Vietnamese, with an English gloss)."""
+class WaiverFileError(BilingualError):
+    """The waivers file cannot be used; the message says which row, why and what to do."""
 
 
 @dataclass(frozen=True)
@@ -143,13 +155,15 @@ def _yaml_rows(path: Path) -> list[dict[str, Any]]:
         # Every value as written, a string: a criterion 5.10 must not become the number 5.1, nor a date a date.
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as error:
-        raise WaiverFileError(f"không đọc được tệp miễn trừ {path}: {error}. (cannot read the waivers file)") from error
+        raise _unreadable(path, error) from error
     if data is None or data == "":
         return []
     if not isinstance(data, list) or not all(isinstance(row, dict) for row in data):
         raise WaiverFileError(
-            f"{path}: tệp miễn trừ phải là một danh sách, mỗi mục có unit, file hoặc criterion, rule, reason, who. "
-            f"(expected a list of mappings)"
+            f"tệp miễn trừ {path} không đúng định dạng: tệp phải là một danh sách, mỗi mục có unit, file hoặc "
+            f"criterion, rule, reason, who. Hãy viết theo mẫu {_SAMPLE}.",
+            f"the waivers file {path} is not a list of waivers, each with unit, file or criterion, rule, reason "
+            f"and who. Write it as {_SAMPLE} is written.",
         )
     return [{_field(str(key), path): value for key, value in row.items()} for row in data]
 
@@ -158,7 +172,7 @@ def _table_rows(path: Path) -> list[dict[str, Any]]:
     try:
         frame = read_text_table(path)
     except Exception as error:  # pandas raises many kinds for unreadable tables
-        raise WaiverFileError(f"không đọc được tệp miễn trừ {path}: {error}. (cannot read the waivers file)") from error
+        raise _unreadable(path, error) from error
     frame = frame.rename(columns={column: _field(str(column), path) for column in frame.columns}).fillna("")
     return [dict(row) for _, row in frame.iterrows()]
 
@@ -169,8 +183,19 @@ def _field(heading: str, path: Path) -> str:
         if any(folded == name or folded.startswith(name + " ") for name in names):
             return field
     raise WaiverFileError(
-        f"{path}: không rõ cột/khóa “{heading}”; dùng unit (đơn vị), file (tệp), criterion (tiêu chí), rule (quy tắc), "
-        f"reason (lý do), who (người quyết định), date (ngày). (unknown column {heading!r})"
+        f"tệp miễn trừ {path}: không rõ cột/khóa “{heading}”. Hãy đổi tên thành một trong: "
+        f"{', '.join(f'{field} ({name})' for field, name in _NAMES.items())}.",
+        f"the waivers file {path} has an unknown column or key {heading!r}. Rename it to one of: {', '.join(_NAMES)}.",
+    )
+
+
+def _unreadable(path: Path, error: Exception) -> WaiverFileError:
+    vi, en = reason(error)
+    return WaiverFileError(
+        f"không đọc được tệp miễn trừ {path}: {vi}. Hãy kiểm tra đường dẫn sau --waivers và nội dung tệp (YAML "
+        f"theo mẫu {_SAMPLE}, hoặc bảng .xlsx, .csv mã hóa UTF-8) rồi chạy lại.",
+        f"cannot read the waivers file {path}: {en}. Check the path after --waivers and the file's content (YAML "
+        f"as in {_SAMPLE}, or an .xlsx table or a UTF-8 .csv) and run again.",
     )
 
 
@@ -179,12 +204,19 @@ def parse_waiver(row: dict[str, Any], source: str) -> Waiver:
     values = {key: "" if value is None else str(value).strip() for key, value in row.items() if key != "date"}
     missing = [key for key in _REQUIRED if not values.get(key)]
     if missing:
-        raise WaiverFileError(f"{source}: thiếu {', '.join(missing)}. (missing {', '.join(missing)})")
+        raise WaiverFileError(
+            f"tệp miễn trừ {source}: thiếu {', '.join(f'{field} ({_NAMES[field]})' for field in missing)}. Hãy điền "
+            f"đủ đơn vị, quy tắc, lý do và người quyết định cho mỗi miễn trừ.",
+            f"the waivers file {source}: {', '.join(missing)} missing. Give every waiver its unit, rule, reason "
+            f"and who decided.",
+        )
     rule = rule_by_key(values["rule"])
     if rule is None:
         raise WaiverFileError(
-            f"{source}: không có quy tắc “{values['rule']}”; `kiemchung rules` liệt kê các quy tắc. "
-            f"(no rule {values['rule']!r})"
+            f"tệp miễn trừ {source}: không có quy tắc “{values['rule']}”. Hãy viết mã (KC301) hoặc tên (unsigned) "
+            f"của quy tắc; lệnh `kiemchung rules` liệt kê các quy tắc.",
+            f"the waivers file {source}: no rule {values['rule']!r}. Write the rule's code (KC301) or name "
+            f"(unsigned); `kiemchung rules` lists them.",
         )
     return Waiver(
         unit=normalize(values["unit"]),
@@ -213,5 +245,6 @@ def _date(value: Any, source: str) -> dt.date | None:
         return dt.date.fromisoformat(text[:10])
     except ValueError:
         raise WaiverFileError(
-            f"{source}: ngày “{text}” không hợp lệ; viết 2024-03-01 hoặc 01/03/2024. (invalid date)"
+            f"tệp miễn trừ {source}: ngày “{text}” không hợp lệ. Hãy viết ngày dạng 01/03/2024 hoặc 2024-03-01.",
+            f"the waivers file {source}: the date {text!r} is not a date. Write it as 01/03/2024 or 2024-03-01.",
         ) from None

@@ -12,12 +12,17 @@ from pathlib import Path
 
 from asn1crypto import pem, x509
 
+from kiemchung.extractors.errors import BilingualError, reason
+
 _ROOT_SUFFIXES = frozenset({".pem", ".crt", ".cer", ".der"})
 _PEM_CERTIFICATE_TYPES = frozenset({"CERTIFICATE", "X509 CERTIFICATE"})
 
 
-class TrustRootError(ValueError):
+class TrustRootError(BilingualError):
     """A configured trust root is missing, unreadable or not a certificate."""
+
+
+_SEE_README = ("xem README, mục Trust roots", "see the README, Trust roots")
 
 
 def load_trust_roots(paths: Iterable[Path]) -> list[x509.Certificate]:
@@ -46,12 +51,28 @@ def _root_files(path: Path) -> list[Path]:
             files = sorted(child for child in path.iterdir()
                            if child.is_file() and child.suffix.lower() in _ROOT_SUFFIXES)
         except OSError as error:
-            raise TrustRootError(f"trust root folder {path} cannot be listed: {error}") from error
+            vi, en = reason(error)
+            raise TrustRootError(
+                f"không mở được thư mục chứng thư gốc {path} ({vi}). Hãy kiểm tra đường dẫn và quyền đọc thư mục "
+                f"rồi chạy lại.",
+                f"cannot list the trust root folder {path} ({en}). Check the path and the folder's permissions "
+                f"and run again.",
+            ) from error
         if not files:
-            raise TrustRootError(f"trust root folder {path} holds no .pem/.crt/.cer/.der file")
+            raise TrustRootError(
+                f"thư mục chứng thư gốc {path} không có tệp chứng thư nào (.pem, .crt, .cer hoặc .der). Hãy chép "
+                f"các tệp chứng thư gốc vào thư mục này, hoặc chỉ --trust-root tới đúng tệp ({_SEE_README[0]}).",
+                f"the trust root folder {path} holds no certificate file (.pem, .crt, .cer or .der). Copy the root "
+                f"certificates into it, or point --trust-root at the right file ({_SEE_README[1]}).",
+            )
         return files
     if not path.is_file():
-        raise TrustRootError(f"trust root {path} does not exist")
+        raise TrustRootError(
+            f"không tìm thấy chứng thư gốc {path}. Hãy kiểm tra đường dẫn sau --trust-root, hoặc trong khóa "
+            f"signatures.trust_roots của tệp cấu hình (đường dẫn tương đối tính từ thư mục của tệp cấu hình).",
+            f"the trust root {path} does not exist. Check the path after --trust-root, or in the config file's "
+            f"signatures.trust_roots (relative paths start from the config file's folder).",
+        )
     return [path]
 
 
@@ -59,8 +80,16 @@ def _file_version(path: Path) -> tuple[str, int, int]:
     try:
         stat = path.stat()
     except OSError as error:
-        raise TrustRootError(f"trust root {path} cannot be read: {error}") from error
+        raise _unreadable(path, error) from error
     return str(path.resolve()), stat.st_mtime_ns, stat.st_size
+
+
+def _unreadable(path: Path | str, error: OSError) -> TrustRootError:
+    vi, en = reason(error)
+    return TrustRootError(
+        f"không đọc được chứng thư gốc {path} ({vi}). Hãy kiểm tra quyền đọc tệp rồi chạy lại.",
+        f"cannot read the trust root {path} ({en}). Check the file's permissions and run again.",
+    )
 
 
 @functools.lru_cache(maxsize=256)
@@ -69,7 +98,7 @@ def _certificates_in(path: str, mtime_ns: int, size: int) -> tuple[x509.Certific
     try:
         data = Path(path).read_bytes()
     except OSError as error:
-        raise TrustRootError(f"trust root {path} cannot be read: {error}") from error
+        raise _unreadable(path, error) from error
     try:
         if pem.detect(data):
             ders = [der for kind, _, der in pem.unarmor(data, multiple=True) if kind in _PEM_CERTIFICATE_TYPES]
@@ -79,7 +108,18 @@ def _certificates_in(path: str, mtime_ns: int, size: int) -> tuple[x509.Certific
         for certificate in certificates:
             _ = certificate.native  # asn1crypto parses lazily: force it so a bad file fails here
     except (ValueError, TypeError, OSError) as error:
-        raise TrustRootError(f"trust root {path} is not a PEM or DER certificate: {error}") from error
+        vi, en = reason(error)
+        raise TrustRootError(
+            f"chứng thư gốc {path} không phải chứng thư số (PEM hoặc DER): {vi}. Hãy tải lại tệp chứng thư gốc "
+            f"từ nơi cấp ({_SEE_README[0]}).",
+            f"the trust root {path} is not a certificate (PEM or DER): {en}. Download the root certificate again "
+            f"from its issuer ({_SEE_README[1]}).",
+        ) from error
     if not certificates:
-        raise TrustRootError(f"trust root {path} holds no certificate")
+        raise TrustRootError(
+            f"tệp {path} không chứa chứng thư số nào (có thể là khóa bí mật hoặc yêu cầu cấp chứng thư). Hãy dùng "
+            f"tệp chứng thư gốc tải từ nơi cấp ({_SEE_README[0]}).",
+            f"{path} holds no certificate (perhaps a private key or a certificate request). Use the root "
+            f"certificate file from its issuer ({_SEE_README[1]}).",
+        )
     return certificates

@@ -14,6 +14,7 @@ import time
 from collections.abc import Iterator, Sequence
 from typing import Any, Protocol
 
+from kiemchung.extractors.errors import reason
 from kiemchung.pipeline.errors import ConfigError, UsageError
 from kiemchung.pipeline.messages import both
 from kiemchung.pipeline.pool import FailureKind, TaskFailure, WorkerPool
@@ -82,7 +83,15 @@ class DaskExecutor:
         try:
             self._client = Client(scheduler, timeout=10)
         except (OSError, TimeoutError) as error:
-            raise ConfigError(f"cannot reach the Dask scheduler at {scheduler}: {error}") from error
+            vi, en = reason(error)
+            raise ConfigError(
+                f"không kết nối được bộ điều phối Dask {scheduler} ({vi}). Hãy kiểm tra địa chỉ sau --scheduler (hoặc "
+                f"khóa batch.scheduler của tệp cấu hình), xem bộ điều phối có đang chạy và máy này có kết nối tới được "
+                f"không, rồi chạy lại.",
+                f"cannot reach the Dask scheduler at {scheduler} ({en}). Check the address after --scheduler (or the "
+                f"config file's batch.scheduler), that the scheduler runs and that this machine reaches it, and run "
+                f"again.",
+            ) from error
         self._timeout = timeout
 
     def run(self, jobs: Sequence[ReadJob]) -> Iterator[tuple[ReadJob, Facts]]:

@@ -43,7 +43,7 @@ def rule_policy(
         try:
             matching(selector)
         except PolicyError as error:
-            raise UsageError(f"--select/--ignore: {error}") from None
+            raise UsageError(f"--select/--ignore: {error}", f"--select/--ignore: {error.english}") from None
     here = f"{config_file} [{SECTION}]" if config_file else ""
 
     def origin(key: str) -> str:
@@ -52,20 +52,24 @@ def rule_policy(
     chosen = (
         [Selector(text, "--select") for text in select]
         if select is not None
-        else [Selector(text, origin("select")) for text in _selectors(values["select"], "select")]
+        else [Selector(text, origin("select")) for text in _selectors(values["select"], "select", here)]
     )
-    ignored = [Selector(text, origin("ignore")) for text in _selectors(values["ignore"], "ignore")]
+    ignored = [Selector(text, origin("ignore")) for text in _selectors(values["ignore"], "ignore", here)]
     ignored += [Selector(text, "--ignore") for text in ignore]
     changes = {key: (table, f"{config_file} [{SECTION}.{key}]") for key, table in tables.items()}
     try:
         return build_policy(chosen, ignored, changes)
     except PolicyError as error:
-        raise ConfigError(str(error)) from None
+        raise ConfigError(str(error), error.english) from None
 
 
-def _selectors(values: list[Any], key: str) -> list[str]:
+def _selectors(values: list[Any], key: str, here: str) -> list[str]:
     if not all(isinstance(value, str) for value in values):
-        raise ConfigError(f'{SECTION}.{key} phải là danh sách chuỗi, ví dụ ["KC2", "unsigned"]. (must be strings)')
+        raise ConfigError(
+            f'{here}: {key} phải là danh sách chuỗi trong dấu ngoặc kép, ví dụ {key} = ["KC2", "unsigned"]. Hãy sửa '
+            f"giá trị đó.",
+            f'{here}: {key} must be a list of strings in double quotes, e.g. {key} = ["KC2", "unsigned"]. Correct it.',
+        )
     return values
 
 

@@ -15,6 +15,7 @@ from kiemchung.criteria_map import EvidenceItem, UnitAssessment, assess_unit
 from kiemchung.criteria_map.assignments import Assignment, AssignmentFileError, load_assignments
 from kiemchung.criteria_map.criteria import CriteriaFileError, CriteriaSet, load_criteria
 from kiemchung.criteria_map.waivers import Waiver, WaiverFileError, load_waivers, unused
+from kiemchung.extractors.errors import reason
 from kiemchung.extractors.hashing import file_sha256
 from kiemchung.extractors.models import DocumentFacts, SelfAssessmentTable
 from kiemchung.extractors.ocr import engine_version, ocr_available
@@ -288,9 +289,15 @@ def _settings(config: Config) -> _Settings:
         tables = (config.criteria_file, config.assignments_file, config.waivers_file)
         inputs = [file_sha256(file)[1] for file in tables if file]
     except (TrustRootError, CriteriaFileError, AssignmentFileError, WaiverFileError) as error:
-        raise ConfigError(str(error)) from error
+        raise ConfigError(str(error), error.english) from error
     except OSError as error:  # read a moment ago, gone or locked since
-        raise ConfigError(f"cannot read {error.filename}: {error.strerror}") from error
+        vi, en = reason(error)
+        raise ConfigError(
+            f"không đọc được {error.filename} ({vi}). Tệp vừa đọc xong đã bị xóa, chuyển hoặc khóa; hãy kiểm tra "
+            f"tệp rồi chạy lại.",
+            f"cannot read {error.filename} ({en}). The file read a moment ago was removed, moved or locked since; "
+            f"check it and run again.",
+        ) from error
     context = config.rule_context(dt.date.today())
     ocr = _ocr_enabled(config.ocr)
     reading = digest(code_fingerprint(), engine_version() if ocr else "no OCR", *roots)

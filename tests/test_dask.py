@@ -44,7 +44,7 @@ def test_dask_run_matches_the_local_run(scheduler: str, tmp_path: Path) -> None:
 def test_unreachable_scheduler_is_a_configuration_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     code = run(tmp_path, "--executor", "dask", "--scheduler", "tcp://127.0.0.1:9")
     assert code == ExitCode.CONFIG
-    assert "cannot reach the Dask scheduler" in capsys.readouterr().err
+    assert "không kết nối được bộ điều phối Dask tcp://127.0.0.1:9" in capsys.readouterr().err
 
 
 def _hang_on_marked_files() -> None:

@@ -66,7 +66,7 @@ def test_command_line_select_replaces_and_ignore_adds(tmp_path: Path) -> None:
     [
         ('[rules]\nignore = ["KC7"]\n', "không có quy tắc nào ứng với “KC7”"),
         ('[rules]\nselect = ["number-sufix"]\n', "không có quy tắc nào ứng với “number-sufix”"),
-        ('[rules]\nignore = "KC2"\n', "rules.ignore must be list"),
+        ('[rules]\nignore = "KC2"\n', "khóa rules.ignore trong tệp cấu hình .* phải là một danh sách"),
         ("[rules]\nignore = [2]\n", "phải là danh sách chuỗi"),
         ("[rules.number-sufix]\nzeroes = false\n", "không có quy tắc “number-sufix”"),
         ("[rules.number-suffix]\nzeros = false\n", "khóa không hợp lệ zeros"),

@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
+from kiemchung.extractors.errors import BilingualError
 from kiemchung.validators.model import Rule, RulePolicy, RuleSetting, Severity
 from kiemchung.validators.registry import INTERNAL_ERROR, RULES, rule_by_key
 
@@ -22,8 +23,8 @@ ALL = "ALL"
 CHANGEABLE = ("enabled", "severity", "zeroes")  # the keys of one rule's table
 
 
-class PolicyError(ValueError):
-    """The policy cannot be used; the message says why, in Vietnamese, with an English gloss."""
+class PolicyError(BilingualError):
+    """The policy cannot be used; the message says why and what to do, in Vietnamese and in English."""
 
 
 @dataclass(frozen=True)
@@ -46,7 +47,9 @@ def matching(selector: str) -> tuple[Rule, ...]:
     if not prefixed:
         raise PolicyError(
             f"không có quy tắc nào ứng với “{selector}”: hãy dùng mã (KC201), tiền tố mã (KC2), tên (number-suffix) "
-            f"hoặc ALL; `kiemchung rules` liệt kê các quy tắc. (no rule matches {selector!r})"
+            f"hoặc ALL; `kiemchung rules` liệt kê các quy tắc.",
+            f"no rule matches {selector!r}: use a code (KC201), a code prefix (KC2), a name (number-suffix) or ALL; "
+            f"`kiemchung rules` lists the rules.",
         )
     return prefixed
 
@@ -69,11 +72,13 @@ def build_policy(
             try:
                 rules = matching(selector.text)
             except PolicyError as error:
-                raise PolicyError(f"{selector.origin}: {error}") from None
+                raise PolicyError(f"{selector.origin}: {error}", f"{selector.origin}: {error.english}") from None
             if not enabled and rules == (INTERNAL_ERROR,):
                 raise PolicyError(
                     f"{selector.origin}: không thể tắt quy tắc {INTERNAL_ERROR.code} ({INTERNAL_ERROR.name}): nó báo "
-                    f"các quy tắc khác bị lỗi. (internal-error cannot be turned off)"
+                    f"các quy tắc khác bị lỗi. Hãy bỏ nó khỏi ignore.",
+                    f"{selector.origin}: {INTERNAL_ERROR.code} ({INTERNAL_ERROR.name}) cannot be turned off: it "
+                    f"reports the rules that failed. Take it out of ignore.",
                 )
             rank = _specificity(selector.text)
             for rule in rules:
@@ -92,11 +97,14 @@ def build_policy(
         changed = rule_by_key(key)
         if changed is None:
             raise PolicyError(
-                f"{origin}: không có quy tắc “{key}”; `kiemchung rules` liệt kê các quy tắc. (no rule {key!r})"
+                f"{origin}: không có quy tắc “{key}”. Hãy sửa tên mục theo mã hoặc tên của quy tắc; "
+                f"`kiemchung rules` liệt kê các quy tắc.",
+                f"{origin}: no rule {key!r}. Name the table after a rule's code or name; `kiemchung rules` lists them.",
             )
         if changed is INTERNAL_ERROR:
             raise PolicyError(
-                f"{origin}: quy tắc {changed.code} ({changed.name}) không thay đổi được. (internal-error is fixed)"
+                f"{origin}: quy tắc {changed.code} ({changed.name}) không thay đổi được. Hãy xóa mục này.",
+                f"{origin}: {changed.code} ({changed.name}) cannot be changed. Remove this table.",
             )
         settings[changed.name] = _changed(changed, table, origin, settings.get(changed.name))
     return RulePolicy(tuple(settings[rule.name] for rule in RULES if rule.name in settings))
@@ -107,18 +115,23 @@ def _changed(rule: Rule, table: Mapping[str, object], origin: str, selected: Rul
     unknown = sorted(set(table) - set(CHANGEABLE))
     if unknown:
         raise PolicyError(
-            f"{origin}: khóa không hợp lệ {', '.join(unknown)}; chỉ dùng được {', '.join(CHANGEABLE)}. "
-            f"(unknown keys for rule {rule.name})"
+            f"{origin}: khóa không hợp lệ {', '.join(unknown)}. Hãy sửa hoặc xóa các khóa đó; chỉ dùng được "
+            f"{', '.join(CHANGEABLE)}.",
+            f"{origin}: unknown keys {', '.join(unknown)} for {rule.name}. Correct or remove them; the keys are "
+            f"{', '.join(CHANGEABLE)}.",
         )
     enabled = table.get("enabled", selected.enabled if selected else True)
     zeroes = table.get("zeroes")
     severity = table.get("severity")
     if not isinstance(enabled, bool) or not (zeroes is None or isinstance(zeroes, bool)):
-        raise PolicyError(f"{origin}: enabled và zeroes phải là true hoặc false. (enabled/zeroes must be booleans)")
+        raise PolicyError(
+            f"{origin}: enabled và zeroes phải là true hoặc false (không có dấu ngoặc kép).",
+            f"{origin}: enabled and zeroes must be true or false (no quotes).",
+        )
     if severity is not None and severity not in {s.value for s in Severity}:
         raise PolicyError(
-            f"{origin}: severity phải là một trong error, warning, info; đang là {severity!r}. "
-            f"(severity must be error, warning or info)"
+            f"{origin}: severity phải là một trong error, warning, info; đang là {severity!r}. Hãy sửa giá trị đó.",
+            f"{origin}: severity must be error, warning or info, not {severity!r}. Correct it.",
         )
     return RuleSetting(
         rule.name,
