@@ -159,15 +159,16 @@ def _dispatch(args: argparse.Namespace) -> int:
 
 def _rules(args: argparse.Namespace) -> int:
     key: str | None = args.rule
+    lang = Lang(args.lang or Lang.VI)
     if key is None and args.markdown:
-        sys.stdout.write(rules_markdown())
+        sys.stdout.write(rules_markdown(lang))
         return ExitCode.OK
     if key is None:
         policy = load_policy(args.config, _list(args.select), tuple(_list(args.ignore) or ()))
-        sys.stdout.write(policy_table(policy, Lang(getattr(args, "lang", None) or Lang.VI)))
+        sys.stdout.write(policy_table(policy, lang))
         return ExitCode.OK
     rule = rule_by_key(key)
     if rule is None:
         raise UsageError(*both("no_rule", key=key))
-    sys.stdout.write(rule_doc(rule))
+    sys.stdout.write(rule_doc(rule, lang))
     return ExitCode.OK

@@ -5,19 +5,28 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
+import re
 from pathlib import Path
 
+import pytest
 import yaml
 
 import kiemchung.validators.rules
 from kiemchung.pipeline.cli import main
-from kiemchung.validators.docs import SECTIONS, rule_doc, rules_markdown
+from kiemchung.pipeline.labels import Lang, label
+from kiemchung.validators.docs import GUIDE_SECTIONS, SECTIONS, rule_doc, rules_markdown
 from kiemchung.validators.model import Outcome, Rule, Severity, Verdict
 from kiemchung.validators.registry import RETIRED_CODES, RULES
+from tests.english import english_words
 from tests.test_rule_cases import case_expectations
 
 CASES = Path(__file__).parent / "rules"
-DOCS = Path(__file__).parent.parent / "docs" / "rules.md"
+DOCS = Path(__file__).parent.parent / "docs"
+CODE_SPAN = re.compile(r"`[^`]*`")  # names, paths and values as the user types or sees them: not wording
+
+
+def paragraphs(text: str) -> list[str]:
+    return [paragraph for paragraph in inspect.cleandoc(text).split("\n\n") if paragraph.strip()]
 
 
 def test_every_rule_module_is_registered() -> None:
@@ -64,14 +73,44 @@ def test_every_rule_has_failing_and_passing_cases() -> None:
         )
 
 
+def test_every_rule_has_a_vietnamese_guide() -> None:
+    """The guide says what the docstring says, paragraph for paragraph, in Vietnamese with its three sections."""
+    for rule in RULES:
+        guide = paragraphs(rule.guide)
+        for section in GUIDE_SECTIONS:
+            assert sum(paragraph.startswith(f"{section}:") for paragraph in guide) == 1, f"{rule.name}: {section}"
+        body = (inspect.getdoc(type(rule)) or "").partition("\n")[2]
+        assert len(guide) == len(paragraphs(body)), f"{rule.name}: one paragraph of the guide per docstring paragraph"
+        assert not english_words(CODE_SPAN.sub(" ", rule.guide)), rule.name
+
+
+def test_rule_docs_are_vietnamese_by_default_and_english_on_request() -> None:
+    for rule in RULES:
+        vietnamese, english = rule_doc(rule), rule_doc(rule, Lang.EN)
+        assert vietnamese.startswith(f"## {rule.code} `{rule.name}` — {rule.title}\n")
+        zeroes = "làm 0 điểm tiêu chí" if rule.zeroes else "không làm thay đổi điểm"
+        assert f"\nMức độ: {label(rule.severity.value, Lang.VI)}; {zeroes}.\n" in vietnamese  # as the table says it
+        assert vietnamese.endswith(f"\nViệc cần làm: {rule.action}\n")
+        assert english.endswith(f"\nWhat to do: {rule.action_en}\n") and "Why it matters: " in english
+    assert not english_words(CODE_SPAN.sub(" ", rules_markdown()))
+    assert len(english_words(CODE_SPAN.sub(" ", rules_markdown("en")))) > 20
+
+
 def test_committed_rule_docs_are_current() -> None:
-    assert DOCS.read_text(encoding="utf-8") == rules_markdown(), "run: kiemchung rules --markdown > docs/rules.md"
+    for name, lang in (("rules.md", "vi"), ("rules.en.md", "en")):
+        told = f"run: kiemchung rules --markdown --lang {lang} > docs/{name}"
+        assert (DOCS / name).read_text(encoding="utf-8") == rules_markdown(lang), told
 
 
-def test_rules_command_explains_one_rule(capsys: object) -> None:
+def test_rules_command_explains_one_rule(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "number-suffix"]) == 0
-    out = capsys.readouterr().out  # type: ignore[attr-defined]
-    assert "KC201" in out and "Why it matters" in out
+    out = capsys.readouterr().out
+    assert out.startswith("## KC201 `number-suffix` — Số văn bản có chữ/số phụ") and "Vì sao quan trọng:" in out
+    assert main(["rules", "KC201", "--lang", "en"]) == 0
+    out = capsys.readouterr().out
+    assert "Why it matters:" in out and "What to do: Submit the document with its registered number" in out
+    assert main(["rules", "--markdown", "--lang", "en"]) == 0
+    assert capsys.readouterr().out == rules_markdown("en")
     assert main(["rules", "KC999"]) == 2
 
 

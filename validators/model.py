@@ -227,7 +227,8 @@ class Rule(ABC):
     """A coded rule. Subclasses set the identity and write `check`; the docstring is its doc.
 
     The docstring has three sections, "What it checks", "Why it matters" and
-    "Example"; `kiemchung rules CODE` prints them.
+    "Example"; `guide` says the same to the council in Vietnamese. `kiemchung rules CODE`
+    prints the guide, or the docstring with `--lang en`.
     """
 
     code: ClassVar[str]  # stable, never reused: "KC201"
@@ -235,6 +236,9 @@ class Rule(ABC):
     title: ClassVar[str]  # short Vietnamese label for reports
     action: ClassVar[str]  # what the person responsible does about a finding, in Vietnamese
     action_en: ClassVar[str]  # the same in English (`--lang en`)
+    # The docstring's sections translated for the council, same facts and examples, paragraphs as in the
+    # docstring: "Kiểm tra gì: …", "Vì sao quan trọng: …", "Ví dụ: …" (`validators.docs.GUIDE_SECTIONS`).
+    guide: ClassVar[str]
     severity: ClassVar[Severity]
     zeroes: ClassVar[bool]  # a failure scores the criterion 0
     zeroes_when_indeterminate: ClassVar[bool] = False

@@ -52,6 +52,19 @@ class CertificationViolated(DocumentRule):
         "Submit the original as certified; any change other than further signatures must be made before "
         "certifying, then signed again."
     )
+    guide = """Kiểm tra gì: chữ ký chứng nhận (DocMDP, loại chữ ký mà các dịch vụ ký số của hệ thống quản lý văn bản
+    điện tử dùng cho chữ ký đầu tiên của văn bản) quy định những thay đổi được phép sau đó: không thay đổi gì (P=1),
+    điền biểu mẫu và ký thêm (P=2), hoặc thêm cả chú thích (P=3). Mỗi phiên bản sau được so với quyền đó, như cách
+    Adobe Reader báo “thay đổi không được người chứng nhận cho phép”. Một chữ ký phê duyệt thêm vào khi P=1, hoặc
+    một chú thích khi P=2, phá vỡ chứng nhận dù mọi chữ ký vẫn xác minh đúng.
+
+    Vì sao quan trọng: người chứng nhận đã tuyên bố văn bản là bản cuối cùng, chỉ trừ những thay đổi đó; tệp bị thay
+    đổi theo cách khác không còn là văn bản đã được chứng nhận, bất kể những người ký sau đã thêm gì.
+
+    Ví dụ: kế hoạch được Chủ tịch ký chứng nhận “không cho phép thay đổi” rồi văn thư ký số đóng dấu thì không đạt;
+    kế hoạch được ký chứng nhận “cho phép điền biểu mẫu và ký” rồi được ký số của cơ quan và điền các ô số, ngày văn
+    bản thì đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -43,6 +43,15 @@ class CitationMismatch(CriterionRule):
     title = "Trích dẫn không khớp văn bản nộp"
     action = "Sửa trích dẫn trong giải trình (số, ký hiệu, ngày) cho khớp văn bản đã nộp."
     action_en = "Correct the citation in the explanation (number, symbol, date) to match the document submitted."
+    guide = """Kiểm tra gì: với mỗi trích dẫn khớp một tệp tài liệu kiểm chứng theo số, ký hiệu và ngày ban hành của
+    tệp đúng như được trích dẫn.
+
+    Vì sao quan trọng: ngày hoặc ký hiệu khác đi nghĩa là hoặc trích dẫn cẩu thả, hoặc đó là một văn bản khác (chẳng
+    hạn văn bản được ban hành lại cho kịp kỳ đánh giá); Hội đồng thẩm định cần xem xét.
+
+    Ví dụ: giải trình trích dẫn “Kế hoạch số 11/KH-UBND ngày 30/01/2023” nhưng kế hoạch 11/KH-UBND đã nộp ghi ngày
+    02/02/2023.
+    """
     severity = Severity.WARNING
     zeroes = False
 

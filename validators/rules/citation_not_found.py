@@ -35,6 +35,16 @@ class CitationNotFound(CriterionRule):
     title = "Văn bản được trích dẫn không có trong hồ sơ"
     action = "Bổ sung văn bản được trích dẫn vào hồ sơ, hoặc sửa trích dẫn cho đúng văn bản đã nộp."
     action_en = "Add the cited document to the folder, or correct the citation to the document submitted."
+    guide = """Kiểm tra gì: mọi văn bản mà giải trình hoặc cột tài liệu kiểm chứng trích dẫn theo số và ký hiệu (“Kế
+    hoạch số 11/KH-UBND ngày 30/01/2023”) đều có trong các tệp tài liệu kiểm chứng của đơn vị, theo số, ký hiệu đọc
+    được ở phần đầu của từng tệp.
+
+    Vì sao quan trọng: Hội đồng thẩm định kiểm tra những gì được trích dẫn; trích dẫn mà không có tệp buộc Hội đồng
+    phải đi tìm, và thường có nghĩa là văn bản đó không tồn tại.
+
+    Ví dụ: giải trình trích dẫn “Báo cáo số 25/BC-UBND” nhưng không tệp tài liệu kiểm chứng nào mang số 25 với ký
+    hiệu BC-UBND.
+    """
     severity = Severity.WARNING
     zeroes = False
 

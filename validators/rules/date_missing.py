@@ -43,6 +43,19 @@ class DateMissing(DocumentRule):
     title = "Thiếu ngày ban hành"
     action = "Nộp bản đã ban hành có đủ ngày, tháng, năm ban hành, không nộp bản dự thảo."
     action_en = "Submit the issued document with its day, month and year of issue, not a draft."
+    guide = """Kiểm tra gì: dòng địa danh và ngày tháng (`Cao An, ngày 30 tháng 01 năm 2023`), hoặc ngày được đóng
+    trong hình chữ ký số, ghi đủ ngày, tháng, năm và là một ngày có thật.
+
+    Vì sao quan trọng: bản dự thảo để trống ngày (`ngày    tháng    năm 2024`); không có ngày thì không ai biết văn
+    bản có thuộc kỳ đánh giá hay không, nên Hội đồng thẩm định chấm 0 điểm.
+
+    Tệp không tìm thấy dòng ngày tháng nào là “chưa xác định được”: Hội đồng xem trực tiếp, và không làm 0 điểm.
+    Trên bản scan, ngày mà OCR không đọc được (ngày viết tay bị đọc thành “đồ”, một dòng bị OCR bỏ sót) không bị coi
+    là thiếu ngày: quy tắc `field-unreadable` đề nghị Hội đồng tự đọc.
+
+    Ví dụ: `ngày    tháng    năm 2024` không đạt; `ngày 31 tháng 02 năm 2023` không đạt (không có ngày này);
+    `ngày 05 tháng 6 năm 2023` đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -42,6 +42,15 @@ class DateOutOfPeriod(DocumentRule):
         "Replace it with a document issued within the assessment period, or explain why it still proves this "
         "year's result."
     )
+    guide = """Kiểm tra gì: ngày ban hành nằm trong kỳ đánh giá (mặc định là năm dương lịch được đánh giá; tỉnh có
+    thể đặt mốc khác trong tệp cấu hình) và không muộn hơn ngày hôm nay.
+
+    Vì sao quan trọng: tài liệu kiểm chứng chứng minh việc đơn vị đã làm trong năm đánh giá; văn bản của năm khác,
+    hoặc ghi ngày trong tương lai, không chứng minh được gì cho năm đó.
+
+    Ví dụ: với năm 2023, `ngày 15 tháng 12 năm 2022` không đạt, `ngày 05 tháng 6 năm 2023` đạt, và một ngày sau ngày
+    hôm nay thì không đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -57,6 +57,24 @@ class DuplicateDocument(DocumentSetRule):
         "Keep the document under the criterion it proves; if it serves several, say so in each criterion's "
         "explanation."
     )
+    guide = """Kiểm tra gì: một tệp có lặp lại một tệp khác trong hồ sơ của đơn vị hay không — trùng từng byte (cùng
+    SHA-256); hoặc cùng cơ quan ban hành, số, ký hiệu và ngày mà không thông tin nào khác ở phần đầu văn bản khác
+    nhau; hoặc là bản scan văn bản giấy không có chữ ký số hợp lệ của một bản gốc đã ký số có cùng số, ký hiệu và
+    ngày. Số được so sánh không kể các số 0 ở đầu (`05` là `5`), ký hiệu và tên cơ quan ban hành được so sánh không
+    phân biệt chữ hoa, chữ thường và dấu, `UBND` được viết đầy đủ. Trong mỗi nhóm bản trùng, tệp cần giữ là bản điện
+    tử gốc có ký số (nếu như nhau thì là tệp có đường dẫn đứng trước); mọi bản còn lại nhận phát hiện, có nêu tên
+    tệp cần giữ — nhờ vậy phát hiện nằm ở tệp cần bỏ và tiêu chí của tệp được giữ không có phát hiện nào. Khi mọi
+    thông tin đọc được đều giống nhau nhưng không đọc được cơ quan ban hành hoặc ngày đầy đủ của một bản, kết quả là
+    “chưa xác định được”.
+
+    Vì sao quan trọng: Hội đồng thẩm định kiểm tra từng tệp bằng tay; bản thứ hai làm mất thời gian, làm tiêu chí
+    trông như có nhiều minh chứng hơn thực tế, và bản scan giấy nằm cạnh bản gốc có ký số dễ dẫn tới đánh giá nhầm
+    bản. Một tệp là đủ: bản điện tử gốc có ký số. Điểm không thay đổi.
+
+    Ví dụ: `1.1/KH 11.pdf` và `1.2/Kế hoạch CCHC.pdf`, cả hai đều là `Số: 11/KH-UBND` ngày 30/01/2023 của ỦY BAN
+    NHÂN DÂN XÃ CAO AN với cùng trích yếu: `1.2/Kế hoạch CCHC.pdf` được báo là bản trùng của `1.1/KH 11.pdf`.
+    `05/KH-UBND` và `5/KH-UBND` cùng ngày, cùng cơ quan là một văn bản; `11/KH-UBND` và `11/BC-UBND` là hai văn bản.
+    """
     severity = Severity.WARNING
     zeroes = False
 

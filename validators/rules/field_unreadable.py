@@ -41,6 +41,21 @@ class FieldUnreadable(DocumentRule):
         "The council opens the file to read its number and date; the unit should submit the signed electronic"
         " document instead of a scan."
     )
+    guide = """Kiểm tra gì: số và ngày của văn bản scan hoặc chụp ảnh, khi lấy từ OCR (của công cụ này, hoặc lớp chữ
+    OCR ẩn do phần mềm scan tạo ra), đọc được thành một số thứ tự hợp lý (chỉ gồm chữ số) và một ngày có thật trên
+    dòng địa danh, ngày tháng, mỗi chữ số được đọc với độ tin cậy ít nhất bằng
+    `validators.scans.OCR_MIN_CONFIDENCE`. Khi không được như vậy — số viết tay bị đọc thành các ký hiệu lạ, một
+    dòng bị OCR bỏ sót, ngày bị con dấu che — hoặc khi OCR bị lỗi hay không tìm thấy phần đầu văn bản trên bản scan,
+    kết quả là “không đọc được”: phát hiện ghi lại những gì OCR đọc được, từng chữ kèm độ tin cậy, và không trừ
+    điểm.
+
+    Vì sao quan trọng: trên văn bản giấy, số và ngày thường được viết tay khi ban hành, và OCR hay đọc sai chữ viết
+    tay. Báo số “464” bị đọc sai là số có hậu tố, hay một dòng bị bỏ sót là thiếu số, là khẳng định điều trang văn
+    bản không hề ghi và chấm 0 điểm một văn bản hợp lệ; vì vậy Hội đồng thẩm định tự kiểm tra hai thông tin này.
+
+    Ví dụ: bản scan có “Số: 464/TTg-CĐS” (số 464 viết tay) bị OCR đọc thành “Số: 4@†/TTg-CĐS” là “không đọc được”;
+    “Số: 11/KH-UBND” in máy, đọc với độ tin cậy 96, thì đạt; bản PDF điện tử gốc (không phải bản scan) cũng đạt.
+    """
     severity = Severity.WARNING
     zeroes = False
 

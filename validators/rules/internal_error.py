@@ -30,6 +30,20 @@ class InternalError(Rule):
     title = "Lỗi nội bộ khi kiểm tra — Hội đồng kiểm tra trực tiếp"
     action = "Hội đồng mở tệp kiểm tra trực tiếp và gửi thông báo lỗi cho quản trị viên."
     action_en = "The council checks the file by hand and sends the error to the administrator."
+    guide = """Kiểm tra gì: không kiểm tra gì riêng. Danh mục quy tắc (`validators.registry`) chạy mọi quy tắc dưới
+    sự giám sát của quy tắc này: quy tắc nào phát sinh ngoại lệ, dù thuộc loại nào, sẽ cho phát hiện này trên tệp,
+    tiêu chí hoặc đơn vị mà nó đang đánh giá, với căn cứ là mã của quy tắc bị lỗi, tên loại ngoại lệ và nội dung của
+    ngoại lệ đó, và lần chạy tiếp tục với quy tắc, tệp và đơn vị tiếp theo. Kết quả là “không kiểm tra được”: không
+    trừ điểm và cũng không cho đạt, và Hội đồng thẩm định kiểm tra trực tiếp quy tắc đó trên đối tượng đó.
+
+    Vì sao quan trọng: lỗi của một quy tắc, do một văn bản lạ gây ra, không được làm dừng cả lượt kiểm tra của một
+    tỉnh hay quyết định điểm của một tiêu chí. Chấm 0 điểm là đổ lỗi của chương trình cho đơn vị; im lặng là cho qua
+    một văn bản chưa quy tắc nào xem xét.
+
+    Ví dụ: quy tắc `number-suffix` phát sinh `KeyError: 'so'` trên một kế hoạch: kế hoạch đó nhận “Lỗi nội bộ khi
+    kiểm tra quy tắc KC201 …; hãy báo cho quản trị viên”, mọi quy tắc khác vẫn đánh giá nó, và mọi tệp khác được
+    đánh giá như thường.
+    """
     severity = Severity.WARNING
     zeroes = False
 

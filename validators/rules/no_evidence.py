@@ -40,6 +40,15 @@ class NoEvidence(CriterionRule):
         "Add evidence for the criterion: in its folder, or name the document's number and symbol in the "
         "explanation."
     )
+    guide = """Kiểm tra gì: tiêu chí (hoặc tiêu chí thành phần không có tiêu chí con) mà đơn vị tự chấm trên 0 điểm
+    có ít nhất một tệp tài liệu kiểm chứng — theo thư mục, theo trích dẫn hoặc theo tiêu đề.
+
+    Vì sao quan trọng: bảng tự đánh giá phải chỉ ra tài liệu kiểm chứng cho mọi điểm tự chấm; điểm mà không ai kiểm
+    tra được là điểm 0.
+
+    Ví dụ: “1.4 Công tác tuyên truyền CCHC — tự chấm 2” mà không có tệp nào trong thư mục 1.4, không có văn bản nào
+    được trích dẫn và không có tệp nào khớp theo tiêu đề thì không đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -47,6 +47,21 @@ class NumberMissing(DocumentRule):
         "Submit the issued document with its number (given by the clerk, with the body's signature), not a "
         "draft."
     )
+    guide = """Kiểm tra gì: phần đầu văn bản có dòng `Số: <số>/<ký hiệu>` có ghi số, hoặc số để trống trong nội dung
+    (`Số:     /KH-UBND`) đã được đóng trong hình chữ ký số khi ban hành. Chỉ dòng số thật sự để trống (không có chữ
+    và không có số đóng đè lên) mới không đạt; tệp không tìm thấy dòng số nào (một bảng biểu, một phụ lục không có
+    dòng số, ký hiệu, một bố cục công cụ chưa nhận biết được) là “chưa xác định được”: Hội đồng thẩm định xem trực
+    tiếp, và không làm 0 điểm.
+
+    Vì sao quan trọng: văn bản đã ban hành luôn có số; văn bản để trống số là bản dự thảo hoặc chưa được vào sổ đăng
+    ký, nên không thể viện dẫn làm tài liệu kiểm chứng.
+
+    Trên bản scan, số mà OCR không đọc được (số viết tay bị OCR bỏ sót hoặc đọc thành khoảng trống) không bị coi là
+    thiếu số: quy tắc `field-unreadable` đề nghị Hội đồng tự đọc.
+
+    Ví dụ: `Số:     /KH-UBND` không có số đóng trong chữ ký số thì không đạt; cùng nội dung đó có hình chữ ký số ghi
+    `Số: 11/KH-UBND` thì đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -51,6 +51,26 @@ class NumberReused(DocumentSetRule):
     title = "Số văn bản trùng với văn bản khác"
     action = "Đối chiếu số văn bản với sổ đăng ký văn bản đi và nộp đúng văn bản đã đăng ký với số đó."
     action_en = "Check the number against the outgoing register and submit the document registered under it."
+    guide = """Kiểm tra gì: các cặp tệp có số và ký hiệu của chính văn bản giống nhau (số không kể các số 0 ở đầu,
+    ký hiệu không phân biệt chữ hoa, chữ thường và dấu), của cùng cơ quan ban hành (tên được so sánh không phân biệt
+    chữ hoa, chữ thường và dấu, `UBND` được viết đầy đủ), trong cùng năm (năm ghi trong số, như `30/2018/QĐ-UBND`,
+    nếu không có thì năm của ngày ban hành), nhưng khác tên loại, trích yếu hoặc ngày. Cả hai văn bản đều nhận phát
+    hiện. Riêng ký hiệu không chứng minh được gì — xã nào cũng viết `QĐ-UBND` — nên tệp của các cơ quan ban hành
+    khác nhau không bao giờ bị coi là trùng số. Khi không đọc được cơ quan ban hành hoặc năm của một trong hai tệp,
+    khi tên cơ quan ban hành của tệp này chính là tên cơ quan ban hành của tệp kia có thêm dòng cơ quan chủ quản ở
+    trên, hoặc khi một tệp là bản scan có chữ đọc bằng OCR, kết quả là “chưa xác định được” và không làm 0 điểm. Tệp
+    không có số hoặc ký hiệu không được đánh giá (quy tắc `number-missing` báo tệp đó); các tệp giống nhau ở mọi
+    thông tin đọc được thuộc phạm vi của quy tắc `duplicate-document`.
+
+    Vì sao quan trọng: mỗi cơ quan cấp mỗi số một lần trong năm, theo thứ tự (Nghị định 30/2020/NĐ-CP), nên hai văn
+    bản cùng một số không thể đều là văn bản đúng như khi ban hành: một văn bản đã được đánh số ngoài sổ đăng ký,
+    thường là được cấp số về sau — vấn đề “số a, b” nhưng không có chữ. Văn bản nào sai thì chỉ sổ đăng ký văn bản
+    đi của cơ quan mới cho biết được, nên cả hai tiêu chí bị chấm 0 điểm cho đến khi đơn vị chứng minh được.
+
+    Ví dụ: `Số: 11/KH-UBND` ngày 30/01/2023 “Cải thiện chỉ số CCHC năm 2023” và `Số: 11/KH-UBND` ngày 05/03/2023
+    “Tuyên truyền CCHC năm 2023” của ỦY BAN NHÂN DÂN XÃ CAO AN đều không đạt; `11/KH-UBND` của ỦY BAN NHÂN DÂN XÃ AN
+    BÌNH, hoặc của năm 2022, thì đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -52,6 +52,19 @@ class NumberSuffix(DocumentRule):
         "Submit the document with its registered number, no a/b suffix; a document issued so needs a "
         "correction or a replacement."
     )
+    guide = """Kiểm tra gì: số của chính văn bản (ở phần đầu văn bản hoặc được đóng trong hình chữ ký số) chỉ gồm
+    chữ số Ả Rập — `11`, `05` — chứ không phải `12a`, `12 B`, `12.1`, `12bis` hay số không viết bằng chữ số.
+
+    Vì sao quan trọng: số văn bản được đánh liên tục theo từng cơ quan và từng năm (Nghị định 30/2020/NĐ-CP); chữ
+    hay số phụ cho thấy văn bản được chèn ngoài thứ tự, thường là lùi ngày cho kịp kỳ đánh giá. Hội đồng thẩm định
+    chấm 0 điểm.
+
+    Số do OCR nhận dạng trên bản scan không được đánh giá ở đây: OCR đọc số “464” viết tay thành “4@†”, nên kết quả
+    OCR không chứng minh được có hậu tố; quy tắc `field-unreadable` báo số này để Hội đồng tự đọc.
+
+    Ví dụ: `Số: 12a/KH-UBND` không đạt; `Số: 12/KH-UBND` đạt. Câu trích dẫn trong nội dung “Căn cứ Kế hoạch số
+    12a/KH-UBND” không phải là số của chính văn bản.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -37,6 +37,16 @@ class OrganizationSignatureMissing(DocumentRule):
     title = "Thiếu chữ ký số của cơ quan"
     action = "Văn thư ký số của cơ quan (chữ ký số tổ chức) lên văn bản rồi nộp lại."
     action_en = "Have the clerk add the organisation's digital signature, then submit it again."
+    guide = """Kiểm tra gì: trong các chữ ký số có một chữ ký mà chứng thư số là của cơ quan, tổ chức (CN là tên cơ
+    quan, UID thường là `MST:`/`MNS:`), bên cạnh chữ ký của người có thẩm quyền.
+
+    Vì sao quan trọng: theo Điều 5 Nghị định 30/2020/NĐ-CP, văn bản điện tử có giá trị khi được người có thẩm quyền
+    và cơ quan, tổ chức ký số; chữ ký số của cơ quan mang hình con dấu. Văn bản chỉ có chữ ký của cá nhân là chưa
+    được ban hành.
+
+    Ví dụ: kế hoạch chỉ có chữ ký của “Nguyễn Văn An” bị cảnh báo; có chữ ký của ông rồi của “Ủy ban nhân dân xã Cao
+    An” thì đạt.
+    """
     severity = Severity.WARNING
     zeroes = False
 

@@ -58,6 +58,23 @@ class ScannedPaper(DocumentRule):
         "Submit the digitally signed electronic document instead of a scan of paper (or a signed electronic "
         "copy by the body)."
     )
+    guide = """Kiểm tra gì: các trang của tệp PDF có phải về cơ bản mỗi trang là một hình ảnh, không có chữ thật hay
+    không — hoặc hoàn toàn không có chữ, hoặc chỉ có lớp chữ OCR ẩn; thông báo nêu rõ đó là bản scan chưa ký số hay
+    bản số hóa được ký số sau đó (“SAO Y”). Tệp ảnh (.jpg, .png, .tif) không đạt khi OCR phần trên của ảnh tìm thấy
+    phần đầu của một văn bản (Quốc hiệu, dòng “Số: …/…”, hoặc tên loại văn bản kèm dòng ngày tháng). Ảnh không có
+    phần đầu văn bản và ít chữ là ảnh chụp (một sự kiện, một băng rôn) và không được đánh giá; khi không có OCR,
+    hoặc khi ảnh chủ yếu là chữ nhưng không thấy phần đầu văn bản, kết quả là “chưa xác định được” và Hội đồng thẩm
+    định xem trực tiếp.
+
+    Vì sao quan trọng: Hội đồng chấm 0 điểm văn bản ký trên bản giấy rồi scan (“văn bản ký bản giấy sau đó quét
+    lên”), kể cả khi bản scan được ký số sau đó: tài liệu kiểm chứng phải là bản điện tử gốc. Ảnh chụp văn bản giấy
+    bằng điện thoại cũng là văn bản giấy.
+
+    Ví dụ: tệp PDF có trang là một hình ảnh 150 dpi không đạt vì là bản scan chưa ký số; cùng bản scan đó được Ủy
+    ban nhân dân ký số không đạt vì là bản số hóa có ký số; báo cáo điện tử gốc có chèn ảnh thì đạt;
+    `Kế hoạch 11.jpg` có “CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM” và “Số: 11/KH-UBND” không đạt; ảnh chụp băng rôn tuyên
+    truyền cải cách hành chính của xã không được đánh giá.
+    """
     severity = Severity.ERROR
     zeroes = True
 

@@ -34,6 +34,14 @@ class ScoreOverMax(CriterionRule):
     title = "Điểm tự chấm vượt điểm tối đa"
     action = "Sửa điểm tự chấm, không vượt điểm tối đa của tiêu chí."
     action_en = "Correct the self-assessed score: no more than the criterion's maximum."
+    guide = """Kiểm tra gì: điểm đơn vị tự chấm cho một tiêu chí không vượt điểm tối đa của tiêu chí (theo bộ tiêu
+    chí của tỉnh, nếu không có thì theo bảng của chính đơn vị).
+
+    Vì sao quan trọng: điểm vượt điểm tối đa là lỗi tính toán hoặc sao chép làm tổng điểm bị đội lên; điểm đề xuất
+    được giới hạn ở điểm tối đa.
+
+    Ví dụ: “1.2 Báo cáo CCHC định kỳ — tối đa 1,5, tự chấm 2” không đạt.
+    """
     severity = Severity.ERROR
     zeroes = False
 

@@ -40,6 +40,18 @@ class SelfAssessmentChoice(UnitRule):
     title = "Có nhiều bảng tự đánh giá"
     action = "Chỉ để một bảng tự đánh giá trong hồ sơ; xóa bản nháp, bản cũ."
     action_en = "Keep one self-assessment table in the folder; remove drafts and old versions."
+    guide = """Kiểm tra gì: ngay trong thư mục của đơn vị chỉ có một tệp được đặt tên như bảng tự đánh giá. Khi có
+    nhiều tệp, một tệp được chọn theo quy tắc cố định (tên có dấu hiệu là bản cũ hoặc bản nháp — “cũ”, “bản cũ”,
+    “old”, “draft”, “nháp”, “dự thảo”, “copy” — bị xếp sau; sau đó bảng tính được ưu tiên hơn tệp Word; rồi đến tệp
+    có thời điểm sửa đổi gần nhất; rồi theo tên tệp) và phát hiện này nêu tên bảng đã đọc cùng các bảng bị bỏ qua.
+
+    Vì sao quan trọng: điểm và giải trình được lấy từ một bảng duy nhất; nếu công cụ đọc phải phiên bản cũ, mọi điểm
+    tự chấm, mọi giải trình và mọi trích dẫn được đánh giá đều sai. Hội đồng thẩm định cần biết tệp nào đã được
+    dùng.
+
+    Ví dụ: “Bảng tự đánh giá CCHC 2023.xlsx” và “Bảng tự đánh giá CCHC 2023 (bản cũ).xlsx”: tệp thứ nhất được đọc,
+    phát hiện nêu tên tệp thứ hai.
+    """
     severity = Severity.WARNING
     zeroes = False
 

@@ -33,6 +33,17 @@ class SelfAssessmentUnreadable(UnitRule):
         "Submit the self-assessment table again (Excel or Word), readable, with the criterion code and score "
         "columns."
     )
+    guide = """Kiểm tra gì: thư mục của đơn vị có bảng tự đánh giá (.xlsx, .csv hoặc bảng trong tệp Word, đặt ngay
+    trong thư mục của đơn vị), tìm được dòng tiêu đề của bảng — tiêu chí, điểm tối đa, điểm tự đánh giá, giải trình,
+    tài liệu kiểm chứng — và đọc được các dòng của bảng.
+
+    Vì sao quan trọng: không có bảng thì không có điểm tự chấm để đối chiếu, không có giải trình để đánh giá và
+    không có trích dẫn để lần theo; khi đó danh mục tiêu chí được lấy theo các thư mục và điểm của các tiêu chí là
+    chưa xác định.
+
+    Ví dụ: thư mục đơn vị chỉ có các thư mục tài liệu kiểm chứng; bảng tính có dòng tiêu đề thiếu cột “Điểm tự đánh
+    giá”; tệp .xlsx bị hỏng.
+    """
     severity = Severity.ERROR
     zeroes = False
 

@@ -40,6 +40,19 @@ class SignatureInvalid(DocumentRule):
         "Submit the original taken straight from the document management system; if the signature is still "
         "invalid, sign the document again."
     )
+    guide = """Kiểm tra gì: với mỗi chữ ký số nhúng trong tệp, giá trị băm của phần dữ liệu được ký khớp với giá trị
+    băm ghi trong chữ ký và giá trị chữ ký được xác minh đúng bằng khóa công khai của người ký; đồng thời cả chữ ký
+    lẫn các chứng thư số của nó không dựa vào thuật toán đã bị phá vỡ (MD5, MD2, MD4, khóa RSA dưới 1024 bit), cũng
+    không dựa vào SHA-1 khi Hội đồng thẩm định đặt `signatures.sha1 = "zero"`. Chữ ký hoàn toàn không đánh giá được
+    (sai cấu trúc, không được hỗ trợ, tệp mà pyHanko không phân tích được) là “chưa xác định được”, và cũng làm 0
+    điểm: “không xác minh được” không bao giờ là “hợp lệ”.
+
+    Vì sao quan trọng: chữ ký số không hợp lệ nghĩa là tệp không phải tệp đã được ký — tệp đã bị sửa, hoặc chữ ký bị
+    giả mạo hay hư hỏng. Với hàm băm đã bị phá vỡ, một văn bản khác có thể mang cùng chữ ký đó.
+
+    Ví dụ: sửa một byte trong nội dung trang sau khi ký thì giá trị băm không khớp; chữ ký trên giá trị băm MD5
+    không đạt; chữ ký có /Contents rỗng không đánh giá được.
+    """
     severity = Severity.ERROR
     zeroes = True
     zeroes_when_indeterminate = True

@@ -41,6 +41,19 @@ class SignatureModified(DocumentRule):
         "Submit the original as signed: no edits, inserted pages or merged files after signing; a needed "
         "change is made first, then signed again."
     )
+    guide = """Kiểm tra gì: những gì được ghi thêm vào tệp PDF sau mỗi chữ ký (các lần cập nhật nối tiếp,
+    “incremental update”), theo cách phân loại của phép phân tích khác biệt trong pyHanko. Chữ ký sau, dấu thời gian
+    hoặc dữ liệu xác minh được phép thêm; nội dung mới, chú thích phủ lên trang hay trang bị thay đổi thì không. Chữ
+    ký không rõ phạm vi bao phủ tệp, hoặc có những thay đổi sau đó không phân loại được, là “chưa xác định được” và
+    làm 0 điểm.
+
+    Vì sao quan trọng: một lần cập nhật nối tiếp có thể hiển thị số, ngày hay nội dung khác trong khi chữ ký ban đầu
+    vẫn xác minh đúng — kiểu tấn công kinh điển “incremental saving” và “shadow”. Những gì Hội đồng thẩm định thấy
+    phải đúng là những gì đã được ký.
+
+    Ví dụ: kế hoạch đã ký số có số văn bản bị một hộp văn bản thêm vào sau đó đè lên thì không đạt; kế hoạch được
+    Chủ tịch ký rồi Ủy ban nhân dân ký thì đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
     zeroes_when_indeterminate = True

@@ -37,6 +37,19 @@ class SignatureUntrusted(DocumentRule):
         "The council checks the configured trust roots; the unit signs with a certificate from a licensed "
         "certification authority."
     )
+    guide = """Kiểm tra gì: mọi chứng thư số của người ký đều dẫn được tới một trong các chứng thư số gốc tin cậy mà
+    Hội đồng thẩm định đã cấu hình (`--trust-root`), xét tại thời điểm ký (theo dấu thời gian nếu có, nếu không thì
+    theo thời điểm ghi trong chữ ký): chứng thư hết hạn sau khi ký vẫn được chấp nhận. Tình trạng thu hồi chứng thư
+    không được kiểm tra khi không có mạng, trừ khi được cung cấp danh sách chứng thư bị thu hồi (CRL).
+
+    Vì sao quan trọng: ai cũng có thể tự tạo một chứng thư số mang tên một xã; chỉ khi chuỗi chứng thư dẫn tới tổ
+    chức chứng thực của Chính phủ (Ban Cơ yếu Chính phủ) hoặc một tổ chức cung cấp dịch vụ chứng thực chữ ký số công
+    cộng được cấp phép thì chữ ký mới đúng là của cơ quan. Đây là cảnh báo, vì cấu hình chứng thư số gốc là việc của
+    Hội đồng.
+
+    Ví dụ: chứng thư tự ký mang tên “Ủy ban nhân dân xã Cao An” bị cảnh báo; khi chưa cấu hình chứng thư số gốc thì
+    không có gì để đối chiếu, và thay vào đó quy tắc `trust-roots-missing` cảnh báo một lần cho cả đơn vị.
+    """
     severity = Severity.WARNING
     zeroes = False
 

@@ -37,6 +37,17 @@ class SignatureWeakHash(DocumentRule):
     title = "Chữ ký số dùng hàm băm SHA-1"
     action = "Không bắt buộc sửa: đề nghị đơn vị dùng phần mềm ký số hỗ trợ SHA-256 cho các văn bản sau."
     action_en = "Nothing to fix now: the unit should sign later documents with software that uses SHA-256."
+    guide = """Kiểm tra gì: khi đặt `signatures.sha1 = "warn"`, không chữ ký số nguyên vẹn nào băm văn bản bằng
+    SHA-1. Với `"accept"` (mặc định) quy tắc này không bao giờ báo; với `"zero"` thì quy tắc `signature-invalid` báo
+    các chữ ký đó.
+
+    Vì sao quan trọng: đã tạo được va chạm SHA-1 (SHAttered, 2017), nên chữ ký dùng SHA-1 là bằng chứng yếu hơn chữ
+    ký dùng SHA-256, dù chưa có cách nào được biết để giả mạo một chữ ký đã có. Dịch vụ ký số của Chính phủ vẫn ký
+    bằng SHA-1, nên có gắn cờ hay không là do Hội đồng thẩm định chọn.
+
+    Ví dụ: với `"warn"`, kế hoạch được ký số qua hệ thống quản lý văn bản điện tử bằng hàm băm SHA-1 bị cảnh báo;
+    cùng kế hoạch đó ký bằng SHA-256 thì đạt.
+    """
     severity = Severity.WARNING
     zeroes = False
 

@@ -37,6 +37,15 @@ class SignedLongAfterIssue(DocumentRule):
     title = "Ký số muộn so với ngày ban hành"
     action = "Giải trình vì sao văn bản được ký số muộn; các văn bản sau ký số ngay khi ban hành."
     action_en = "Explain why the document was signed late; sign later documents when they are issued."
+    guide = """Kiểm tra gì: số ngày giữa ngày ban hành ghi ở phần đầu văn bản và thời điểm của chữ ký số đầu tiên
+    (theo dấu thời gian, nếu không có thì theo thời điểm ghi trong chữ ký); quá `signatures.max_days_to_sign` ngày
+    (mặc định 30) thì bị cảnh báo.
+
+    Vì sao quan trọng: văn bản được ký khi ban hành. Văn bản ghi ngày tháng 1 nhưng ký vào tháng 6 rất có thể được
+    soạn vào tháng 6 rồi lùi ngày cho có vẻ kịp thời với kỳ đánh giá.
+
+    Ví dụ: ghi ngày 10/01/2023, ký ngày 15/06/2023 thì bị cảnh báo; ghi ngày 30/01/2023, ký cùng ngày thì đạt.
+    """
     severity = Severity.WARNING
     zeroes = False
 

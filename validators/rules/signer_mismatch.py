@@ -85,6 +85,19 @@ class SignerMismatch(DocumentRule):
         "Check the signer: the person named in the signature block must sign it; signed by someone else, sign"
         " it again."
     )
+    guide = """Kiểm tra gì: cơ quan ban hành ghi ở phần đầu văn bản (“ỦY BAN NHÂN DÂN / XÃ CAO AN”) khớp với chủ thể
+    (CN hoặc O) của ít nhất một chứng thư số của người ký; và khi khối chữ ký ghi tên người ký (“Nguyễn Văn An”) và
+    văn bản có chữ ký số cá nhân, thì một trong các chữ ký đó là của người này. Tên được so sánh không dấu, “UBND”
+    được viết đầy đủ, các từ cơ quan nào cũng có (“ủy ban nhân dân”, “xã”, “huyện”…) được bỏ qua, bằng cách so khớp
+    gần đúng theo tập từ (ngưỡng `signatures.signer_match_threshold`).
+
+    Vì sao quan trọng: chữ ký hợp lệ của một cơ quan khác, hoặc của người khác với người có thẩm quyền ghi dưới văn
+    bản, không làm văn bản trở thành của cơ quan hay người đó — đây là dấu hiệu văn bản mượn hoặc ban hành lại.
+
+    Ví dụ: phần đầu ghi “UBND XÃ CAO AN” nhưng được ký bởi “Ủy ban nhân dân xã Tân Lập” bị cảnh báo; kế hoạch có
+    khối chữ ký “PHÓ CHỦ TỊCH Trần Văn Bình” nhưng ký bằng chứng thư của Nguyễn Văn An bị cảnh báo; kế hoạch của Chủ
+    tịch được ký bằng chứng thư của chính ông và của xã thì đạt.
+    """
     severity = Severity.WARNING
     zeroes = False
 

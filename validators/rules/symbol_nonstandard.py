@@ -59,6 +59,18 @@ class SymbolNonstandard(DocumentRule):
         "Check the symbol against Decree 30/2020 (type abbreviation/issuer abbreviation) and write it "
         "correctly in later documents."
     )
+    guide = """Kiểm tra gì: ký hiệu có dạng `<loại văn bản>-<cơ quan>` theo Nghị định 30/2020/NĐ-CP (`KH-UBND`,
+    `QĐ-UBND`, `SNV-CCHC&PC`, `TTr-CAT(PC04)`), hoặc dạng `<loại văn bản>/<cơ quan>` của văn bản Đảng đứng sau số có
+    gạch nối (`156-CV/TĐTN-BCTĐ&TTN`); ký hiệu của văn bản có tên loại bắt đầu bằng chữ viết tắt của tên loại đó (KẾ
+    HOẠCH mang ký hiệu `KH-…`, NGHỊ ĐỊNH mang `NĐ-…`); và văn bản không có tên loại (công văn) có ký hiệu theo tên
+    cơ quan (`UBND-VP`). Luật có thể chỉ mang ký hiệu của cơ quan ban hành (`QH14`).
+
+    Vì sao quan trọng: ký hiệu sai gợi ý văn bản được soạn ngoài sổ đăng ký văn bản của cơ quan. Ký hiệu thực tế
+    cũng dùng những mã không có trong bảng, nên đây là cảnh báo để Hội đồng thẩm định xem xét, không làm 0 điểm.
+
+    Ví dụ: `Số: 11/KH/UBND` (gạch chéo thay cho gạch nối) và một KẾ HOẠCH mang số `11/BC-UBND` bị cảnh báo;
+    `11/KH-UBND` đạt.
+    """
     severity = Severity.WARNING
     zeroes = False
 

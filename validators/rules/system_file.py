@@ -24,6 +24,14 @@ class SystemFile(DocumentRule):
     title = "Tệp hệ thống, bỏ qua"
     action = "Không cần làm gì; có thể xóa tệp này khỏi hồ sơ."
     action_en = "Nothing to do; the file can be removed from the folder."
+    guide = """Kiểm tra gì: tệp có phải là tệp rác do hệ điều hành hoặc Office tự tạo ra hay không — `.DS_Store`,
+    `Thumbs.db`, `desktop.ini`, tệp khóa `~$…`, tệp tài nguyên `._…`.
+
+    Vì sao quan trọng: các tệp này bị sao chép theo thư mục và không bao giờ được dùng làm tài liệu kiểm chứng;
+    chúng được liệt kê để không tệp nào bị bỏ sót, nhưng không làm minh chứng và cũng không làm 0 điểm tiêu chí nào.
+
+    Ví dụ: `1.1/.DS_Store` trong một thư mục được nén trên máy Mac.
+    """
     severity = Severity.INFO
     zeroes = False
     needs_content = False

@@ -28,6 +28,19 @@ class TrustRootsMissing(UnitRule):
     title = "Chưa cấu hình chứng thư số gốc tin cậy"
     action = "Người chạy chương trình cấu hình chứng thư số gốc (--trust-root), xem README, mục Trust roots."
     action_en = "Whoever runs the tool configures the trust roots (--trust-root); see the README, Trust roots."
+    guide = """Kiểm tra gì: có tệp nào của đơn vị mang chữ ký số nguyên vẹn nhưng không đối chiếu được tới chứng thư
+    số gốc tin cậy vì lần chạy không được cung cấp chứng thư số gốc nào (`--trust-root`) hay không. Mỗi đơn vị một
+    phát hiện, liệt kê các tệp đó; khi đã cấu hình chứng thư số gốc, quy tắc `signature-untrusted` đánh giá từng
+    tệp.
+
+    Vì sao quan trọng: không có chứng thư số gốc thì chữ ký số chỉ được kiểm tra tính toàn vẹn: tệp đúng là tệp đã
+    được ký, nhưng ai cũng có thể đã tự tạo một chứng thư số mang tên xã. Hội đồng thẩm định cần biết phần này chưa
+    được kiểm tra — báo một lần, không cảnh báo trên từng tệp có ký số.
+
+    Ví dụ: một xã có mười kế hoạch đã ký số, được kiểm tra mà không có `--trust-root`, nhận một cảnh báo nêu tên
+    mười tệp đó; cùng xã đó được kiểm tra với chứng thư số gốc của tổ chức chứng thực của Chính phủ thì không nhận
+    cảnh báo nào.
+    """
     severity = Severity.WARNING
     zeroes = False
 

@@ -33,6 +33,18 @@ class Unreadable(DocumentRule):
     title = "Tệp không đọc được"
     action = "Nộp lại tệp mở được: bản PDF hoặc Word gốc có ký số, không đặt mật khẩu, không hỏng."
     action_en = "Submit a file that opens: the original signed PDF or Word file, without a password, undamaged."
+    guide = """Kiểm tra gì: tệp tài liệu kiểm chứng mở được — không rỗng, không bị cắt cụt, không hỏng, không đặt
+    mật khẩu, không chứa thứ không phải văn bản (một trang web hay dữ liệu JSON lưu thành .doc hoặc .pdf), và thuộc
+    loại được nhận làm tài liệu kiểm chứng. Tệp PDF, Word (.docx và .doc) và tệp ảnh được đọc theo nội dung thật của
+    tệp, bất kể đuôi tên tệp ghi gì (tệp .docx lưu thành “.doc” vẫn được đọc như .docx). Tệp ảnh (.jpg, .png, .tif)
+    do quy tắc `scanned-paper` đánh giá; các định dạng ảnh khác (.gif, .webp, .heic) không được nhận.
+
+    Vì sao quan trọng: Hội đồng thẩm định không thể kiểm tra tệp không mở được; tệp không đọc được thì không chứng
+    minh được gì, nên tiêu chí mà tệp đó làm minh chứng bị chấm 0 điểm.
+
+    Ví dụ: `1.1/Kế hoạch 11.pdf` dung lượng 0 byte; `2.3/Báo cáo.pdf` thực ra là một trang web; `3.1/Quyết định.doc`
+    là tệp Word 6/95; `4.1/Ảnh.jpg` có dữ liệu bị đứt giữa chừng.
+    """
     severity = Severity.ERROR
     zeroes = True
     # Out of time or a dead reader: nothing was verified, and nothing unverified passes.

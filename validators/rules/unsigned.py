@@ -50,6 +50,19 @@ class Unsigned(DocumentRule):
         "Submit the electronic document signed by the competent person and by the issuing body (sign it again"
         " in the document management system)."
     )
+    guide = """Kiểm tra gì: tệp PDF có ít nhất một chữ ký số nhúng trong tệp, và tệp Word (.docx hoặc .doc) có chữ
+    ký số của riêng nó (chỉ đếm, không xác minh). Ô chữ ký để trống không được tính. Cơ quan ban hành được Hội đồng
+    thẩm định miễn vì chưa có chữ ký số (cấu hình `signatures.unsigned_exempt_issuers`) thì đạt.
+
+    Vì sao quan trọng: Hội đồng chỉ nhận văn bản điện tử được người có thẩm quyền và cơ quan, tổ chức ký số (Điều 5
+    Nghị định 30/2020/NĐ-CP); tệp không có chữ ký số làm tiêu chí bị chấm 0 điểm.
+
+    Tệp ảnh (.jpg, .png) do quy tắc `scanned-paper` đánh giá: ảnh chụp văn bản giấy được đánh giá ở đó, còn ảnh chụp
+    một sự kiện không phải là văn bản cần ký số.
+
+    Ví dụ: tệp PDF xuất từ Word rồi tải lên mà không ký số thì không đạt; cùng tệp PDF đó được Chủ tịch và Ủy ban
+    nhân dân ký số thì đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 

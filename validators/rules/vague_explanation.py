@@ -48,6 +48,19 @@ class VagueExplanation(CriterionRule):
         "Rewrite the explanation: give the figures, the result, the document's number, symbol and date, and "
         "the page or section."
     )
+    guide = """Kiểm tra gì: giải trình của tiêu chí tự chấm trên 0 điểm nêu số liệu hoặc kết quả (số lượng, tỷ lệ
+    phần trăm, kết quả đạt được) và chỉ ra chúng nằm ở đâu trong tài liệu kiểm chứng — một mục hay một trang (mục,
+    trang, phụ lục) hoặc một văn bản được trích dẫn theo số. Các yếu tố này được nhận biết bằng các quy tắc so khớp
+    minh bạch (`extractors/explanations.py`). Không có số liệu và không chỉ ra vị trí — kiểu “Đã thực hiện đầy đủ”
+    quen thuộc — thì không đạt và làm 0 điểm; có chỉ ra vị trí hoặc trích dẫn nhưng không có số liệu, hoặc có số
+    liệu mà không nói ở đâu, là trường hợp lưng chừng: cảnh báo để Hội đồng thẩm định xem xét, không làm 0 điểm.
+
+    Vì sao quan trọng: Hội đồng chấm 0 điểm giải trình “không nêu rõ số liệu, kết quả tại mục nào của tài liệu kiểm
+    chứng”; hướng dẫn của tỉnh yêu cầu ghi rõ “mục nào, trang nào”.
+
+    Ví dụ: “Đã thực hiện đầy đủ” không đạt; “Kế hoạch số 11/KH-UBND ngày 30/01/2023” bị cảnh báo; “Ban hành 12/12
+    văn bản đúng hạn (100%), xem mục II trang 2 Báo cáo số 25/BC-UBND” đạt.
+    """
     severity = Severity.ERROR
     zeroes = True
 
