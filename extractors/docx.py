@@ -181,15 +181,15 @@ class _RunFonts:
 
     def paragraph_text(self, paragraph: Paragraph) -> str:
         """The paragraph's text (as `paragraph.text`) with its legacy spans in Unicode."""
-        text = paragraph.text
+        runs = _runs(paragraph._p)
+        text = "".join(map(_run_text, runs))
         if text.isascii():
             return text
         if not self.any_legacy:
             return legacy.to_unicode(text)
         paragraph_style = _style_id(paragraph._p.find(qn("w:pPr")), "w:pStyle") or self._default_paragraph_style
-        runs = paragraph._p.xpath("w:r | w:hyperlink/w:r")  # the runs `paragraph.text` joins
         return legacy.runs_to_unicode(
-            [(run.text, legacy.font_hint(self._run_font(run, paragraph_style))) for run in runs]
+            [(_run_text(run), legacy.font_hint(self._run_font(run, paragraph_style))) for run in runs]
         )
 
     def _run_font(self, run: BaseOxmlElement, paragraph_style: str | None) -> str | None:
@@ -218,6 +218,34 @@ class _RunFonts:
 
 
 _HANSI, _ASCII = qn("w:hAnsi"), qn("w:ascii")  # Word draws characters past ASCII in the hAnsi font
+_RUN, _HYPERLINK, _TEXT, _BREAK, _BREAK_TYPE = qn("w:r"), qn("w:hyperlink"), qn("w:t"), qn("w:br"), qn("w:type")
+# What python-docx's `Run.text` makes of a run's other content (`w:br` depends on its type).
+_RUN_CONTENT = {qn("w:tab"): "\t", qn("w:ptab"): "\t", qn("w:cr"): "\n", qn("w:noBreakHyphen"): "-"}
+
+
+def _runs(paragraph: BaseOxmlElement) -> list[BaseOxmlElement]:
+    """The runs `Paragraph.text` joins: the paragraph's own and its hyperlinks', in order."""
+    runs = []
+    for child in paragraph:
+        if child.tag == _RUN:
+            runs.append(child)
+        elif child.tag == _HYPERLINK:
+            runs += [run for run in child if run.tag == _RUN]
+    return runs
+
+
+def _run_text(run: BaseOxmlElement) -> str:
+    """`Run.text` read off the element directly: python-docx's XPath per run was half of reading a .docx."""
+    parts = []
+    for item in run:
+        tag = item.tag
+        if tag == _TEXT:
+            parts.append(item.text or "")
+        elif tag == _BREAK:
+            parts.append("\n" if item.get(_BREAK_TYPE, "textWrapping") == "textWrapping" else "")
+        else:
+            parts.append(_RUN_CONTENT.get(tag, ""))
+    return "".join(parts)
 
 
 def _names_legacy_font(*roots: BaseOxmlElement) -> bool:
