@@ -217,8 +217,9 @@ def _row_without_motto(row: list[TextLine]) -> list[TextLine]:
     texts = [squash(line.text) for line in row]
     joined = " ".join(texts)
     covered = [False] * len(joined)
-    for motto in _MOTTO:  # `unify_tones` keeps the length: offsets found in it hold in `joined`
-        for match in motto.finditer(unify_tones(joined)):
+    unified = unify_tones(joined)  # keeps the length: offsets found in it hold in `joined`
+    for motto in _MOTTO:
+        for match in motto.finditer(unified):
             covered[match.start() : match.end()] = [True] * (match.end() - match.start())
     if not any(covered):
         return row
