@@ -275,7 +275,8 @@ def load_config(
         period_end=end,
         layout=_choice(Layout, layout or run["layout"], setting("run.layout")),
         fail_on=_choice(FailOn, fail_on or run["fail_on"], setting("run.fail_on")),
-        trust_roots=_paths(_strings(signatures["trust_roots"], setting("signatures.trust_roots")), path)
+        trust_roots=_paths(_strings(signatures["trust_roots"], setting("signatures.trust_roots")), path,
+                           setting("signatures.trust_roots"))
         + tuple(trust_roots),
         unsigned_exempt_issuers=tuple(
             _strings(signatures["unsigned_exempt_issuers"], setting("signatures.unsigned_exempt_issuers"))
@@ -285,8 +286,9 @@ def load_config(
             signatures["signer_match_threshold"], 0, setting("signatures.signer_match_threshold")
         ),
         sha1=_choice(Sha1Policy, signatures["sha1"], setting("signatures.sha1")),
-        criteria_file=criteria_file or _optional_path(criteria["file"], path),
-        assignments_file=assignments_file or _optional_path(criteria["assignments"], path),
+        criteria_file=criteria_file or _optional_path(criteria["file"], path, setting("criteria.file")),
+        assignments_file=assignments_file
+        or _optional_path(criteria["assignments"], path, setting("criteria.assignments")),
         formats=_formats(
             formats.split(",") if formats is not None else _strings(report["formats"], setting("report.formats"))
         ),
@@ -301,14 +303,16 @@ def load_config(
             setting("batch.timeout", None if timeout is None else "--timeout"),
         ),
         recycle_after=_at_least(batch["recycle_after"], 1, setting("batch.recycle_after")),
-        cache_dir=None if no_cache or not batch["cache"] else cache_dir or _cache_dir(batch["cache_dir"], path),
+        cache_dir=None
+        if no_cache or not batch["cache"]
+        else cache_dir or _cache_dir(batch["cache_dir"], path, setting("batch.cache_dir")),
         executor=_executor(executor or batch["executor"], scheduler or batch["scheduler"], setting("batch.executor")),
         scheduler=scheduler or batch["scheduler"],
         ocr=_choice(OcrMode, values["ocr"]["mode"], setting("ocr.mode"))
         if ocr is None
         else (OcrMode.ON if ocr else OcrMode.OFF),
         policy=rule_policy(values["rules"], user.get("rules", {}), rule_tables, path, select, ignore),
-        waivers_file=waivers_file or _optional_path(values["rules"]["waivers"], path),
+        waivers_file=waivers_file or _optional_path(values["rules"]["waivers"], path, setting("rules.waivers")),
     )
 
 
@@ -380,8 +384,8 @@ def _toml_problem(message: str) -> tuple[str, str]:
     return f"{where}“{problem}”", english_where + problem
 
 
-def _cache_dir(value: str, config_file: Path | None) -> Path:
-    return _paths([value], config_file)[0] if value else default_cache_dir()
+def _cache_dir(value: str, config_file: Path | None, setting: tuple[str, str]) -> Path:
+    return _paths([value], config_file, setting)[0] if value else default_cache_dir()
 
 
 def _executor(value: str, scheduler: str, setting: tuple[str, str]) -> ExecutorKind:
@@ -408,8 +412,8 @@ def _formats(names: list[str]) -> frozenset[str]:
     return chosen
 
 
-def _optional_path(value: str, config_file: Path | None) -> Path | None:
-    return _paths([value], config_file)[0] if value else None
+def _optional_path(value: str, config_file: Path | None, setting: tuple[str, str]) -> Path | None:
+    return _paths([value], config_file, setting)[0] if value else None
 
 
 def _strings(values: list[Any], setting: tuple[str, str]) -> list[str]:
@@ -423,7 +427,19 @@ def _strings(values: list[Any], setting: tuple[str, str]) -> list[str]:
     return values
 
 
-def _paths(values: list[str], config_file: Path | None) -> tuple[Path, ...]:
+def _paths(values: list[str], config_file: Path | None, setting: tuple[str, str]) -> tuple[Path, ...]:
+    """The paths, relative to the config file's folder. A control character in one is a Windows path written
+    in TOML's double quotes, where "\\r" in "C:\\roots" is a carriage return: said, not read as another path."""
+    for value in values:
+        if any(not character.isprintable() for character in value):
+            raise _invalid(
+                setting,
+                f"có ký tự điều khiển trong đường dẫn {value!r}: trong dấu ngoặc kép của TOML, dấu \\ bắt đầu một "
+                "ký tự thoát (\\r, \\t…). Hãy viết đường dẫn trong dấu nháy đơn, ví dụ 'C:\\Chứng thư gốc', hoặc "
+                "dùng dấu /, rồi chạy lại.",
+                f"holds a control character in the path {value!r}: inside TOML's double quotes a \\ starts an escape "
+                "(\\r, \\t…). Write the path in single quotes, e.g. 'C:\\roots', or with /, and run again.",
+            )
     base = config_file.parent if config_file is not None else Path.cwd()
     return tuple(base / value for value in values)
 

@@ -65,6 +65,13 @@ CASES = {
         ("dòng 2, cột", "hãy viết đường dẫn với ‘/’ hoặc trong dấu nháy đơn"),
         ("line 2, column", "Unescaped"),
     ),
+    "windows path read as an escape": Case(  # "\r" in TOML's double quotes is a carriage return
+        "--config",
+        "k.toml",
+        '[signatures]\ntrust_roots = ["C:\\roots"]\n',
+        ("khóa signatures.trust_roots", "có ký tự điều khiển trong đường dẫn", "dấu nháy đơn"),
+        ("holds a control character in the path", "single quotes"),
+    ),
     "unknown key": Case(
         "--config",
         "k.toml",
