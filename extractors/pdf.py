@@ -280,9 +280,11 @@ def page_lines(page: PageObject, page_number: int, source: Source = Source.PAGE_
     """A page's text as lines split into columns; plain extraction when layout mode fails.
 
     `text` is the page's layout text when PDFium made it (`extractors.pdfium_text`), which
-    costs a tenth of pypdf's; a page drawn in a legacy font is always read by pypdf here.
+    costs a tenth of pypdf's. A page whose fonts are named as TCVN3's or VNI's is read by pypdf here,
+    whose font-aware conversion needs the fonts, unless PDFium's text already reads as Vietnamese with
+    no legacy marker in it (the font has a Unicode map): converting it would change nothing.
     """
-    if text is not None and not names_legacy_font(page):
+    if text is not None and (not names_legacy_font(page) or _already_unicode(text)):
         return layout_lines(normalize(text), page_number, source, field_name)
     try:
         text = page.extract_text(extraction_mode="layout")
@@ -292,6 +294,10 @@ def page_lines(page: PageObject, page_number: int, source: Source = Source.PAGE_
         text = page.extract_text()
     unicode_text = legacy_to_unicode(text, _legacy_word_hints(page, page_number))
     return layout_lines(normalize(unicode_text), page_number, source, field_name)
+
+
+def _already_unicode(text: str) -> bool:
+    return not legacy.may_be_legacy(text) and legacy.reads_as_vietnamese(text)
 
 
 class _LegacyWords:
