@@ -75,6 +75,9 @@ _DO = re.compile(
     rb"/([^" + _PDF_SPACE + _PDF_DELIMITERS + rb"]+)[" + _PDF_SPACE + rb"]*Do(?![^" + _PDF_SPACE + _PDF_DELIMITERS
     + rb"])"
 )
+# What text needs: a text object ("BT") or a text-showing operator. A false match costs an extraction that finds
+# nothing; stream bytes without any of these show no text.
+_TEXT_OPERATOR = re.compile(rb"BT|T[jJ]")
 
 
 @contextmanager
@@ -197,29 +200,32 @@ class ContentBudget:
         resources = _resolved(page.get("/Resources"), f"{where}: /Resources")
         self._charge(contents, resources, 1, 0, frozenset(), where, fonts=True)
 
-    def charge_stream(self, stream: StreamObject, resources: object, where: str) -> None:
-        """Charge a stream drawn on its own (a signature appearance) with the resources it uses."""
-        self._charge(stream, resources, 1, 0, frozenset(), where, fonts=True)
+    def charge_stream(self, stream: StreamObject, resources: object, where: str) -> bool:
+        """Charge a stream drawn on its own (a signature appearance) with the resources it uses; whether it
+        or a form it draws may show text (a text operator in its bytes: an image stamp has none)."""
+        return self._charge(stream, resources, 1, 0, frozenset(), where, fonts=True)
 
     def _charge(self, contents: object, resources: object, uses: int, depth: int, drawing: frozenset[int],
-                where: str, *, fonts: bool) -> None:
+                where: str, *, fonts: bool) -> bool:
         data = self._data(contents)
         self._spend(len(data) * uses, where)
+        shows_text = _TEXT_OPERATOR.search(data) is not None
         resolved = _resolved(resources)
         if not isinstance(resolved, DictionaryObject):
-            return
+            return shows_text
         if fonts:  # once per resource dictionary: a form without its own shares its parent's fonts
             self._charge_fonts(resolved, where)
         xobjects = _resolved(resolved.get("/XObject"))
         if not isinstance(xobjects, DictionaryObject) or depth >= _MAX_FORM_DEPTH:
-            return
+            return shows_text
         for name, count in Counter(match.group(1) for match in _DO.finditer(data)).items():
             form = _resolved(xobjects.get("/" + name.decode("latin-1")))
             if not isinstance(form, StreamObject) or form.get("/Subtype") != "/Form" or id(form) in drawing:
                 continue  # images are never decoded; a form drawing itself is stopped by the walkers
             own = form.get("/Resources")
-            self._charge(form, own if own is not None else resolved, uses * count, depth + 1, drawing | {id(form)},
-                         where, fonts=own is not None)
+            shows_text |= self._charge(form, own if own is not None else resolved, uses * count, depth + 1,
+                                       drawing | {id(form)}, where, fonts=own is not None)
+        return shows_text
 
     def _charge_fonts(self, resources: DictionaryObject, where: str) -> None:
         fonts = _resolved(resources.get("/Font"))
@@ -494,7 +500,8 @@ def _appearance_text(widget: DictionaryObject, page_number: int, field_name: str
     if not isinstance(stream, StreamObject):
         return ""
     resources = stream.get("/Resources")
-    budget.charge_stream(stream, resources, f"signature field {field_name!r} on page {page_number}")
+    if not budget.charge_stream(stream, resources, f"signature field {field_name!r} on page {page_number}"):
+        return ""  # nothing but images and paths (an organisation's stamp): no text to extract
     page = PageObject.create_blank_page(width=1000, height=1000)
     if resources is not None:
         page[NameObject("/Resources")] = resources
