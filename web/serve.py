@@ -9,6 +9,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from waitress import serve as waitress_serve
+
 from kiemchung.web.boot import start_django
 from kiemchung.web.job import CheckSettings
 
@@ -32,8 +34,6 @@ def prepare(data: Path, check_settings: CheckSettings, host: str) -> object:
 
 def serve(data: Path, host: str, port: int, check_settings: CheckSettings) -> None:
     """Serve until stopped (Ctrl-C)."""
-    from waitress import serve as waitress_serve
-
     application = prepare(data, check_settings, host)
     from django.conf import settings
 
