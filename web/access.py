@@ -7,13 +7,14 @@ see but not do (the council uploading for a unit) is refused (403).
 
 from __future__ import annotations
 
-from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
+from typing import Any, TypeAlias
+
 from django.db.models import QuerySet
 from django.http import Http404
 
 from kiemchung.web.models import Membership, Role, Submission, Unit
 
-User = AbstractBaseUser | AnonymousUser
+User: TypeAlias = Any  # a logged-in user or AnonymousUser (Django's classes carry no type hints)
 
 
 def membership(user: User) -> Membership | None:
