@@ -1,4 +1,5 @@
-"""The `kiemchung` command line: `check` and `rules`. Every error ends here, as `pipeline.errors.stop` says."""
+"""The `kiemchung` command line: `check`, `rules`, and the web service's `serve` and `user add` (which import
+Django only when run, so that `check` never loads it). Every error ends here, as `pipeline.errors.stop` says."""
 
 from __future__ import annotations
 
@@ -99,7 +100,35 @@ def _parser(lang: Lang = Lang.VI) -> argparse.ArgumentParser:
     rules.add_argument("--config", type=Path, metavar=t("FILE"), help=t("rules_config"))
     _policy_arguments(rules, lang)
     rules.add_argument("--lang", choices=[m.value for m in Lang], help=t("lang"))
+    _web_commands(commands, lang)
     return parser
+
+
+def _web_commands(commands: Any, lang: Lang) -> None:
+    """`serve` and `user add`: the web service and its accounts."""
+
+    def t(key: str) -> str:
+        return text(key, lang)
+
+    def data(parser: argparse.ArgumentParser) -> None:
+        parser.add_argument("--data", type=Path, default=Path("kiemchung-data"), metavar=t("DIR"), help=t("data"))
+
+    serve = commands.add_parser("serve", help=t("serve"), description=t("serve"), lang=lang)
+    data(serve)
+    serve.add_argument("--host", default="127.0.0.1", metavar=t("ADDRESS"), help=t("host"))
+    serve.add_argument("--port", type=int, default=8000, metavar=t("N"), help=t("port"))
+    serve.add_argument("--config", type=Path, metavar=t("FILE"), help=t("serve_config"))
+    serve.add_argument("--year", type=int, metavar="N", help=t("year"))
+
+    user = commands.add_parser("user", help=t("user"), description=t("user"), lang=lang)
+    actions = user.add_subparsers(dest="action", required=True, parser_class=_Parser, title=t("commands"))
+    add = actions.add_parser("add", help=t("user_add"), description=t("user_add"), lang=lang)
+    add.add_argument("name", metavar="NAME", help=t("user_name"))
+    add.add_argument("--role", required=True, choices=["council", "clerk", "admin"], help=t("role"))
+    add.add_argument("--unit", metavar=t("UNIT"), help=t("unit"))
+    add.add_argument("--token", action="store_true", help=t("token"))
+    data(add)
+    add.add_argument("--lang", choices=[m.value for m in Lang], help=t("lang"))
 
 
 def _policy_arguments(parser: argparse.ArgumentParser, lang: Lang) -> None:
@@ -132,6 +161,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _dispatch(args: argparse.Namespace) -> int:
     if args.command == "rules":
         return _rules(args)
+    if args.command == "serve":
+        return _serve(args)
+    if args.command == "user":
+        return _user_add(args)
     config = load_config(
         args.config,
         year=args.year,
@@ -171,4 +204,35 @@ def _rules(args: argparse.Namespace) -> int:
     if rule is None:
         raise UsageError(*both("no_rule", key=key))
     sys.stdout.write(rule_doc(rule, lang))
+    return ExitCode.OK
+
+
+def _serve(args: argparse.Namespace) -> int:
+    from kiemchung.web.job import CheckSettings
+
+    try:
+        from kiemchung.web.serve import serve
+    except ImportError as missing:  # waitress, or Django itself
+        raise UsageError(*both("waitress_missing")) from missing
+    settings = CheckSettings(config_file=str(args.config) if args.config else None, year=args.year)
+    serve(args.data, args.host, args.port, settings)
+    return ExitCode.OK
+
+
+def _user_add(args: argparse.Namespace) -> int:
+    from kiemchung.web.boot import start_django
+
+    start_django(args.data)
+    from kiemchung.web.accounts import AccountError, add_user
+
+    lang = Lang(args.lang or Lang.VI)
+    try:
+        account = add_user(args.name, args.role, args.unit, token=args.token)
+    except AccountError as error:
+        raise UsageError(str(error), error.english) from error
+    if account.unit_created is not None:
+        print(text("unit_created", lang, unit=account.unit_created.name, code=account.unit_created.code))
+    print(text("user_added", lang, user=args.name, role=args.role, password=account.password))
+    if account.token:
+        print(text("token_issued", lang, token=account.token))
     return ExitCode.OK

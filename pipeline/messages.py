@@ -129,6 +129,52 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "không có quy tắc {key!r}; lệnh `kiemchung rules` liệt kê các quy tắc",
         "no rule {key!r}; `kiemchung rules` lists them",
     ),
+    # --- kiemchung serve, kiemchung user add (the web service)
+    "serve": (
+        "chạy dịch vụ web: đơn vị nộp hồ sơ và xem kết quả kiểm tra, Hội đồng xem mọi đơn vị",
+        "run the web service: units upload their evidence and see the check, the council sees every unit",
+    ),
+    "data": (
+        "thư mục dữ liệu của dịch vụ: cơ sở dữ liệu, tệp đã nộp, báo cáo (mặc định: ./kiemchung-data)",
+        "the service's data folder: database, uploads, reports (default: ./kiemchung-data)",
+    ),
+    "host": ("địa chỉ lắng nghe (mặc định: 127.0.0.1, chỉ máy này)", "address to listen on (default: 127.0.0.1)"),
+    "port": ("cổng (mặc định: 8000)", "port (default: 8000)"),
+    "serve_config": (
+        "tệp thiết lập TOML dùng khi kiểm tra hồ sơ được nộp, như của lệnh check",
+        "the TOML settings the uploads are checked with, as for check",
+    ),
+    "user": ("quản lý tài khoản của dịch vụ web", "manage the web service's accounts"),
+    "user_add": (
+        "tạo tài khoản và in mật khẩu dùng một lần (người dùng đặt mật khẩu riêng khi đăng nhập lần đầu)",
+        "create an account and print a one-time password (changed at the first login)",
+    ),
+    "user_name": ("tên đăng nhập", "the login name"),
+    "role": (
+        "vai trò: council (Hội đồng thẩm định, xem mọi đơn vị), clerk (cán bộ một đơn vị), admin (quản trị)",
+        "role: council (sees every unit), clerk (one unit's), admin",
+    ),
+    "unit": (
+        "đơn vị của cán bộ (clerk): mã hoặc tên; tạo mới khi chưa có",
+        "the clerk's unit: its code or name; made when new",
+    ),
+    "token": ("in thêm mã API để dùng trong tập lệnh", "also print an API token for scripts"),
+    "UNIT": ("ĐƠN_VỊ", "UNIT"),
+    "user_added": (
+        "Đã tạo tài khoản {user} ({role}). Mật khẩu dùng một lần: {password}\n"
+        "Hãy gửi riêng cho người dùng; khi đăng nhập lần đầu, họ phải đặt mật khẩu của mình.",
+        "Created the account {user} ({role}). One-time password: {password}\n"
+        "Send it privately; the user chooses their own password at the first login.",
+    ),
+    "unit_created": ("Đã tạo đơn vị {unit} (mã {code}).", "Created the unit {unit} (code {code})."),
+    "token_issued": (
+        "Mã API (chỉ hiện lần này, hãy lưu lại): {token}",
+        "API token (shown this once, keep it): {token}",
+    ),
+    "waitress_missing": (
+        "kiemchung serve cần waitress: pip install waitress (hoặc cài lại kiemchung)",
+        "kiemchung serve needs waitress: pip install waitress (or reinstall kiemchung)",
+    ),
     # --- usage errors
     "year_missing": (
         "chưa có năm đánh giá: dùng --year (hoặc period.year, hay period.start và period.end trong --config)",

@@ -8,5 +8,5 @@ tree=build/typecheck/kiemchung
 rm -rf build/typecheck
 mkdir -p "$tree"
 for name in kiemchung/*.py; do ln -s "../../../$name" "$tree/$(basename "$name")"; done
-for package in pipeline extractors validators criteria_map; do ln -s "../../../$package" "$tree/$package"; done
+for package in pipeline extractors validators criteria_map web; do ln -s "../../../$package" "$tree/$package"; done
 MYPYPATH=build/typecheck .venv/bin/mypy -p kiemchung "$@"

@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-FOLDERS = ("pipeline", "extractors", "validators", "criteria_map")
+FOLDERS = ("pipeline", "extractors", "validators", "criteria_map", "web")
 
 
 def test_pyproject_lists_every_package_and_maps_each_folder() -> None:
@@ -68,7 +68,7 @@ def run_installed(installed: Path, cwd: Path, code: str) -> subprocess.Completed
                           timeout=300)
 
 
-def test_the_wheel_holds_the_four_packages_and_their_data(installed: Path) -> None:
+def test_the_wheel_holds_the_five_packages_and_their_data(installed: Path) -> None:
     package = installed / "kiemchung"
     for name in FOLDERS:
         assert (package / name / "__init__.py").is_file()
@@ -77,6 +77,9 @@ def test_the_wheel_holds_the_four_packages_and_their_data(installed: Path) -> No
     assert (package / "pipeline" / "reports" / "templates" / "report.css").is_file()
     assert (package / "criteria_map" / "sample-commune.yaml").is_file()
     assert (package / "criteria_map" / "sample-assignments.csv").is_file()
+    assert (package / "web" / "templates" / "web" / "submission.html").is_file()
+    assert (package / "web" / "static" / "web" / "style.css").is_file()
+    assert (package / "web" / "migrations" / "0001_initial.py").is_file()
     assert not (installed / "validators").exists() and not (installed / "pipeline").exists()
 
 

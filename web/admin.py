@@ -1,0 +1,37 @@
+"""The units, roles, submissions and tokens in Django's admin (administrators only). Submissions are
+read-only there: an upload and its check are never edited by hand."""
+
+from django.contrib import admin
+from django.http import HttpRequest
+
+from kiemchung.web.models import ApiToken, Membership, Submission, Unit
+
+
+@admin.register(Unit)
+class UnitAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
+
+
+@admin.register(Membership)
+class MembershipAdmin(admin.ModelAdmin):
+    list_display = ("user", "role", "unit")
+    list_filter = ("role",)
+
+
+@admin.register(Submission)
+class SubmissionAdmin(admin.ModelAdmin):
+    list_display = ("pk", "unit", "uploader", "status", "created", "finished")
+    list_filter = ("status",)
+
+    def has_change_permission(self, request: HttpRequest, obj: Submission | None = None) -> bool:
+        return False
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    list_display = ("user", "created")
+    readonly_fields = ("digest",)

@@ -1,0 +1,1 @@
+"""Migrations of the web service's tables (Django's, generated and committed)."""

@@ -1,0 +1,119 @@
+"""What the service keeps: units, who belongs to which (and in what role), submissions, API tokens.
+
+A unit's evidence, reports and (later) decisions are seen by that unit's clerks, the council and the
+administrators only: `kiemchung.web.access` is the one place that decides it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.conf import settings
+from django.db import models
+
+
+class Role(models.TextChoices):
+    COUNCIL = "council", "Hội đồng thẩm định"
+    CLERK = "clerk", "Cán bộ đơn vị"
+    ADMIN = "admin", "Quản trị viên"
+
+
+class Status(models.TextChoices):
+    QUEUED = "queued", "Đang chờ kiểm tra"
+    READING = "reading", "Đang kiểm tra"
+    DONE = "done", "Đã kiểm tra xong"
+    FAILED = "failed", "Không kiểm tra được"
+
+
+class Unit(models.Model):
+    """A unit that submits evidence (a commune, a department). `code` names it in addresses and the API."""
+
+    code = models.SlugField("mã", max_length=64, unique=True)
+    name = models.CharField("tên", max_length=200, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "đơn vị"
+        verbose_name_plural = "đơn vị"
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    """A user's role; a clerk belongs to exactly one unit, the council and administrators to none."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
+    role = models.CharField("vai trò", max_length=16, choices=Role.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="clerks")
+    # set by `kiemchung user add`: the password it printed is used once, to choose one's own
+    must_change_password = models.BooleanField(default=False)
+
+    class Meta:
+        verbose_name = "vai trò"
+        verbose_name_plural = "vai trò"
+        constraints = (
+            models.CheckConstraint(
+                condition=models.Q(role="clerk", unit__isnull=False) | (~models.Q(role="clerk") & models.Q(unit=None)),
+                name="clerk_has_one_unit",
+            ),
+        )
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.get_role_display()})"
+
+
+class Submission(models.Model):
+    """One upload of a unit's evidence (a round) and the check of it.
+
+    The archive is stored once under DATA/archives, named by its SHA-256, and never changed; the CLI's
+    reports are written under DATA/reports/<id>/, and `report_folder` is the unit's folder there (relative
+    to the data folder) once the check is done.
+    """
+
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
+    uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
+    archive_sha256 = models.CharField(max_length=64)
+    archive_name = models.CharField("tệp đã nộp", max_length=255)  # as the clerk's computer named it
+    archive_size = models.BigIntegerField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
+    progress_done = models.PositiveIntegerField(default=0)
+    progress_total = models.PositiveIntegerField(default=0)
+    created = models.DateTimeField(auto_now_add=True)
+    started = models.DateTimeField(null=True, blank=True)
+    finished = models.DateTimeField(null=True, blank=True)
+    report_folder = models.CharField(max_length=500, blank=True)
+    message = models.TextField(blank=True)  # why the check failed, in Vietnamese, for the clerk
+
+    class Meta:
+        ordering = ("-created", "-id")
+        verbose_name = "lần nộp"
+        verbose_name_plural = "lần nộp"
+
+    def __str__(self) -> str:
+        return f"{self.unit} #{self.pk}"
+
+
+class ApiToken(models.Model):
+    """A token for scripts (`Authorization: Bearer …`); only its SHA-256 is kept, the token is shown once."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    digest = models.CharField(max_length=64, unique=True)
+    created = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = "mã API"
+        verbose_name_plural = "mã API"
+
+    @staticmethod
+    def hash(token: str) -> str:
+        # A token is 256 random bits: one SHA-256 is enough, a slow password hash would only slow every call.
+        return hashlib.sha256(token.encode()).hexdigest()
+
+    @classmethod
+    def issue(cls, user: models.Model) -> str:
+        """A new token for `user`; returns the token itself, which is not kept."""
+        token = "kc_" + secrets.token_urlsafe(32)
+        cls.objects.create(user=user, digest=cls.hash(token))
+        return token

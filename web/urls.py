@@ -1,0 +1,27 @@
+"""Addresses of the pages, the report files, the API, the admin and the style sheets."""
+
+from django.contrib import admin
+from django.contrib.auth.views import LogoutView
+from django.contrib.staticfiles.views import serve
+from django.urls import path, re_path
+
+from kiemchung.web import api, views
+
+urlpatterns = [
+    path("", views.units, name="units"),
+    path("login/", views.Login.as_view(), name="login"),
+    path("logout/", LogoutView.as_view(), name="logout"),
+    path("password/", views.password, name="password"),
+    path("units/<slug:code>/", views.unit, name="unit"),
+    path("units/<slug:code>/upload/", views.upload, name="upload"),
+    path("submissions/<int:pk>/", views.submission, name="submission"),
+    path("submissions/<int:pk>/report/<str:name>", views.report_file, name="report_file"),
+    path("api/v1/units", api.units, name="api_units"),
+    path("api/v1/units/<slug:code>/submissions", api.submit, name="api_submit"),
+    path("api/v1/submissions/<int:pk>", api.submission, name="api_submission"),
+    path("admin/", admin.site.urls),
+    # A style sheet or two from the installed packages (no CDN, nothing to collect); no user file is served here.
+    re_path(r"^static/(?P<path>.+)$", serve, {"insecure": True}),
+]
+
+handler404 = "kiemchung.web.views.not_found"

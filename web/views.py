@@ -1,0 +1,172 @@
+"""The pages: login, the units one may see, a unit with its submissions and the upload form, a submission
+with its progress and, once checked, the CLI's report. Server-rendered, no script of their own; a page
+still being checked reloads itself (a `<meta http-equiv="refresh">`)."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Callable
+from functools import wraps
+from pathlib import Path
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth import update_session_auth_hash
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.contrib.auth.views import LoginView
+from django.core.cache import cache
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_POST
+
+from kiemchung.pipeline.reports.html import CSP as REPORT_CSP
+from kiemchung.web.access import may_upload, membership, submission_for, unit_for, visible_units
+from kiemchung.web.models import Status, Submission
+from kiemchung.web.uploads import UploadRefused, accept
+
+View = Callable[..., HttpResponse]
+# The report files a submission page offers, and how they are served.
+REPORT_FILES = {
+    "report.html": "text/html; charset=utf-8",
+    "report.json": "application/json",
+    "report.xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "report.docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+}
+# The CLI's report page keeps its own policy (inline style, no script, nothing fetched), framed by ours only.
+_REPORT_PAGE_CSP = f"{REPORT_CSP}; frame-ancestors 'self'; base-uri 'none'; form-action 'none'"
+
+
+def member_required(view: View) -> View:
+    """Logged in, with a role; one who still has the printed one-time password chooses their own first."""
+
+    @login_required
+    @wraps(view)
+    def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        member = membership(request.user)
+        if member is None:
+            return HttpResponseForbidden("Tài khoản chưa được giao vai trò. Hãy liên hệ quản trị viên.")
+        if member.must_change_password:
+            return redirect("password")
+        return view(request, *args, **kwargs)
+
+    return guarded
+
+
+class Login(LoginView):
+    """Django's login, refused for a while after too many failures for one name or from one address."""
+
+    template_name = "web/login.html"
+    redirect_authenticated_user = True
+
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if _blocked(request):
+            form = AuthenticationForm(request, data=request.POST)
+            minutes = settings.KIEMCHUNG_LOGIN_WINDOW // 60
+            form.add_error(None, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút.")
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().post(request, *args, **kwargs)
+
+    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
+        for key in _login_keys(self.request):
+            cache.add(key, 0, settings.KIEMCHUNG_LOGIN_WINDOW)
+            cache.incr(key)
+        return super().form_invalid(form)
+
+
+def _login_keys(request: HttpRequest) -> list[str]:
+    name = request.POST.get("username", "").strip().lower()
+    return [
+        "login-failures:name:" + hashlib.sha256(name.encode()).hexdigest(),
+        "login-failures:address:" + request.META.get("REMOTE_ADDR", ""),
+    ]
+
+
+def _blocked(request: HttpRequest) -> bool:
+    return any((cache.get(key) or 0) >= settings.KIEMCHUNG_LOGIN_ATTEMPTS for key in _login_keys(request))
+
+
+@login_required
+def password(request: HttpRequest) -> HttpResponse:
+    """Choose one's own password (first of all after `kiemchung user add`)."""
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        user = form.save()
+        update_session_auth_hash(request, user)
+        member = membership(user)
+        if member is not None:
+            member.must_change_password = False
+            member.save(update_fields=["must_change_password"])
+        return redirect("units")
+    return render(request, "web/password.html", {"form": form})
+
+
+@member_required
+def units(request: HttpRequest) -> HttpResponse:
+    rows = [(unit, unit.submissions.first()) for unit in visible_units(request.user)]
+    return render(request, "web/units.html", {"rows": rows})
+
+
+@member_required
+def unit(request: HttpRequest, code: str) -> HttpResponse:
+    return _unit_page(request, code)
+
+
+def _unit_page(request: HttpRequest, code: str, error: UploadRefused | None = None) -> HttpResponse:
+    shown = unit_for(request.user, code)
+    context = {
+        "unit": shown,
+        "submissions": shown.submissions.all()[:100],
+        "may_upload": may_upload(request.user, shown),
+        "error": error.message if error else "",
+        "max_mb": settings.KIEMCHUNG_MAX_UPLOAD_BYTES // (1024 * 1024),
+    }
+    return render(request, "web/unit.html", context, status=error.status if error else 200)
+
+
+@member_required
+@require_POST
+def upload(request: HttpRequest, code: str) -> HttpResponse:
+    shown = unit_for(request.user, code)
+    if not may_upload(request.user, shown):
+        return HttpResponseForbidden("Chỉ cán bộ của đơn vị mới nộp hồ sơ cho đơn vị.")
+    try:
+        submission = accept(shown, request.user, request.FILES.get("archive"))
+    except UploadRefused as refusal:
+        return _unit_page(request, code, refusal)
+    return redirect("submission", pk=submission.pk)
+
+
+@member_required
+def submission(request: HttpRequest, pk: int) -> HttpResponse:
+    shown = submission_for(request.user, pk)
+    waiting = shown.status in (Status.QUEUED, Status.READING)
+    return render(request, "web/submission.html", {"submission": shown, "waiting": waiting})
+
+
+@member_required
+def report_file(request: HttpRequest, pk: int, name: str) -> HttpResponse:
+    """One of the CLI's report files of a checked submission: the page inline, the others as downloads."""
+    path = report_path(submission_for(request.user, pk), name)
+    response = FileResponse(path.open("rb"), content_type=REPORT_FILES[name], as_attachment=name != "report.html")
+    if name == "report.html":
+        response.headers["Content-Security-Policy"] = _REPORT_PAGE_CSP
+    return response
+
+
+def report_path(shown: Submission, name: str) -> Path:
+    """A report file of a checked submission (404 when it is not checked, or not a report file)."""
+    if name not in REPORT_FILES or shown.status != Status.DONE or not shown.report_folder:
+        raise Http404("report")
+    path = Path(settings.DATA) / shown.report_folder / name
+    if not path.is_file():
+        raise Http404("report")
+    return path
+
+
+def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """404, the same for what does not exist and what the caller may not see: JSON for the API."""
+    message = "Không tìm thấy, hoặc bạn không có quyền xem."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message}, status=404)
+    return render(request, "web/refused.html", {"message": message}, status=404)

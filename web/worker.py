@@ -1,0 +1,164 @@
+"""The background worker: takes queued submissions from the database, one at a time, and checks each.
+
+Queued work lives in the database, so it survives a restart; a submission that was being read when the
+server stopped is queued again when the worker starts (`requeue_interrupted`). A submission is claimed by a
+conditional update (queued → reading), so two workers never take the same one.
+
+Each check runs in a child process (`kiemchung.web.job`) with its standard output and error in
+`run.log` of the submission's folder; the progress shown on the page is the CLI's own progress line read
+from there ("12/40 tệp"), written every 10 seconds and at the end.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import re
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path, PurePath
+
+from django.conf import settings
+from django.db import close_old_connections
+from django.utils import timezone
+
+from kiemchung.web.job import RESULT, CheckSettings, Job
+from kiemchung.web.models import Status, Submission
+from kiemchung.web.uploads import archive_path
+
+LOG = "run.log"
+_PROGRESS = re.compile(r"(\d+)/(\d+) (?:tệp|files)")
+_POLL_SECONDS = 1.0
+_logger = logging.getLogger(__name__)
+
+
+class Worker(threading.Thread):
+    """A daemon thread of `kiemchung serve` that checks queued submissions until `stop()`."""
+
+    def __init__(self, check_settings: CheckSettings, idle_seconds: float = 2.0) -> None:
+        super().__init__(name="kiemchung-worker", daemon=True)
+        self._settings = check_settings
+        self._idle = idle_seconds
+        self._stopping = threading.Event()
+
+    def run(self) -> None:
+        requeue_interrupted()
+        while not self._stopping.is_set():
+            try:
+                submission = claim()
+                if submission is None:
+                    self._stopping.wait(self._idle)
+                else:
+                    check_submission(submission, self._settings)
+            except Exception:  # a database hiccup must not end the worker: log it, wait, go on
+                _logger.exception("worker")
+                self._stopping.wait(self._idle)
+            finally:
+                close_old_connections()
+
+    def stop(self) -> None:
+        self._stopping.set()
+
+
+def requeue_interrupted() -> int:
+    """Queue again what a stopped server was reading; returns how many."""
+    return Submission.objects.filter(status=Status.READING).update(
+        status=Status.QUEUED, progress_done=0, progress_total=0, started=None
+    )
+
+
+def claim() -> Submission | None:
+    """The oldest queued submission, now marked as being read by this worker; None when none is queued."""
+    for pk in Submission.objects.filter(status=Status.QUEUED).order_by("created", "id").values_list("pk", flat=True):
+        taken = Submission.objects.filter(pk=pk, status=Status.QUEUED).update(
+            status=Status.READING, started=timezone.now()
+        )
+        if taken:
+            return Submission.objects.get(pk=pk)
+    return None
+
+
+def submission_folder(submission: Submission) -> Path:
+    return Path(settings.REPORTS) / str(submission.pk)
+
+
+def check_submission(submission: Submission, check_settings: CheckSettings) -> None:
+    """Run the check of a claimed submission in a child process and record how it ended."""
+    folder = submission_folder(submission)
+    shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run left
+    (folder / "input").mkdir(parents=True)
+    job = Job(str(_linked_archive(submission, folder / "input")), str(folder / "out"), check_settings)
+    job.write(folder / "job.json")
+    with (folder / LOG).open("wb") as log:
+        child = subprocess.Popen(
+            [sys.executable, "-m", "kiemchung.web.job", str(folder / "job.json")],
+            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+        )
+        while child.poll() is None:
+            time.sleep(_POLL_SECONDS)
+            _record_progress(submission, folder / LOG)
+    _record_progress(submission, folder / LOG)
+    _finish(submission, folder)
+
+
+def progress_of(log: Path) -> tuple[int, int] | None:
+    """The last "done/total" progress line the check wrote, if any."""
+    found = _PROGRESS.findall(log.read_text("utf-8", errors="replace"))
+    return (int(found[-1][0]), int(found[-1][1])) if found else None
+
+
+def _record_progress(submission: Submission, log: Path) -> None:
+    progress = progress_of(log)
+    if progress and progress != (submission.progress_done, submission.progress_total):
+        submission.progress_done, submission.progress_total = progress
+        submission.save(update_fields=["progress_done", "progress_total"])
+
+
+def _linked_archive(submission: Submission, folder: Path) -> Path:
+    """The stored archive under the unit's name (the report's unit name when the archive holds no folder)
+    and the upload's extension (which tells the check it is an archive): a hard link, or a copy where the
+    file system has none. The stored archive itself is never touched."""
+    suffix = PurePath(submission.archive_name).suffix.lower()
+    name = submission.unit.name.replace("/", "-").replace("\\", "-") + suffix
+    target = folder / name
+    try:
+        os.link(archive_path(submission.archive_sha256), target)
+    except OSError:
+        shutil.copyfile(archive_path(submission.archive_sha256), target)
+    return target
+
+
+def _finish(submission: Submission, folder: Path) -> None:
+    submission.finished = timezone.now()
+    submission.status, submission.message = _outcome(folder)
+    if submission.status == Status.DONE:
+        submission.report_folder = str(_unit_reports(folder)[0].relative_to(settings.DATA))
+    submission.save()
+
+
+def _outcome(folder: Path) -> tuple[str, str]:
+    """Done, or failed with the reason in Vietnamese."""
+    try:
+        result = json.loads((folder / RESULT).read_text("utf-8"))
+    except (OSError, ValueError):
+        return Status.FAILED, ("Lỗi nội bộ: quá trình kiểm tra dừng bất thường. Hãy nộp lại; nếu vẫn lỗi, báo quản "
+                               f"trị viên (lần nộp số {folder.name}).")
+    if not result["ok"]:
+        return Status.FAILED, result["message"]
+    units = _unit_reports(folder)
+    if len(units) != 1:
+        names = ", ".join(str(unit.relative_to(folder / "out")) for unit in units)
+        return Status.FAILED, (
+            f"Tệp nén chứa {len(units)} đơn vị ({names}), không phải hồ sơ của một đơn vị. "
+            "Hãy nén riêng thư mục hồ sơ của đơn vị mình rồi nộp lại."
+        )
+    return Status.DONE, ""
+
+
+def _unit_reports(folder: Path) -> list[Path]:
+    """The folders the run wrote a unit's reports in (one per unit found in the archive)."""
+    return sorted(path.parent for path in (folder / "out").rglob("report.json"))
