@@ -737,7 +737,8 @@ def _judge_trust(
         return Trust.NO_ROOTS, "no trust roots configured"
     if not status.valid:
         return Trust.UNKNOWN, "chain not evaluated: the signature value does not verify"
-    when = moment.isoformat() if moment is not None else "validation time"
+    # In Vietnam time, whichever clock gave the moment: the same instant reads the same in every report.
+    when = moment.astimezone(VIETNAM_TIME).isoformat() if moment is not None else "validation time"
     # The chain is judged on its own; whether the signed bytes changed is the integrity fact.
     if status.validation_path is not None and status.trust_problem_indic is None:
         return Trust.TRUSTED, f"chain valid at {when} ({moment_source})"

@@ -7,6 +7,7 @@ imports it; Django is imported here only, so that `kiemchung check` never loads 
 from __future__ import annotations
 
 import os
+import time
 from pathlib import Path
 
 DATA_VARIABLE = "KIEMCHUNG_DATA"
@@ -20,6 +21,16 @@ def start_django(data: Path, *, migrate: bool = True) -> None:
 
     os.environ[DATA_VARIABLE] = str(data.resolve())
     os.environ["DJANGO_SETTINGS_MODULE"] = SETTINGS_MODULE
+    # Django sets the whole process's TZ to TIME_ZONE when it loads the settings. With USE_TZ it converts
+    # through zoneinfo and never needs that; the reading code sharing the process (the tests, the worker's
+    # parent) must not see its local time change under it.
+    zone = os.environ.get("TZ")
     django.setup()
+    if zone is None:
+        os.environ.pop("TZ", None)
+    else:
+        os.environ["TZ"] = zone
+    if hasattr(time, "tzset"):  # not on Windows, where Django does not change it either
+        time.tzset()
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
