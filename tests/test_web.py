@@ -136,6 +136,8 @@ def bearer(token: str) -> dict[str, str]:
 PAGES = {  # route name -> (method, address of unit B's data)
     "unit": ("get", "/units/{code}/"),
     "upload": ("post", "/units/{code}/upload/"),
+    "lock": ("post", "/units/{code}/lock/"),
+    "unlock": ("post", "/units/{code}/unlock/"),
     "submission": ("get", "/submissions/{id}/"),
     "report_file": ("get", "/submissions/{id}/report/{file}"),
 }
@@ -143,12 +145,16 @@ API = {
     "api_submit": ("post", "/api/v1/units/{code}/submissions"),
     "api_submission": ("get", "/api/v1/submissions/{id}"),
 }
+WHOLE_BATCH = {  # route name -> (method, address): every unit at once, the council only (tests/test_web_rounds.py)
+    "lock_batch": ("post", "/batch/lock/"),
+    "unlock_batch": ("post", "/batch/unlock/"),
+}
 PUBLIC = {"login", "logout", "password", None}  # None: the admin (its own permissions) and the style sheets
 
 
 def test_the_matrix_covers_every_route() -> None:
     names = {getattr(pattern, "name", None) for pattern in get_resolver().url_patterns}  # the admin: a resolver
-    assert names - PUBLIC == set(PAGES) | set(API) | {"units", "api_units"}
+    assert names - PUBLIC == set(PAGES) | set(API) | set(WHOLE_BATCH) | {"units", "api_units"}
 
 
 def addresses(routes: dict[str, tuple[str, str]], submission: Submission) -> list[tuple[str, str]]:
@@ -161,7 +167,7 @@ def addresses(routes: dict[str, tuple[str, str]], submission: Submission) -> lis
 def test_anonymous_users_are_sent_to_login_and_the_api_answers_401(people: People) -> None:
     theirs = checked_submission(people.unit_b, people.clerk_b)
     client = Client()
-    for method, address in [*addresses(PAGES, theirs), ("get", "/")]:
+    for method, address in [*addresses(PAGES, theirs), *WHOLE_BATCH.values(), ("get", "/")]:
         response = getattr(client, method)(address)
         assert response.status_code == 302 and response["Location"].startswith("/login/"), address
     for method, address in [*addresses(API, theirs), ("get", "/api/v1/units")]:
@@ -189,7 +195,12 @@ def test_a_clerk_sees_their_own_unit(people: People) -> None:
     client = logged_in(people.clerk_a)
     for method, address in addresses(PAGES, own):
         response = getattr(client, method)(address)
-        assert response.status_code == (400 if method == "post" else 200), address  # no file: refused
+        # an upload without a file is refused; locking is the council's
+        expected = 200 if method == "get" else 400 if address.endswith("/upload/") else 403
+        assert response.status_code == expected, address
+    for method, address in WHOLE_BATCH.values():
+        assert getattr(client, method)(address).status_code == 403, address
+    assert not Unit.objects.filter(locked_at__isnull=False).exists()
     assert client.get(f"/submissions/{own.pk}/report/report.json").getvalue() == json.dumps({"unit": UNIT_A}).encode()
     answer = client.get(f"/api/v1/submissions/{own.pk}", **bearer(people.tokens["clerk_a"])).json()
     assert answer["status"] == "done" and answer["report"] == {"unit": UNIT_A}

@@ -2,7 +2,7 @@
 
 A clerk sees their own unit only; the council and the administrators see every unit. What a user may not
 see does not exist for them (404), so an address or an id reveals nothing about other units; what they may
-see but not do (the council uploading for a unit) is refused (403).
+see but not do (the council uploading for a unit, a clerk locking it) is refused (403).
 """
 
 from __future__ import annotations
@@ -54,3 +54,9 @@ def may_upload(user: User, unit: Unit) -> bool:
     if member is None:
         return False
     return member.role == Role.ADMIN or (member.role == Role.CLERK and member.unit_id == unit.pk)
+
+
+def may_lock(user: User) -> bool:
+    """The council locks units after the deadline and unlocks them (administrators too, to help them)."""
+    member = membership(user)
+    return member is not None and member.role in (Role.COUNCIL, Role.ADMIN)

@@ -9,7 +9,7 @@ from kiemchung.web.models import ApiToken, Membership, Submission, Unit
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name")
+    list_display = ("code", "name", "locked_at", "locked_by")
     search_fields = ("code", "name")
 
 

@@ -4,13 +4,13 @@
 - `GET /api/v1/units`: the units the caller may see.
 - `POST /api/v1/units/{unit}/submissions` (multipart field `archive`): 201 `{"id", "status": "queued"}`.
 - `GET /api/v1/submissions/{id}`: `{"status", "progress": {"done", "total"}, "report"}`, the report being
-  report.json's content once the check is done.
-Without a valid token: 401. Another unit's data: 404; the council uploading: 403.
+  report.json's content once the check is done, and `"changes"` (`kiemchung.web.rounds`) when the unit has
+  an earlier checked round.
+Without a valid token: 401. Another unit's data: 404; the council uploading: 403; a locked unit: 423.
 """
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable
 from functools import wraps
 from typing import Any
@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from kiemchung.web.access import may_upload, submission_for, unit_for, visible_units
 from kiemchung.web.models import ApiToken, Status
 from kiemchung.web.uploads import UploadRefused, accept, refusal_response
-from kiemchung.web.views import report_path
+from kiemchung.web.views import read_report, round_changes
 
 View = Callable[..., HttpResponse]
 
@@ -69,8 +69,8 @@ def submit(request: HttpRequest, code: str) -> HttpResponse:
 @require_GET
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
     shown = submission_for(request.user, pk)
-    report = json.loads(report_path(shown, "report.json").read_text("utf-8")) if shown.status == Status.DONE else None
-    body = {
+    report = read_report(shown) if shown.status == Status.DONE else None
+    body: dict[str, Any] = {
         "id": shown.pk,
         "unit": shown.unit.code,
         "status": shown.status,
@@ -78,4 +78,8 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "message": shown.message,
         "report": report,
     }
+    since = round_changes(shown)
+    if since is not None:
+        previous, changes = since
+        body["changes"] = {"previous": previous.pk, **changes.as_json()}
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

@@ -1,4 +1,5 @@
-"""What the service keeps: units, who belongs to which (and in what role), submissions, API tokens.
+"""What the service keeps: units (and whether the council locked them), who belongs to which (and in what
+role), submissions, API tokens.
 
 A unit's evidence, reports and (later) decisions are seen by that unit's clerks, the council and the
 administrators only: `kiemchung.web.access` is the one place that decides it.
@@ -31,6 +32,10 @@ class Unit(models.Model):
 
     code = models.SlugField("mã", max_length=64, unique=True)
     name = models.CharField("tên", max_length=200, unique=True)
+    # Set by the council after the deadline: a locked unit accepts no upload until it is unlocked.
+    locked_at = models.DateTimeField("khóa lúc", null=True, blank=True)
+    locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                  related_name="+", verbose_name="người khóa")
 
     class Meta:
         ordering = ("name",)
@@ -39,6 +44,10 @@ class Unit(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    @property
+    def locked(self) -> bool:
+        return self.locked_at is not None
 
 
 class Membership(models.Model):

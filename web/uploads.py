@@ -1,4 +1,5 @@
 """An uploaded archive, treated as hostile: refused with a reason the clerk can act on, or stored and queued.
+A unit the council has locked takes none (423), whatever the file.
 
 The archive is opened once at upload by the CLI's own reader (`kiemchung.pipeline.archives.open_archive`,
 the same limits: members, sizes, bombs, nesting) so that what the check would refuse is refused now, while
@@ -20,6 +21,7 @@ from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils import timezone
 
 from kiemchung.extractors.models import ReadProblem
 from kiemchung.pipeline.archives import ARCHIVE_SUFFIXES, open_archive
@@ -66,6 +68,8 @@ def refusal_response(request: HttpRequest, refusal: UploadRefused) -> HttpRespon
 
 def accept(unit: Unit, user: AbstractBaseUser, upload: UploadedFile | None) -> Submission:
     """Check `upload`, store it content-addressed and queue its check; raises `UploadRefused`."""
+    if unit.locked:
+        raise UploadRefused(locked_notice(unit), 423)
     if upload is None:
         raise UploadRefused(f"Chưa chọn tệp. Hãy chọn tệp nén ({_SUFFIXES}) chứa thư mục hồ sơ của đơn vị.")
     name = PurePath(upload.name or "").name
@@ -89,6 +93,13 @@ def accept(unit: Unit, user: AbstractBaseUser, upload: UploadedFile | None) -> S
         temporary.unlink(missing_ok=True)
     return Submission.objects.create(unit=unit, uploader=user, archive_sha256=sha256, archive_name=name,
                                      archive_size=size)
+
+
+def locked_notice(unit: Unit) -> str:
+    """Why a locked unit takes no upload, and what the clerk can still do."""
+    when = timezone.localtime(unit.locked_at).strftime("%H:%M ngày %d/%m/%Y")
+    return (f"Hội đồng thẩm định đã khóa hồ sơ của {unit.name} lúc {when} (đã hết hạn nộp), nên không nộp thêm "
+            f"được. Nếu cần nộp bổ sung, hãy liên hệ Hội đồng để được mở khóa.")
 
 
 def archive_path(sha256: str) -> Path:

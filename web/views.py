@@ -1,10 +1,12 @@
 """The pages: login, the units one may see, a unit with its submissions and the upload form, a submission
-with its progress and, once checked, the CLI's report. Server-rendered, no script of their own; a page
-still being checked reloads itself (a `<meta http-equiv="refresh">`)."""
+with its progress and, once checked, the CLI's report and what changed since the unit's previous round; the
+council's lock on a unit or on every unit. Server-rendered, no script of their own; a page still being
+checked reloads itself (a `<meta http-equiv="refresh">`)."""
 
 from __future__ import annotations
 
 import hashlib
+import json
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -16,14 +18,17 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemchung.pipeline.reports.html import CSP as REPORT_CSP
-from kiemchung.web.access import may_upload, membership, submission_for, unit_for, visible_units
-from kiemchung.web.models import Status, Submission
-from kiemchung.web.uploads import UploadRefused, accept
+from kiemchung.web.access import may_lock, may_upload, membership, submission_for, unit_for, visible_units
+from kiemchung.web.models import Status, Submission, Unit
+from kiemchung.web.rounds import Changes, compare
+from kiemchung.web.uploads import UploadRefused, accept, locked_notice
 
 View = Callable[..., HttpResponse]
 # The report files a submission page offers, and how they are served.
@@ -104,7 +109,7 @@ def password(request: HttpRequest) -> HttpResponse:
 @member_required
 def units(request: HttpRequest) -> HttpResponse:
     rows = [(unit, unit.submissions.first()) for unit in visible_units(request.user)]
-    return render(request, "web/units.html", {"rows": rows})
+    return render(request, "web/units.html", {"rows": rows, "may_lock": may_lock(request.user)})
 
 
 @member_required
@@ -118,6 +123,8 @@ def _unit_page(request: HttpRequest, code: str, error: UploadRefused | None = No
         "unit": shown,
         "submissions": shown.submissions.all()[:100],
         "may_upload": may_upload(request.user, shown),
+        "may_lock": may_lock(request.user),
+        "locked_notice": locked_notice(shown) if shown.locked else "",
         "error": error.message if error else "",
         "max_mb": settings.KIEMCHUNG_MAX_UPLOAD_BYTES // (1024 * 1024),
     }
@@ -141,7 +148,53 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
     shown = submission_for(request.user, pk)
     waiting = shown.status in (Status.QUEUED, Status.READING)
-    return render(request, "web/submission.html", {"submission": shown, "waiting": waiting})
+    since = round_changes(shown)
+    context = {"submission": shown, "waiting": waiting, "previous": since[0] if since else None,
+               "changes": since[1] if since else None}
+    return render(request, "web/submission.html", context)
+
+
+def round_changes(shown: Submission) -> tuple[Submission, Changes] | None:
+    """The unit's previous checked round and what `shown` changed since; None unless both are checked."""
+    if shown.status != Status.DONE:
+        return None
+    # ids grow with time: the previous round is the highest id below this one's
+    earlier = Submission.objects.filter(unit=shown.unit_id, status=Status.DONE, pk__lt=shown.pk)
+    previous = earlier.order_by("-pk").first()
+    if previous is None:
+        return None
+    return previous, compare(read_report(previous), read_report(shown))
+
+
+def read_report(shown: Submission) -> Any:
+    """A checked submission's report.json, as JSON values."""
+    return json.loads(report_path(shown, "report.json").read_text("utf-8"))
+
+
+@member_required
+@require_POST
+def lock(request: HttpRequest, code: str, locked: bool) -> HttpResponse:
+    """Lock (`locked`) or unlock one unit: the council, after the deadline."""
+    shown = unit_for(request.user, code)
+    return _set_lock(request, Unit.objects.filter(pk=shown.pk), locked) or redirect("unit", code=code)
+
+
+@member_required
+@require_POST
+def lock_batch(request: HttpRequest, locked: bool) -> HttpResponse:
+    """Lock (`locked`) or unlock every unit at once: the whole batch, when the deadline has passed."""
+    return _set_lock(request, Unit.objects.all(), locked) or redirect("units")
+
+
+def _set_lock(request: HttpRequest, units: QuerySet[Unit], locked: bool) -> HttpResponse | None:
+    """Refused (403) unless the caller may lock; a unit already locked keeps who locked it and when."""
+    if not may_lock(request.user):
+        return HttpResponseForbidden("Chỉ Hội đồng thẩm định mới khóa hoặc mở khóa hồ sơ của đơn vị.")
+    if locked:
+        units.filter(locked_at=None).update(locked_at=timezone.now(), locked_by=request.user)
+    else:
+        units.update(locked_at=None, locked_by=None)
+    return None
 
 
 @member_required
