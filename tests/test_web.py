@@ -121,10 +121,16 @@ def checked_submission(unit: Unit, user: User) -> Submission:
     folder = DATA / "reports" / str(submission.pk) / "out" / unit.name
     folder.mkdir(parents=True)
     for name in REPORT_FILES:
-        (folder / name).write_text(json.dumps({"unit": unit.name}) if name.endswith(".json") else unit.name, "utf-8")
+        (folder / name).write_text(json.dumps(tiny_report(unit.name)) if name.endswith(".json") else unit.name, "utf-8")
     submission.report_folder = str(folder.relative_to(DATA))
     submission.save()
     return submission
+
+
+def tiny_report(unit: str) -> dict[str, Any]:
+    """The least report.json the pages read: a unit with no criteria, no evidence, no findings."""
+    summary = {"self_score": None, "recommended_score": None, "points_at_risk": None}
+    return {"unit": unit, "summary": summary, "criteria": [], "evidence": [], "findings": []}
 
 
 def bearer(token: str) -> dict[str, str]:
@@ -140,14 +146,18 @@ PAGES = {  # route name -> (method, address of unit B's data)
     "unlock": ("post", "/units/{code}/unlock/"),
     "submission": ("get", "/submissions/{id}/"),
     "report_file": ("get", "/submissions/{id}/report/{file}"),
+    "decide": ("post", "/submissions/{id}/decide/"),  # the council's review (tests/test_web_review.py)
+    "score": ("post", "/submissions/{id}/score/"),
 }
 API = {
     "api_submit": ("post", "/api/v1/units/{code}/submissions"),
     "api_submission": ("get", "/api/v1/submissions/{id}"),
 }
-WHOLE_BATCH = {  # route name -> (method, address): every unit at once, the council only (tests/test_web_rounds.py)
-    "lock_batch": ("post", "/batch/lock/"),
+WHOLE_BATCH = {  # route name -> (method, address): every unit at once, the council and administrators only
+    "lock_batch": ("post", "/batch/lock/"),  # tests/test_web_rounds.py
     "unlock_batch": ("post", "/batch/unlock/"),
+    "dashboard": ("get", "/dashboard/"),  # tests/test_web_review.py
+    "dashboard_export": ("get", "/dashboard/export.xlsx"),
 }
 PUBLIC = {"login", "logout", "password", None}  # None: the admin (its own permissions) and the style sheets
 
@@ -201,9 +211,10 @@ def test_a_clerk_sees_their_own_unit(people: People) -> None:
     for method, address in WHOLE_BATCH.values():
         assert getattr(client, method)(address).status_code == 403, address
     assert not Unit.objects.filter(locked_at__isnull=False).exists()
-    assert client.get(f"/submissions/{own.pk}/report/report.json").getvalue() == json.dumps({"unit": UNIT_A}).encode()
+    served = client.get(f"/submissions/{own.pk}/report/report.json").getvalue()
+    assert served == json.dumps(tiny_report(UNIT_A)).encode()
     answer = client.get(f"/api/v1/submissions/{own.pk}", **bearer(people.tokens["clerk_a"])).json()
-    assert answer["status"] == "done" and answer["report"] == {"unit": UNIT_A}
+    assert answer["status"] == "done" and answer["report"] == tiny_report(UNIT_A)
 
 
 @pytest.mark.parametrize("role", ["council", "admin"])
@@ -216,7 +227,7 @@ def test_the_council_and_administrators_see_every_unit(people: People, role: str
             if method == "get":
                 assert client.get(address).status_code == 200, address
         answer = client.get(f"/api/v1/submissions/{shown.pk}", **bearer(people.tokens[role]))
-        assert answer.json()["report"] == {"unit": unit.name}
+        assert answer.json()["report"] == tiny_report(unit.name)
     listed = client.get("/api/v1/units", **bearer(people.tokens[role])).json()["units"]
     assert {unit["name"] for unit in listed} == {UNIT_A, UNIT_B}
     assert {UNIT_A, UNIT_B} <= set(re.findall(r">(UBND [^<]+)</a>", client.get("/").content.decode()))

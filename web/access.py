@@ -2,7 +2,7 @@
 
 A clerk sees their own unit only; the council and the administrators see every unit. What a user may not
 see does not exist for them (404), so an address or an id reveals nothing about other units; what they may
-see but not do (the council uploading for a unit, a clerk locking it) is refused (403).
+see but not do (the council uploading for a unit, a clerk locking it or deciding on a finding) is refused (403).
 """
 
 from __future__ import annotations
@@ -58,5 +58,19 @@ def may_upload(user: User, unit: Unit) -> bool:
 
 def may_lock(user: User) -> bool:
     """The council locks units after the deadline and unlocks them (administrators too, to help them)."""
+    return _role_in(user, Role.COUNCIL, Role.ADMIN)
+
+
+def may_review(user: User) -> bool:
+    """Confirming or dismissing findings and setting final scores is the council's judgement alone."""
+    return _role_in(user, Role.COUNCIL)
+
+
+def may_see_dashboard(user: User) -> bool:
+    """The dashboard compares every unit: the council's, and the administrators' who help them."""
+    return _role_in(user, Role.COUNCIL, Role.ADMIN)
+
+
+def _role_in(user: User, *roles: Any) -> bool:  # `Role`s: Any, as Django's choices carry no type hints
     member = membership(user)
-    return member is not None and member.role in (Role.COUNCIL, Role.ADMIN)
+    return member is not None and member.role in roles

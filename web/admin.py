@@ -1,10 +1,11 @@
-"""The units, roles, submissions and tokens in Django's admin (administrators only). Submissions are
-read-only there: an upload and its check are never edited by hand."""
+"""The units, roles, submissions, tokens and the audit log in Django's admin (administrators only).
+Submissions are read-only there: an upload and its check are never edited by hand; the audit log can be read,
+never added to, changed or deleted."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kiemchung.web.models import ApiToken, Membership, Submission, Unit
+from kiemchung.web.models import ApiToken, AuditEntry, Membership, Submission, Unit
 
 
 @admin.register(Unit)
@@ -35,3 +36,18 @@ class SubmissionAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     list_display = ("user", "created")
     readonly_fields = ("digest",)
+
+
+@admin.register(AuditEntry)
+class AuditEntryAdmin(admin.ModelAdmin):
+    list_display = ("at", "who", "action", "unit", "submission", "code", "criterion", "old", "new")
+    list_filter = ("action",)
+
+    def has_add_permission(self, request: HttpRequest) -> bool:
+        return False
+
+    def has_change_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False
+
+    def has_delete_permission(self, request: HttpRequest, obj: AuditEntry | None = None) -> bool:
+        return False

@@ -1,8 +1,8 @@
 """What the service keeps: units (and whether the council locked them), who belongs to which (and in what
-role), submissions, API tokens.
+role), submissions, API tokens, and the audit log of what the council and the clerks did.
 
-A unit's evidence, reports and (later) decisions are seen by that unit's clerks, the council and the
-administrators only: `kiemchung.web.access` is the one place that decides it.
+A unit's evidence, reports and decisions are seen by that unit's clerks, the council and the administrators
+only: `kiemchung.web.access` is the one place that decides it.
 """
 
 from __future__ import annotations
@@ -126,3 +126,68 @@ class ApiToken(models.Model):
         token = "kc_" + secrets.token_urlsafe(32)
         cls.objects.create(user=user, digest=cls.hash(token))
         return token
+
+
+class Action(models.TextChoices):
+    CONFIRM = "confirm", "Xác nhận phát hiện"
+    DISMISS = "dismiss", "Bác bỏ phát hiện"
+    SCORE = "score", "Cho điểm tiêu chí"
+    LOCK = "lock", "Khóa hồ sơ"
+    UNLOCK = "unlock", "Mở khóa hồ sơ"
+    UPLOAD = "upload", "Nộp hồ sơ"
+
+
+class AppendOnly(Exception):
+    """An attempt to change or remove a row of the audit log."""
+
+
+class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    """Rows are added one by one; bulk changes and removals are refused like single ones."""
+
+    def update(self, **kwargs: object) -> int:
+        raise AppendOnly("the audit log is append-only")
+
+    def delete(self) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("the audit log is append-only")
+
+
+class AuditEntry(models.Model):
+    """One thing done, kept for good: who, when, what, on which unit (and submission, finding or criterion),
+    the value before and after, and why.
+
+    It is also where the council's decisions live: a finding's verdict and a criterion's final score are
+    the latest row about them (`kiemchung.web.review`), so the log cannot disagree with what the pages show.
+    A finding is named as `kiemchung.web.rounds` names it: its rule code and its place (criterion or path).
+    """
+
+    at = models.DateTimeField("lúc", auto_now_add=True)
+    who = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                            verbose_name="người thực hiện")
+    action = models.CharField("việc", max_length=16, choices=Action.choices)
+    unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="audit", verbose_name="đơn vị")
+    submission = models.ForeignKey(Submission, on_delete=models.PROTECT, null=True, blank=True, related_name="audit",
+                                   verbose_name="lần nộp")
+    code = models.CharField("mã quy tắc", max_length=8, blank=True)  # the finding's rule, KC301
+    criterion = models.CharField("tiêu chí", max_length=32, blank=True)
+    path = models.CharField("tệp", max_length=1000, blank=True)
+    old = models.CharField("giá trị cũ", max_length=255, blank=True)
+    new = models.CharField("giá trị mới", max_length=255, blank=True)
+    reason = models.TextField("lý do", blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ("id",)
+        verbose_name = "nhật ký"
+        verbose_name_plural = "nhật ký"
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.who} {self.action} {self.unit}"
+
+    def save(self, *args: object, **kwargs: object) -> None:
+        if not self._state.adding:
+            raise AppendOnly("the audit log is append-only")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
+        raise AppendOnly("the audit log is append-only")

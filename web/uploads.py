@@ -1,5 +1,5 @@
 """An uploaded archive, treated as hostile: refused with a reason the clerk can act on, or stored and queued.
-A unit the council has locked takes none (423), whatever the file.
+A unit the council has locked takes none (423), whatever the file. An accepted upload is written in the audit log.
 
 The archive is opened once at upload by the CLI's own reader (`kiemchung.pipeline.archives.open_archive`,
 the same limits: members, sizes, bombs, nesting) so that what the check would refuse is refused now, while
@@ -19,13 +19,15 @@ from pathlib import Path, PurePath
 from django.conf import settings
 from django.contrib.auth.models import AbstractBaseUser
 from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
 from kiemchung.extractors.models import ReadProblem
 from kiemchung.pipeline.archives import ARCHIVE_SUFFIXES, open_archive
-from kiemchung.web.models import Status, Submission, Unit
+from kiemchung.web.models import Action, Status, Submission, Unit
+from kiemchung.web.review import record
 
 _MIB = 1024 * 1024
 _SUFFIXES = ", ".join(ARCHIVE_SUFFIXES)
@@ -91,8 +93,11 @@ def accept(unit: Unit, user: AbstractBaseUser, upload: UploadedFile | None) -> S
         _store(temporary, sha256)
     finally:
         temporary.unlink(missing_ok=True)
-    return Submission.objects.create(unit=unit, uploader=user, archive_sha256=sha256, archive_name=name,
-                                     archive_size=size)
+    with transaction.atomic():
+        submission = Submission.objects.create(unit=unit, uploader=user, archive_sha256=sha256, archive_name=name,
+                                               archive_size=size)
+        record(user, Action.UPLOAD, unit, submission, new=name)
+    return submission
 
 
 def locked_notice(unit: Unit) -> str:

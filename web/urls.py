@@ -1,4 +1,5 @@
-"""Addresses of the pages, the report files, the API, the admin and the style sheets."""
+"""Addresses of the pages, the report files, the council's review and dashboard, the API, the admin and the style
+sheets."""
 
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
@@ -20,6 +21,10 @@ urlpatterns = [
     path("batch/unlock/", views.lock_batch, {"locked": False}, name="unlock_batch"),
     path("submissions/<int:pk>/", views.submission, name="submission"),
     path("submissions/<int:pk>/report/<str:name>", views.report_file, name="report_file"),
+    path("submissions/<int:pk>/decide/", views.decide, name="decide"),
+    path("submissions/<int:pk>/score/", views.score, name="score"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("dashboard/export.xlsx", views.dashboard_export, name="dashboard_export"),
     path("api/v1/units", api.units, name="api_units"),
     path("api/v1/units/<slug:code>/submissions", api.submit, name="api_submit"),
     path("api/v1/submissions/<int:pk>", api.submission, name="api_submission"),

@@ -1,12 +1,14 @@
-"""The pages: login, the units one may see, a unit with its submissions and the upload form, a submission
-with its progress and, once checked, the CLI's report and what changed since the unit's previous round; the
-council's lock on a unit or on every unit. Server-rendered, no script of their own; a page still being
-checked reloads itself (a `<meta http-equiv="refresh">`)."""
+"""The pages: login, the units one may see, a unit with its submissions, the upload form and its audit log,
+a submission with its progress and, once checked, the CLI's report, what changed since the unit's previous
+round and the council's review; the council's lock on a unit or on every unit; the council's dashboard and its
+workbook. Server-rendered, no script of their own; a page still being checked reloads itself (a
+`<meta http-equiv="refresh">`)."""
 
 from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 from collections.abc import Callable
 from functools import wraps
 from pathlib import Path
@@ -18,6 +20,7 @@ from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.contrib.auth.views import LoginView
 from django.core.cache import cache
+from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
 from django.shortcuts import redirect, render
@@ -25,8 +28,19 @@ from django.utils import timezone
 from django.views.decorators.http import require_POST
 
 from kiemchung.pipeline.reports.html import CSP as REPORT_CSP
-from kiemchung.web.access import may_lock, may_upload, membership, submission_for, unit_for, visible_units
-from kiemchung.web.models import Status, Submission, Unit
+from kiemchung.web.access import (
+    may_lock,
+    may_review,
+    may_see_dashboard,
+    may_upload,
+    membership,
+    submission_for,
+    unit_for,
+    visible_units,
+)
+from kiemchung.web.dashboard import UnitRow, UnitStatus, dashboard, write_workbook
+from kiemchung.web.models import Action, Status, Submission, Unit
+from kiemchung.web.review import ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
 from kiemchung.web.rounds import Changes, compare
 from kiemchung.web.uploads import UploadRefused, accept, locked_notice
 
@@ -109,7 +123,8 @@ def password(request: HttpRequest) -> HttpResponse:
 @member_required
 def units(request: HttpRequest) -> HttpResponse:
     rows = [(unit, unit.submissions.first()) for unit in visible_units(request.user)]
-    return render(request, "web/units.html", {"rows": rows, "may_lock": may_lock(request.user)})
+    return render(request, "web/units.html", {"rows": rows, "may_lock": may_lock(request.user),
+                                              "may_see_dashboard": may_see_dashboard(request.user)})
 
 
 @member_required
@@ -127,6 +142,7 @@ def _unit_page(request: HttpRequest, code: str, error: UploadRefused | None = No
         "locked_notice": locked_notice(shown) if shown.locked else "",
         "error": error.message if error else "",
         "max_mb": settings.KIEMCHUNG_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "audit": audit_lines(shown.audit.select_related("who").order_by("-id")[:500]),
     }
     return render(request, "web/unit.html", context, status=error.status if error else 200)
 
@@ -146,12 +162,43 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
 
 @member_required
 def submission(request: HttpRequest, pk: int) -> HttpResponse:
-    shown = submission_for(request.user, pk)
+    return _submission_page(request, submission_for(request.user, pk))
+
+
+def _submission_page(request: HttpRequest, shown: Submission, error: str = "") -> HttpResponse:
     waiting = shown.status in (Status.QUEUED, Status.READING)
     since = round_changes(shown)
     context = {"submission": shown, "waiting": waiting, "previous": since[0] if since else None,
-               "changes": since[1] if since else None}
-    return render(request, "web/submission.html", context)
+               "changes": since[1] if since else None, "error": error, "may_review": may_review(request.user),
+               "review": review_of(shown, read_report(shown)) if shown.status == Status.DONE else None}
+    return render(request, "web/submission.html", context, status=400 if error else 200)
+
+
+@member_required
+@require_POST
+def decide(request: HttpRequest, pk: int) -> HttpResponse:
+    """Confirm or dismiss one finding of a checked submission: the council."""
+    return _review(request, pk, decide_finding)
+
+
+@member_required
+@require_POST
+def score(request: HttpRequest, pk: int) -> HttpResponse:
+    """Set one criterion's final score: the council."""
+    return _review(request, pk, set_score)
+
+
+def _review(request: HttpRequest, pk: int, take: Callable[..., None]) -> HttpResponse:
+    """A decision on a submission the caller may see (else 404), refused (403) unless they are the council;
+    one that cannot be taken as sent shows the page again with why (400)."""
+    shown = submission_for(request.user, pk)
+    if not may_review(request.user):
+        return HttpResponseForbidden("Chỉ Hội đồng thẩm định mới xác nhận, bác bỏ phát hiện và cho điểm tiêu chí.")
+    try:
+        take(shown, read_report(shown), request.user, request.POST.dict())
+    except ReviewRefused as refusal:
+        return _submission_page(request, shown, refusal.message)
+    return redirect("submission", pk=pk)
 
 
 def round_changes(shown: Submission) -> tuple[Submission, Changes] | None:
@@ -190,11 +237,51 @@ def _set_lock(request: HttpRequest, units: QuerySet[Unit], locked: bool) -> Http
     """Refused (403) unless the caller may lock; a unit already locked keeps who locked it and when."""
     if not may_lock(request.user):
         return HttpResponseForbidden("Chỉ Hội đồng thẩm định mới khóa hoặc mở khóa hồ sơ của đơn vị.")
-    if locked:
-        units.filter(locked_at=None).update(locked_at=timezone.now(), locked_by=request.user)
-    else:
-        units.update(locked_at=None, locked_by=None)
+    changing = units.filter(locked_at=None) if locked else units.exclude(locked_at=None)
+    with transaction.atomic():  # the log says what was done, all of it
+        for changed in changing:
+            record(request.user, Action.LOCK if locked else Action.UNLOCK, changed)
+        if locked:
+            changing.update(locked_at=timezone.now(), locked_by=request.user)
+        else:
+            changing.update(locked_at=None, locked_by=None)
     return None
+
+
+@member_required
+def dashboard_page(request: HttpRequest) -> HttpResponse:
+    """Every unit's status, totals and rank, filtered by status (`?status=`): the council."""
+    rows = _dashboard_rows(request)
+    if rows is None:
+        return HttpResponseForbidden(_DASHBOARD_REFUSED)
+    return render(request, "web/dashboard.html", {"rows": rows, "statuses": list(UnitStatus),
+                                                  "status": request.GET.get("status", "")})
+
+
+@member_required
+def dashboard_export(request: HttpRequest) -> HttpResponse:
+    """The dashboard (the same filter) as a workbook, with the council's decisions."""
+    rows = _dashboard_rows(request)
+    if rows is None:
+        return HttpResponseForbidden(_DASHBOARD_REFUSED)
+    with tempfile.TemporaryDirectory(dir=settings.FILE_UPLOAD_TEMP_DIR) as folder:
+        path = Path(folder) / "tong-hop-tham-dinh.xlsx"
+        write_workbook(rows, path)
+        content = path.read_bytes()
+    response = HttpResponse(content, content_type=REPORT_FILES["report.xlsx"])
+    response.headers["Content-Disposition"] = f'attachment; filename="{path.name}"'
+    return response
+
+
+_DASHBOARD_REFUSED = "Bảng tổng hợp các đơn vị chỉ dành cho Hội đồng thẩm định."
+
+
+def _dashboard_rows(request: HttpRequest) -> list[UnitRow] | None:
+    """The dashboard's rows for the caller and the filter (None: the caller may not see the dashboard)."""
+    if not may_see_dashboard(request.user):
+        return None
+    status = request.GET.get("status", "")
+    return [row for row in dashboard(visible_units(request.user), read_report) if not status or row.status == status]
 
 
 @member_required
