@@ -87,7 +87,9 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-            ]
+            ],
+            # `{% load scores %}`: a module of the package rather than a templatetags package of its own
+            "libraries": {"scores": "kiemchung.web.filters"},
         },
     }
 ]
