@@ -362,7 +362,8 @@ def test_a_unit_cannot_flood_the_queue(people: People) -> None:
 def test_every_form_needs_its_csrf_token(people: People) -> None:
     client = logged_in(people.clerk_a, enforce_csrf_checks=True)
     upload = f"/units/{people.unit_a.code}/upload/"
-    assert client.post(upload, {"archive": upload_file(zipped(UNIT_A))}).status_code == 403
+    refused = client.post(upload, {"archive": upload_file(zipped(UNIT_A))})
+    assert refused.status_code == 403 and "Hãy tải lại trang" in refused.content.decode()  # in Vietnamese
     assert client.post("/logout/").status_code == 403
     assert Client(enforce_csrf_checks=True).post("/login/", {"username": "clerk_a", "password": "x"}).status_code == 403
     client.get(f"/units/{people.unit_a.code}/")

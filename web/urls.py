@@ -34,3 +34,4 @@ urlpatterns = [
 ]
 
 handler404 = "kiemchung.web.views.not_found"
+handler500 = "kiemchung.web.views.server_error"

@@ -304,6 +304,22 @@ def report_path(shown: Submission, name: str) -> Path:
     return path
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """Django's CSRF refusal, in Vietnamese: most often a form left open past the session or sent twice."""
+    message = "Biểu mẫu đã cũ hoặc phiên làm việc đã hết hạn. Hãy tải lại trang, đăng nhập lại nếu cần, rồi gửi lại."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message}, status=403)
+    return render(request, "web/refused.html", {"message": message}, status=403)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500 in Vietnamese; what went wrong is in the server's log, not on the page."""
+    message = "Máy chủ gặp lỗi khi xử lý yêu cầu này. Hãy thử lại sau ít phút; nếu vẫn lỗi, báo cho quản trị viên."
+    if request.path.startswith("/api/"):
+        return JsonResponse({"error": message}, status=500)
+    return render(request, "web/refused.html", {"message": message}, status=500)
+
+
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404, the same for what does not exist and what the caller may not see: JSON for the API."""
     message = "Không tìm thấy, hoặc bạn không có quyền xem."
