@@ -89,6 +89,15 @@ def test_the_council_dismisses_confirms_and_scores(checked: Path, people: People
         ("council", "score", UNIT_A, submission.pk, "", "8.1", "", "0.0", "1.5", SCORE["reason"]),
         ("council", "score", UNIT_A, submission.pk, "", "8.1", "", "1.5", "2.0", "Xem lại: đủ điểm"),
     ]
+    # the same decisions for scripts: the unit's clerk reads them through the API
+    api = Client().get(f"/api/v1/submissions/{submission.pk}", **test_web.bearer(people.tokens["clerk_a"])).json()
+    assert api["review"]["totals"] == {"self": 46.0, "recommended": 5.5, "final": 7.5}
+    assert sorted((f["code"], f["verdict"], f["reason"]) for f in api["review"]["findings"]) == [
+        ("KC301", "dismiss", DISMISS["reason"]), ("KC402", "confirm", "")
+    ]
+    assert api["review"]["scores"] == [
+        {"criterion": "8.1", "recommended": 0.0, "final": 2.0, "reason": "Xem lại: đủ điểm"}
+    ]
     unit_page = logged_in(people.clerk_a).get(f"/units/{people.unit_a.code}/").content.decode()
     newest = cells(re.search(r'<table class="audit">.*?<tbody>\s*(<tr>.*?</tr>)', unit_page, re.S).group(1))
     assert newest[1:] == ["council", "Cho điểm tiêu chí", "Tiêu chí 8.1", "1,5 điểm", "2 điểm", "Xem lại: đủ điểm"]

@@ -4,7 +4,8 @@
 - `GET /api/v1/units`: the units the caller may see.
 - `POST /api/v1/units/{unit}/submissions` (multipart field `archive`): 201 `{"id", "status": "queued"}`.
 - `GET /api/v1/submissions/{id}`: `{"status", "progress": {"done", "total"}, "report"}`, the report being
-  report.json's content once the check is done, and `"changes"` (`kiemchung.web.rounds`) when the unit has
+  report.json's content once the check is done, with `"review"` (the council's decisions and the final total,
+  `kiemchung.web.review`), and `"changes"` (`kiemchung.web.rounds`) when the unit has
   an earlier checked round.
 Without a valid token: 401. Another unit's data: 404; the council uploading: 403; a locked unit: 423.
 """
@@ -21,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kiemchung.web.access import may_upload, submission_for, unit_for, visible_units
 from kiemchung.web.models import ApiToken, Status
+from kiemchung.web.review import review_of
 from kiemchung.web.uploads import UploadRefused, accept, refusal_response
 from kiemchung.web.views import read_report, round_changes
 
@@ -82,4 +84,6 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
     if since is not None:
         previous, changes = since
         body["changes"] = {"previous": previous.pk, **changes.as_json()}
+    if report is not None:
+        body["review"] = review_of(shown, report).as_json()
     return JsonResponse(body, json_dumps_params={"ensure_ascii": False})

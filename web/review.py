@@ -79,6 +79,22 @@ class Review:
     def dismissed(self) -> int:
         return sum(finding.verdict == Action.DISMISS for finding in self.findings)
 
+    def as_json(self) -> dict[str, Any]:
+        """The council's decisions for the API: totals, each decided finding, each criterion it scored."""
+        return {
+            "totals": {"self": self.self_total, "recommended": self.recommended_total, "final": self.final_total},
+            "findings": [
+                {**review.finding.as_json(), "verdict": review.verdict, "reason": review.reason}
+                for review in self.findings
+                if review.verdict
+            ],
+            "scores": [
+                {"criterion": c.code, "recommended": c.recommended, "final": c.council, "reason": c.reason}
+                for c in self.criteria
+                if c.council is not None
+            ],
+        }
+
 
 def review_of(submission: Submission, report: Report) -> Review:
     """The submission's findings and leaf criteria with the council's latest decision on each."""
