@@ -9,22 +9,32 @@ Two orders, for two questions:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 from kiemchung.criteria_map.criteria import code_key
 from kiemchung.criteria_map.models import CriterionAssessment, UnitAssessment
 
+T = TypeVar("T")
+
 
 def ranked(units: Sequence[UnitAssessment]) -> list[tuple[int | None, UnitAssessment]]:
     """Units by recommended total, highest first, each with its rank (None: its total is unknown)."""
-    known = [unit for unit in units if unit.totals.recommended_score is not None]
-    known.sort(key=lambda unit: (-(unit.totals.recommended_score or 0.0), unit.unit))
-    ranks: list[tuple[int | None, UnitAssessment]] = []
-    for position, unit in enumerate(known, start=1):
-        tied = ranks and ranks[-1][1].totals.recommended_score == unit.totals.recommended_score
-        ranks.append((ranks[-1][0] if tied else position, unit))
-    unknown = sorted((unit for unit in units if unit.totals.recommended_score is None), key=lambda unit: unit.unit)
-    return ranks + [(None, unit) for unit in unknown]
+    return ranked_by(units, total=lambda unit: unit.totals.recommended_score, name=lambda unit: unit.unit)
+
+
+def ranked_by(items: Sequence[T], *, total: Callable[[T], float | None], name: Callable[[T], str]
+              ) -> list[tuple[int | None, T]]:
+    """The ranking rule on any totals (the web dashboard ranks by the council's final totals): highest first,
+    equal totals sharing a rank (1, 2, 2, 4), by name among equals; unknown totals last, unranked, by name."""
+    known = sorted((item for item in items if total(item) is not None), key=lambda item: (-(total(item) or 0.0),
+                                                                                          name(item)))
+    ranks: list[tuple[int | None, T]] = []
+    for position, item in enumerate(known, start=1):
+        tied = ranks and total(ranks[-1][1]) == total(item)
+        ranks.append((ranks[-1][0] if tied else position, item))
+    unknown = sorted((item for item in items if total(item) is None), key=name)
+    return ranks + [(None, item) for item in unknown]
 
 
 def ranks(units: Sequence[UnitAssessment]) -> dict[str, int | None]:

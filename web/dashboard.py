@@ -1,18 +1,18 @@
 """The council's dashboard: every unit with its status, its totals after review and its rank, and the same
 table as a workbook that looks like the CLI's (`kiemchung.pipeline.reports.workbook`).
 
-A unit is judged on its latest checked submission. `kiemchung.criteria_map.ranking` ranks the CLI's unit
-assessments; here only report.json files and decisions are at hand, so the same ranking rule (highest first,
-equal totals share a rank, unknown totals last and unranked) is applied to the final totals.
+A unit is judged on its latest checked submission, and ranked by its final total with the CLI's ranking rule
+(`kiemchung.criteria_map.ranking.ranked_by`).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from enum import StrEnum
 from pathlib import Path
 
+from kiemchung.criteria_map.ranking import ranked_by
 from kiemchung.pipeline.reports.cells import CellValue
 from kiemchung.pipeline.reports.workbook import Book, Row, Title
 from kiemchung.web.models import Status, Submission, Unit
@@ -88,17 +88,9 @@ def _row(unit: Unit, read_report: ReadReport) -> UnitRow:
 
 def ranked(rows: list[UnitRow]) -> list[UnitRow]:
     """Highest final total first, equal totals sharing a rank (1, 2, 2, 4); unknown totals last, unranked."""
-    def total(row: UnitRow) -> float | None:
-        return row.review.final_total if row.review else None
-
-    known = sorted((row for row in rows if total(row) is not None), key=lambda row: (-(total(row) or 0.0),
-                                                                                       row.unit.name))
-    result: list[UnitRow] = []
-    for position, row in enumerate(known, start=1):
-        tied = result and total(result[-1]) == total(row)
-        result.append(UnitRow(row.unit, row.status, row.submission, row.review,
-                              result[-1].rank if tied else position))
-    return result + sorted((row for row in rows if total(row) is None), key=lambda row: row.unit.name)
+    by_total = ranked_by(rows, total=lambda row: row.review.final_total if row.review else None,
+                         name=lambda row: row.unit.name)
+    return [replace(row, rank=rank) for rank, row in by_total]
 
 
 def write_workbook(rows: Iterable[UnitRow], path: Path) -> None:
