@@ -80,7 +80,7 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
         "message": shown.message,
         "report": report,
     }
-    since = round_changes(shown)
+    since = round_changes(shown, report)
     if since is not None:
         previous, changes = since
         body["changes"] = {"previous": previous.pk, **changes.as_json()}

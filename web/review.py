@@ -18,7 +18,7 @@ from typing import Any
 from kiemchung.pipeline.labels import score
 from kiemchung.web.access import User
 from kiemchung.web.models import Action, AuditEntry, Submission, Unit
-from kiemchung.web.rounds import FindingChange, Place, Report, findings_by_key
+from kiemchung.web.rounds import FindingChange, Place, Report, findings_by_key, leaf_criteria
 
 VERDICTS = {"": "chưa xem xét", Action.CONFIRM: "đã xác nhận", Action.DISMISS: "đã bác bỏ"}
 _DECISIONS = (Action.CONFIRM, Action.DISMISS, Action.SCORE)
@@ -114,16 +114,11 @@ def review_of(submission: Submission, report: Report) -> Review:
         CriterionReview(c["code"], c["title"] or "", c["max_score"], c["self_score"], c["recommended_score"],
                         float(scores[c["code"]].new) if c["code"] in scores else None,
                         scores[c["code"]].reason if c["code"] in scores else "")
-        for c in leaf_criteria(report)
+        for c in leaf_criteria(report).values()
     )
     summary = report["summary"]
     return Review(findings, criteria, summary["self_score"], summary["recommended_score"], summary["points_at_risk"],
                   decided=bool(verdicts or scores))
-
-
-def leaf_criteria(report: Report) -> list[dict[str, Any]]:
-    parents = {criterion["parent"] for criterion in report["criteria"]}
-    return [criterion for criterion in report["criteria"] if criterion["code"] not in parents]
 
 
 def decide_finding(submission: Submission, report: Report, user: User, form: dict[str, str]) -> None:

@@ -124,7 +124,7 @@ def _findings(report: Report) -> Iterator[tuple[Place, Mapping[str, Any]]]:
 
 def _score_changes(previous: Report, current: Report) -> tuple[ScoreChange, ...]:
     """Leaf criteria only: a field's score is the sum of its criteria's and would repeat their change."""
-    before, after = _leaf_criteria(previous), _leaf_criteria(current)
+    before, after = leaf_criteria(previous), leaf_criteria(current)
     changes = []
     for code in [*after, *(code for code in before if code not in after)]:
         old, new = before.get(code, {}), after.get(code, {})
@@ -134,6 +134,7 @@ def _score_changes(previous: Report, current: Report) -> tuple[ScoreChange, ...]
     return tuple(changes)
 
 
-def _leaf_criteria(report: Report) -> dict[str, Mapping[str, Any]]:
+def leaf_criteria(report: Report) -> dict[str, Mapping[str, Any]]:
+    """The criteria that are scored themselves (not a field, whose score sums theirs), by code, in order."""
     parents = {criterion["parent"] for criterion in report["criteria"]}
     return {criterion["code"]: criterion for criterion in report["criteria"] if criterion["code"] not in parents}

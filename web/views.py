@@ -41,7 +41,7 @@ from kiemchung.web.access import (
 from kiemchung.web.dashboard import UnitRow, UnitStatus, dashboard, write_workbook
 from kiemchung.web.models import Action, Status, Submission, Unit
 from kiemchung.web.review import ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
-from kiemchung.web.rounds import Changes, compare
+from kiemchung.web.rounds import Changes, Report, compare
 from kiemchung.web.uploads import UploadRefused, accept, locked_notice
 
 View = Callable[..., HttpResponse]
@@ -167,10 +167,11 @@ def submission(request: HttpRequest, pk: int) -> HttpResponse:
 
 def _submission_page(request: HttpRequest, shown: Submission, error: str = "") -> HttpResponse:
     waiting = shown.status in (Status.QUEUED, Status.READING)
-    since = round_changes(shown)
+    report = read_report(shown) if shown.status == Status.DONE else None
+    since = round_changes(shown, report)
     context = {"submission": shown, "waiting": waiting, "previous": since[0] if since else None,
                "changes": since[1] if since else None, "error": error, "may_review": may_review(request.user),
-               "review": review_of(shown, read_report(shown)) if shown.status == Status.DONE else None}
+               "review": review_of(shown, report) if report is not None else None}
     return render(request, "web/submission.html", context, status=400 if error else 200)
 
 
@@ -201,16 +202,17 @@ def _review(request: HttpRequest, pk: int, take: Callable[..., None]) -> HttpRes
     return redirect("submission", pk=pk)
 
 
-def round_changes(shown: Submission) -> tuple[Submission, Changes] | None:
-    """The unit's previous checked round and what `shown` changed since; None unless both are checked."""
-    if shown.status != Status.DONE:
+def round_changes(shown: Submission, report: Report | None) -> tuple[Submission, Changes] | None:
+    """The unit's previous checked round and what `shown` (its `report`, read already) changed since; None
+    unless both are checked."""
+    if report is None:
         return None
     # ids grow with time: the previous round is the highest id below this one's
     earlier = Submission.objects.filter(unit=shown.unit_id, status=Status.DONE, pk__lt=shown.pk)
     previous = earlier.order_by("-pk").first()
     if previous is None:
         return None
-    return previous, compare(read_report(previous), read_report(shown))
+    return previous, compare(read_report(previous), report)
 
 
 def read_report(shown: Submission) -> Any:
