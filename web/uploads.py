@@ -62,10 +62,14 @@ class RefuseOversizedBodies:
 
 
 def refusal_response(request: HttpRequest, refusal: UploadRefused) -> HttpResponse:
-    """The refusal as the caller reads it: JSON for the API, a page otherwise."""
+    return refused(request, refusal.message, refusal.status)
+
+
+def refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
+    """A refusal (Vietnamese, what to do) as the caller reads it: JSON for the API, a page otherwise."""
     if request.path.startswith("/api/"):
-        return JsonResponse({"error": refusal.message}, status=refusal.status)
-    return render(request, "web/refused.html", {"message": refusal.message}, status=refusal.status)
+        return JsonResponse({"error": message}, status=status)
+    return render(request, "web/refused.html", {"message": message}, status=status)
 
 
 def accept(unit: Unit, user: AbstractBaseUser, upload: UploadedFile | None) -> Submission:

@@ -22,7 +22,7 @@ from django.contrib.auth.views import LoginView
 from django.core.cache import cache
 from django.db import transaction
 from django.db.models import QuerySet
-from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden, JsonResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
@@ -42,7 +42,7 @@ from kiemchung.web.dashboard import UnitRow, UnitStatus, dashboard, write_workbo
 from kiemchung.web.models import Action, Status, Submission, Unit
 from kiemchung.web.review import ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
 from kiemchung.web.rounds import Changes, Report, compare
-from kiemchung.web.uploads import UploadRefused, accept, locked_notice
+from kiemchung.web.uploads import UploadRefused, accept, locked_notice, refused
 
 View = Callable[..., HttpResponse]
 # The report files a submission page offers, and how they are served.
@@ -309,22 +309,15 @@ def report_path(shown: Submission, name: str) -> Path:
 def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
     """Django's CSRF refusal, in Vietnamese: most often a form left open past the session or sent twice."""
     message = "Biểu mẫu đã cũ hoặc phiên làm việc đã hết hạn. Hãy tải lại trang, đăng nhập lại nếu cần, rồi gửi lại."
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": message}, status=403)
-    return render(request, "web/refused.html", {"message": message}, status=403)
+    return refused(request, message, 403)
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
     """500 in Vietnamese; what went wrong is in the server's log, not on the page."""
     message = "Máy chủ gặp lỗi khi xử lý yêu cầu này. Hãy thử lại sau ít phút; nếu vẫn lỗi, báo cho quản trị viên."
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": message}, status=500)
-    return render(request, "web/refused.html", {"message": message}, status=500)
+    return refused(request, message, 500)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404, the same for what does not exist and what the caller may not see: JSON for the API."""
-    message = "Không tìm thấy, hoặc bạn không có quyền xem."
-    if request.path.startswith("/api/"):
-        return JsonResponse({"error": message}, status=404)
-    return render(request, "web/refused.html", {"message": message}, status=404)
+    return refused(request, "Không tìm thấy, hoặc bạn không có quyền xem.", 404)
