@@ -335,11 +335,16 @@ def rule_label(name: str, lang: Lang = Lang.VI) -> str:
     return (inspect.getdoc(type(rule)) or name).split("\n")[0].rstrip(".")
 
 
+def file_name(path: str) -> str:
+    """An evidence path's file name ("1.2/Báo cáo.pdf" -> "Báo cáo.pdf"): paths are "/"-separated."""
+    return path.rsplit("/", 1)[-1]
+
+
 def task_text(task: Task, lang: Lang = Lang.VI) -> str:
     """A task as the person responsible reads it: the files it concerns (by name), then what to do."""
     rule = rule_by_key(task.rule)
     action = task.rule if rule is None else rule.action if lang is Lang.VI else rule.action_en
-    names = ", ".join(path.rsplit("/", 1)[-1] for path in task.files)
+    names = ", ".join(map(file_name, task.files))
     return f"{names}: {action}" if names else action
 
 

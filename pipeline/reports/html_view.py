@@ -21,6 +21,7 @@ from kiemchung.pipeline.labels import (
     Lang,
     date,
     digest_name,
+    file_name,
     has_label,
     label,
     number_and_symbol,
@@ -450,7 +451,7 @@ def _people(unit: UnitAssessment, evidence: Mapping[str, EvidenceItem], lang: La
             documents.update({item.path: (item, findings) for item, findings in flagged})
             reasons = [rule_label(f.rule, lang) for f in _ordered(_open(criterion.findings))]
             # Documents by file name only: their full paths and every finding are listed below the table.
-            reasons += [f"{item.path.rsplit('/', 1)[-1]}: {_rule_names(findings, lang)}" for item, findings in flagged]
+            reasons += [f"{file_name(item.path)}: {_rule_names(findings, lang)}" for item, findings in flagged]
             rows.append(
                 PersonRow(
                     code=criterion.code,

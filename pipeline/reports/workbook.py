@@ -41,6 +41,7 @@ from kiemchung.pipeline.atomic import write_file
 from kiemchung.pipeline.labels import (
     Lang,
     date,
+    file_name,
     label,
     number_and_symbol,
     rule_label,
@@ -358,10 +359,6 @@ def _overview(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     sheet.table([label(k, lang) for k in keys], field_rows, main=False)
 
 
-def _file_name(path: str) -> str:
-    return path.rsplit("/", 1)[-1]
-
-
 def _criteria(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
     evidence = {item.path: item for item in unit.evidence}
     keys = (
@@ -383,7 +380,7 @@ def _criteria(sheet: Sheet, unit: UnitAssessment, lang: Lang) -> None:
         for path in criterion.zeroed_by:  # name the documents that cost the criterion its points, and why
             item = evidence.get(path)
             why = ", ".join(rule_label(f.rule, lang) for f in item.findings if f.zeroes) if item else ""
-            findings.append(f"{_file_name(path)}: {why}" if why else _file_name(path))
+            findings.append(f"{file_name(path)}: {why}" if why else file_name(path))
         rows.append(
             Row(
                 (
@@ -543,7 +540,7 @@ def _to_fix(criterion: CriterionAssessment, evidence: dict[str, EvidenceItem]) -
         if not open_findings:
             continue
         documents.append(path)
-        messages += [f"{_file_name(path)}: {f.message}" for f in open_findings]
+        messages += [f"{file_name(path)}: {f.message}" for f in open_findings]
     return messages, documents
 
 
