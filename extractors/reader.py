@@ -14,7 +14,7 @@ it say `Source.OCR`. OCR that is turned off or not installed is recorded, never 
 from __future__ import annotations
 
 import stat
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import fields, replace
 from pathlib import Path
 
@@ -153,10 +153,12 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
 
         lines = page_lines(0)
         signature_fields = pdf_extractor.signature_fields(reader, budget)
+        # The last page is read whatever happens: a consolidated text closes there, a long one signs there.
+        last = page_lines(count - 1) if count > 1 else []
         if not is_attachment(lines):  # an attachment's parent document is the one signed
-            lines += _pages_to_signature(pages, budget, lines, page_lines)
-        if count > 1:  # never among those: a consolidated text closes there, a long one signs there
-            lines += page_lines(count - 1)
+            signed = {field.page for field in signature_fields if field.signed and field.page is not None}
+            lines += _pages_to_signature(pages, budget, lines, last, signed, page_lines)
+        lines += last
         imaged = (pdfium_page(index) for index in range(min(count, _IMAGED_PAGES)))
         imaging = _copy_stamps_aside(tuple(page.imaging for page in imaged if page and page.imaging), lines)
         # Stamps that show only a number are placed where they sit (last: it flattens pages in memory);
@@ -178,25 +180,49 @@ def _read_pdf(path: Path, size: int, digest: str, roots: list[Certificate], ocr:
 
 
 def _pages_to_signature(pages: Sequence[PageObject], budget: pdf_extractor.ContentBudget, first: list[TextLine],
+                        last: list[TextLine], signed: set[int],
                         page_lines: Callable[[int], list[TextLine]]) -> list[TextLine]:
-    """Lines of pages 2, 3, … (not the last) up to the one holding the signature block, at most `_TEXT_PAGES`.
+    """Lines of the pages between the first and the last that hold the signature block, when neither
+    of those holds it (most documents sign on their last page: nothing more is read then).
 
-    Reading stops at the block (pages of appendices follow it), and before a page that would
-    overrun the content budget: a page not read is no finding, the last page is read anyway.
+    The block is looked for on the page of the first signed widget after page 1 and on the page
+    before it (the leader signs over the block; the issuing stamps sit on page 1), then on pages 2,
+    3, … up to `_TEXT_PAGES`: reading stops at the block (pages of appendices follow it), and before
+    a page that would overrun the content budget (a page not read is no finding).
     """
-    read: list[list[TextLine]] = []
-    for index in range(1, min(len(pages) - 1, _TEXT_PAGES)):
-        # A block may run over a page break: the first page (for the header) and the last two pages read.
-        if has_signature_block([*first, *(line for page in read[-2:] for line in page)]):
+    if has_signature_block([*first, *last]):
+        return []
+    widget = min((page for page in signed if page > 1), default=0)  # 1-based, 0 for none
+    near = [index for index in (widget - 2, widget - 1) if 0 < index < len(pages) - 1]
+    read: dict[int, list[TextLine]] = {}
+    for indices in (near, range(1, min(len(pages) - 1, _TEXT_PAGES))):
+        if _read_until_block(indices, pages, budget, first, page_lines, read):
             break
-        trial = pdf_extractor.ContentBudget(budget.limit - budget.spent)
-        try:
-            trial.charge_page(pages[index], index + 1)
-        except ReadFailure:
-            break
-        budget.spent += trial.spent
-        read.append(page_lines(index))
-    return [line for page in read for line in page]
+    return [line for index in sorted(read) for line in read[index]]
+
+
+def _read_until_block(indices: Iterable[int], pages: Sequence[PageObject], budget: pdf_extractor.ContentBudget,
+                      first: list[TextLine], page_lines: Callable[[int], list[TextLine]],
+                      read: dict[int, list[TextLine]]) -> bool:
+    """Read the pages `indices` in turn into `read` (a page already there is not read again) until a
+    signature block shows: whether reading is over (the block found, or the content budget spent).
+
+    A block may run over a page break: the first page (for the header) and the last two pages count.
+    """
+    recent: list[list[TextLine]] = []
+    for index in indices:
+        if index not in read:
+            trial = pdf_extractor.ContentBudget(budget.limit - budget.spent)
+            try:
+                trial.charge_page(pages[index], index + 1)
+            except ReadFailure:
+                return True
+            budget.spent += trial.spent
+            read[index] = page_lines(index)
+        recent = [*recent[-1:], read[index]]
+        if has_signature_block([*first, *(line for page in recent for line in page)]):
+            return True
+    return False
 
 
 def _copy_stamps_aside(imaging: tuple[PageImaging, ...], lines: list[TextLine]) -> tuple[PageImaging, ...]:

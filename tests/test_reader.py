@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -14,7 +15,9 @@ from kiemchung.extractors.hashing import file_sha256
 from kiemchung.extractors.models import FileKind, ReadProblem, Source
 from kiemchung.pipeline.work import job_for
 from samples import broken
-from samples.documents import BlankDate, DocSpec, write_docx, write_pdf, write_scan_pdf
+from samples.attacks import Workbench
+from samples.documents import BlankDate, DocSpec, layout_document, write_docx, write_pdf, write_scan_pdf
+from samples.signing import sign_pdf
 
 PLAN = DocSpec(
     date=dt.date(2023, 1, 30),
@@ -46,6 +49,25 @@ def test_pdf_header_whatever_the_drawing_order(tmp_path: Path, order: str) -> No
     assert header.place is not None and header.place.value == "Cao An"
     assert header.subject is not None and header.subject.value == PLAN.subject
     assert header.signer_name is not None and header.signer_name.value == "Nguyễn Văn An"
+
+
+def test_a_long_text_s_signature_block_is_read_where_its_signer_signed(tmp_path: Path, attack_bench: Workbench) -> None:
+    """The block of a text longer than the pages read from the start, appendices after it: the page
+    of the signed widget over it says where it is."""
+    spec = replace(PLAN, body=tuple(f"{n}. Rà soát, cập nhật danh mục thủ tục hành chính của xã, công khai đầy đủ "
+                                    "trên Cổng dịch vụ công và tại bộ phận một cửa." for n in range(1, 260)))
+    block = layout_document(spec).signature_box
+    assert block.page + 1 > 12  # past what is read from the start
+    plain, signed = tmp_path / "plain.pdf", tmp_path / "signed.pdf"
+    layout = write_pdf(spec, plain, pages=block.page + 4)
+    sign_pdf(plain, signed, attack_bench.pki.signer("cao-an/person"), field_name="Signature1",
+             signing_time=dt.datetime(2023, 1, 30, 9, tzinfo=dt.UTC),
+             visible_box=layout.person_signature_box.as_tuple())
+
+    header = read_document(signed).header
+
+    assert header.signer_name is not None and header.signer_name.value == "Nguyễn Văn An"
+    assert header.signer_name.where.page == block.page + 1
 
 
 def test_pdf_facts(pdf: Path) -> None:
