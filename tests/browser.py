@@ -32,6 +32,14 @@ from selenium.webdriver.remote.webelement import WebElement
 from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
+BATCH = ROOT / "samples" / "batch"
+# In the sample unit UBND xã Tân Lập: a copy that is not signed (it zeroes 8.1, with a truncated file), and the
+# only evidence of 1.4; a second round without both fixes the one and leaves 1.4 without evidence.
+UNSIGNED_COPY = (
+    "TC 8.1 - Kinh tế - xã hội/TLKC 8.1 - Báo cáo Tình hình kinh tế - xã hội 6 tháng đầu năm, "
+    "nhiệm vụ 6 tháng cuối năm 2023 (2).pdf"
+)
+ONLY_EVIDENCE_OF_1_4 = "TC 1.4 - Tuyên truyền CCHC/36-BC-UBND.signed.pdf"
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
 # Headless, no sandbox (root in a container), no shared-memory file system assumed, and no background
@@ -160,13 +168,16 @@ class Server:
 
 
 def chromium(window: tuple[int, int] = (1280, 1000)) -> webdriver.Chrome:
-    """Headless Chromium with a fresh profile; it keeps its network log, which `Person.open` reads."""
+    """Headless Chromium with a fresh profile; it keeps its network log, which `Person.open` reads. Its own words
+    (the file chooser's) are Vietnamese where Debian's chromium-l10n is installed: headless Chromium takes its
+    language from the environment, not from --lang."""
     options = webdriver.ChromeOptions()
     options.binary_location = CHROMIUM
-    for flag in (*CHROMIUM_FLAGS, f"--window-size={window[0]},{window[1]}", "--lang=vi"):
+    for flag in (*CHROMIUM_FLAGS, f"--window-size={window[0]},{window[1]}"):
         options.add_argument(flag)
     options.set_capability("goog:loggingPrefs", {"performance": "ALL"})
-    return webdriver.Chrome(options=options, service=DriverService(CHROMEDRIVER))
+    driver = DriverService(CHROMEDRIVER, env={**os.environ, "LANGUAGE": "vi"})
+    return webdriver.Chrome(options=options, service=driver)
 
 
 class Person:
@@ -209,12 +220,16 @@ class Person:
         assert self.driver.current_url == f"{self.url}/", self.text("main")
         return asked
 
-    def upload(self, unit_code: str, archive: Path) -> None:
-        """Choose `archive` in the unit page's upload form and send it."""
+    def upload(self, unit_code: str, archive: Path) -> int:
+        """Choose `archive` in the unit page's upload form and send it; the new submission's id (from the address
+        of the page it leads to)."""
         self.open(f"/units/{unit_code}/")
         chooser = self.find("input[name=archive]")
         chooser.send_keys(str(archive))
         self.submit(chooser)
+        found = re.fullmatch(re.escape(self.url) + r"/submissions/(\d+)/", self.driver.current_url)
+        assert found, self.text("main")
+        return int(found.group(1))
 
     def wait_until_checked(self) -> list[str]:
         """Stay on the submission's page, which reloads itself, until it says the check is over; the
@@ -275,10 +290,22 @@ class Person:
         chosen.click()
         WebDriverWait(self.driver, 60).until(lambda driver: _loaded(driver, form))
 
+    def dismiss(self, place: str, reason: str) -> None:
+        """On a submission's page, dismiss the finding at `place` ("Tệp …", "Tiêu chí 1.1") for `reason`."""
+        finding = self.row("table.findings", place)
+        self.fill({"reason": reason}, finding)
+        self.submit(self.find('[name="reason"]', finding), "Bác bỏ")
+
+    def set_score(self, criterion: str, score: str, reason: str) -> None:
+        """On a submission's page, give `criterion` its final `score` ("1,5") for `reason`."""
+        row = self.row("table.scores", f"{criterion} ")
+        self.fill({"score": score, "reason": reason}, row)
+        self.submit(self.find('[name="score"]', row))
+
     def screenshot(self, png: Path, anchor: str | None = None) -> None:
-        """A window-sized PNG of the page, its top or scrolled to the element `anchor` (a CSS selector)."""
-        if anchor is not None:
-            self.driver.execute_script("arguments[0].scrollIntoView()", self.find(anchor))
+        """A window-sized PNG of the page: its top, or the element `anchor` (a CSS selector) in the middle."""
+        if anchor is not None:  # WebDriver's script, not the page's: the page's policy allows none
+            self.driver.execute_script("arguments[0].scrollIntoView({block: 'center'})", self.find(anchor))
         self.driver.save_screenshot(str(png))
 
     def quit(self) -> None:

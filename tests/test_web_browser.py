@@ -18,19 +18,14 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser import ROOT, Person, Server, browser_missing, zip_unit
+from tests.browser import BATCH, ONLY_EVIDENCE_OF_1_4, UNSIGNED_COPY, Person, Server, browser_missing, zip_unit
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))
 
-UNIT = ROOT / "samples" / "batch" / "UBND xã Tân Lập"
+UNIT = BATCH / "UBND xã Tân Lập"
 OTHER_UNIT = "UBND xã Cao An"
 CODE = "ubnd-xa-tan-lap"
 ARCHIVE_NAME = "Hồ sơ CCHC 2023 - Tân Lập.zip"  # the name the clerk gave the file, shown on the pages
-UNSIGNED_COPY = (
-    "TC 8.1 - Kinh tế - xã hội/TLKC 8.1 - Báo cáo Tình hình kinh tế - xã hội 6 tháng đầu năm, "
-    "nhiệm vụ 6 tháng cuối năm 2023 (2).pdf"
-)
-ONLY_EVIDENCE_OF_1_4 = "TC 1.4 - Tuyên truyền CCHC/36-BC-UBND.signed.pdf"
 PASSWORDS = {"tanlap": "Tân-Lập-CCHC-2023!", "caoan": "Cao-An-CCHC-2023!", "hoidong": "Hội-đồng-thẩm-định-1"}
 
 
@@ -73,8 +68,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
 def first_round(service: Service, tmp_path_factory: pytest.TempPathFactory) -> Round:
     """The clerk's first upload of the unit, through the page's form, watched until it is checked."""
     clerk = service.people["tanlap"]
-    clerk.upload(CODE, zip_unit(UNIT, tmp_path_factory.mktemp("round-1") / ARCHIVE_NAME))
-    pk = int(clerk.driver.current_url.rstrip("/").rsplit("/", 1)[1])
+    pk = clerk.upload(CODE, zip_unit(UNIT, tmp_path_factory.mktemp("round-1") / ARCHIVE_NAME))
     return Round(pk, clerk.wait_until_checked())
 
 
@@ -136,17 +130,14 @@ def test_the_council_dismisses_a_finding_and_scores_the_criterion(service: Servi
     reason = "Bản sao trùng với văn bản đã ký số, không cần ký lại"
     finding = council.row("table.findings", f"Tệp {UNSIGNED_COPY}")
     assert "KC301 unsigned" in finding.text and "chưa xem xét" in finding.text
-    council.fill({"reason": reason}, finding)
-    council.submit(council.find('[name="reason"]', finding), "Bác bỏ")
+    council.dismiss(f"Tệp {UNSIGNED_COPY}", reason)
 
     finding = council.row("table.findings", f"Tệp {UNSIGNED_COPY}")
     assert f"đã bác bỏ: {reason}" in finding.text
     assert "bác bỏ 1)" in council.text("section.review h3:nth-of-type(2)")
     # dismissing does not score by itself: the council gives 8.1 its score, in Vietnamese notation
     assert council.fact("Tổng điểm thẩm định") == "5,5"
-    criterion = council.row("table.scores", "8.1 ")
-    council.fill({"score": "1,5", "reason": "Văn bản gốc đã ký số; trừ 0,5 điểm vì nộp bản sao không ký"}, criterion)
-    council.submit(council.find('[name="score"]', criterion))
+    council.set_score("8.1", "1,5", "Văn bản gốc đã ký số; trừ 0,5 điểm vì nộp bản sao không ký")
 
     assert council.cells(council.row("table.scores", "8.1 "))[:4] == ["2", "2", "0", "1,5 (Hội đồng)"]
     assert council.fact("Tổng điểm đề xuất") == "5,5"
