@@ -48,7 +48,7 @@ class Story:
         self.people: dict[str, Person] = {}
 
     def sign_in(self, name: str, role: str, unit: str | None = None) -> Person:
-        one_time, _ = self.server.add_user(name, role, unit)
+        one_time = self.server.add_user(name, role, unit)
         self.people[name] = Person(self.server.url, name, WINDOW)
         self.people[name].sign_in(one_time, PASSWORD)
         return self.people[name]

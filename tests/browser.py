@@ -25,10 +25,11 @@ from pathlib import Path
 from typing import Any
 
 from selenium import webdriver
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.chrome.service import Service as DriverService
 from selenium.webdriver.common.by import By
 from selenium.webdriver.remote.webelement import WebElement
+from selenium.webdriver.support.expected_conditions import staleness_of
 from selenium.webdriver.support.wait import WebDriverWait
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,7 +59,6 @@ CHROMIUM_FLAGS = (
 SERVER_START_SECONDS = 120
 CHECK_SECONDS = 300  # one sample unit takes 10-20 s here; a loaded CI machine may take far longer
 _PASSWORD = re.compile(r"Mật khẩu dùng một lần: (\S+)")
-_TOKEN = re.compile(r"Mã API \(chỉ hiện lần này, hãy lưu lại\): (\S+)")
 
 
 def browser_missing() -> str | None:
@@ -108,10 +108,10 @@ class Server:
 
     def __init__(self, data: Path, config: Path | None = None, year: int | None = None) -> None:
         self.data = data
-        self.port = free_port()
-        self.url = f"http://127.0.0.1:{self.port}"
+        port = free_port()
+        self.url = f"http://127.0.0.1:{port}"
         self._log = (data.parent / f"{data.name}-serve.log").open("w", encoding="utf-8")
-        command = [sys.executable, "-m", "kiemchung", "serve", "--data", str(data), "--port", str(self.port)]
+        command = [sys.executable, "-m", "kiemchung", "serve", "--data", str(data), "--port", str(port)]
         if config is not None:
             command += ["--config", str(config)]
         if year is not None:
@@ -135,23 +135,14 @@ class Server:
         self.stop()
         raise RuntimeError(f"kiemchung serve did not answer in {SERVER_START_SECONDS} s:\n{self.log()}")
 
-    def add_user(self, name: str, role: str, unit: str | None = None, *, token: bool = False) -> tuple[str, str | None]:
-        """`kiemchung user add` on the server's data: the one-time password and, with `token`, the API token."""
+    def add_user(self, name: str, role: str, unit: str | None = None) -> str:
+        """`kiemchung user add` on the server's data; the one-time password it prints."""
         printed = kiemchung(
-            "user",
-            "add",
-            name,
-            "--role",
-            role,
-            *(["--unit", unit] if unit else []),
-            *(["--token"] if token else []),
-            "--data",
-            str(self.data),
+            "user", "add", name, "--role", role, *(["--unit", unit] if unit else []), "--data", str(self.data)
         )
         password = _PASSWORD.search(printed)
-        issued = _TOKEN.search(printed)
         assert password, printed
-        return password.group(1), issued.group(1) if issued else None
+        return password.group(1)
 
     def log(self) -> str:
         self._log.flush()
@@ -190,22 +181,21 @@ class Person:
 
     def open(self, path: str) -> int:
         """Go to `path` as typed in the address bar; the HTTP status of the page that answered."""
-        self.driver.get_log("performance")  # drop what earlier pages logged
+        self._network()  # drop what earlier pages logged
         self.driver.get(self.url + path)
-        return self.last_status()
-
-    def last_status(self) -> int:
-        """The HTTP status of the last page loaded since the log was last read (a redirect's target's)."""
-        statuses = [
+        statuses = [  # of the pages loaded: the last is the one shown (after any redirect)
             event["params"]["response"]["status"]
             for event in self._network()
             if event["method"] == "Network.responseReceived" and event["params"]["type"] == "Document"
         ]
-        assert statuses, "no page was loaded"
+        assert statuses, f"{path}: no page was loaded"
         return int(statuses[-1])
 
     def _network(self) -> list[dict[str, Any]]:
-        return [json.loads(entry["message"])["message"] for entry in self.driver.get_log("performance")]
+        """The DevTools network events logged since the last call (chromedriver's performance log, which
+        Selenium leaves untyped)."""
+        entries = self.driver.get_log("performance")  # type: ignore[no-untyped-call]
+        return [json.loads(entry["message"])["message"] for entry in entries]
 
     def sign_in(self, one_time_password: str, new_password: str) -> str:
         """Log in with the printed one-time password, then choose one's own as the service asks first; the
@@ -242,8 +232,11 @@ class Person:
                 seen.append(shown)
             return shown.startswith(("Đã kiểm tra xong", "Không kiểm tra được"))
 
-        ignored = (NoSuchElementException, StaleElementReferenceException)  # the page is reloading
-        WebDriverWait(self.driver, CHECK_SECONDS, poll_frequency=0.5, ignored_exceptions=ignored).until(over)
+        # while the page reloads, what was read is gone, or not there yet, or the page cannot be asked at all
+        waiting = WebDriverWait(
+            self.driver, CHECK_SECONDS, poll_frequency=0.5, ignored_exceptions=(WebDriverException,)
+        )
+        waiting.until(over)
         return seen
 
     # ------------------------------------------------------------------------------------ reading the page
@@ -282,13 +275,20 @@ class Person:
             field.send_keys(value)
 
     def submit(self, field: WebElement, button: str = "") -> None:
-        """Click the submit button of `field`'s form (the one whose text is `button`, else the first)."""
+        """Click the submit button of `field`'s form (the one whose text is `button`, else the first) and wait
+        for the page it leads to."""
         form = field.find_element(By.XPATH, "./ancestor::form")
-        buttons = form.find_elements(By.CSS_SELECTOR, "button[type=submit]")
-        chosen = next((one for one in buttons if one.text == button), buttons[0]) if button else buttons[0]
-        self.driver.get_log("performance")
-        chosen.click()
-        WebDriverWait(self.driver, 60).until(lambda driver: _loaded(driver, form))
+        buttons = [
+            one
+            for one in form.find_elements(By.CSS_SELECTOR, "button[type=submit]")
+            if one.text == button or not button
+        ]
+        assert buttons, f"no button {button!r}"
+        buttons[0].click()
+        # The form's page has gone and the next one is loaded. A page being replaced may not answer at all
+        # ("cannot find context"): then ask again.
+        next_page = WebDriverWait(self.driver, 60, ignored_exceptions=(WebDriverException,))
+        next_page.until(lambda driver: staleness_of(form)(driver) and _ready(driver))
 
     def dismiss(self, place: str, reason: str) -> None:
         """On a submission's page, dismiss the finding at `place` ("Tệp …", "Tiêu chí 1.1") for `reason`."""
@@ -312,10 +312,5 @@ class Person:
         self.driver.quit()
 
 
-def _loaded(driver: webdriver.Chrome, left: WebElement) -> bool:
-    """The page that `left` belonged to is gone and the next one is loaded."""
-    try:
-        left.tag_name  # noqa: B018  (raises once the page it was on has gone)
-    except StaleElementReferenceException:
-        return bool(driver.execute_script("return document.readyState") == "complete")
-    return False
+def _ready(driver: webdriver.Chrome) -> bool:
+    return bool(driver.execute_script("return document.readyState") == "complete")

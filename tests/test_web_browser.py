@@ -54,7 +54,7 @@ def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
         accounts = (("tanlap", "clerk", UNIT.name), ("caoan", "clerk", OTHER_UNIT), ("hoidong", "council", None))
         asked = {}
         for name, role, unit in accounts:
-            one_time, _ = server.add_user(name, role, unit)
+            one_time = server.add_user(name, role, unit)
             people[name] = Person(server.url, name)
             asked[name] = people[name].sign_in(one_time, PASSWORDS[name])
         yield Service(server, people, asked)
@@ -97,6 +97,8 @@ def test_a_clerk_uploads_the_units_folder_and_reads_the_report(service: Service,
         finding = clerk.find('li.finding[data-code="KC203"]', criterion)
         assert "Thiếu ngày ban hành" in finding.text
         assert "Ngày ban hành để trống phần ngày, tháng: “Tân Lập, ngày tháng năm 2023”." in finding.text
+        assert clerk.find("q.proof", finding).text == "Tân Lập, ngày tháng năm 2023"  # quoted from page 1
+        assert clerk.fact("Trang", "li.finding[data-code='KC203'] dl.facts") == "1"
         assert "TC 3.1 - Công khai TTHC/28-TB-UBND.pdf" in criterion.text
     finally:
         clerk.driver.switch_to.default_content()
