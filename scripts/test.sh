@@ -3,7 +3,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 # System packages: DejaVu fonts for the sample generator's Vietnamese PDFs; Chromium to render
-# report.html as a council member's browser would; Tesseract with its Vietnamese model for OCR of
+# report.html as a council member's browser would, with its driver (Debian's chromium-driver, built with it, so
+# they always match) for the web service's browser tests; Tesseract with its Vietnamese model for OCR of
 # scans and pictures (the tests of each are skipped without it); poppler's pdfsig, the reference
 # the signature benchmark compares with; LibreOffice Writer and Calc (no GUI) to print the Word reports
 # and the workbooks to PDF and count their pages, with Liberation Serif, which has Times New Roman's
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 need=()
 [ -e /usr/share/fonts/truetype/dejavu/DejaVuSerif.ttf ] || need+=(fonts-dejavu-core)
 [ -x /usr/bin/chromium ] || need+=(chromium)
+[ -x /usr/bin/chromedriver ] || need+=(chromium-driver)
 # grep without -q reads to the end: an early exit would fail the pipe under pipefail.
 if ! command -v tesseract >/dev/null || ! tesseract --list-langs 2>&1 | grep -x vie >/dev/null; then
     need+=(tesseract-ocr tesseract-ocr-vie)
