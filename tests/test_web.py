@@ -152,6 +152,8 @@ PAGES = {  # route name -> (method, address of unit B's data)
 API = {
     "api_submit": ("post", "/api/v1/units/{code}/submissions"),
     "api_submission": ("get", "/api/v1/submissions/{id}"),
+    "api_decisions": ("post", "/api/v1/submissions/{id}/decisions"),  # the council's review (tests/test_web_api.py)
+    "api_scores": ("post", "/api/v1/submissions/{id}/scores"),
 }
 WHOLE_BATCH = {  # route name -> (method, address): every unit at once, the council and administrators only
     "lock_batch": ("post", "/batch/lock/"),  # tests/test_web_rounds.py
@@ -210,6 +212,11 @@ def test_a_clerk_sees_their_own_unit(people: People) -> None:
         assert response.status_code == expected, address
     for method, address in WHOLE_BATCH.values():
         assert getattr(client, method)(address).status_code == 403, address
+    for method, address in addresses(API, own):
+        response = getattr(client, method)(address, **bearer(people.tokens["clerk_a"]))
+        # an upload without a file is refused; deciding is the council's
+        expected = 200 if method == "get" else 400 if address.endswith("/submissions") else 403
+        assert response.status_code == expected, address
     assert not Unit.objects.filter(locked_at__isnull=False).exists()
     served = client.get(f"/submissions/{own.pk}/report/report.json").getvalue()
     assert served == json.dumps(tiny_report(UNIT_A)).encode()
@@ -228,6 +235,9 @@ def test_the_council_and_administrators_see_every_unit(people: People, role: str
                 assert client.get(address).status_code == 200, address
         answer = client.get(f"/api/v1/submissions/{shown.pk}", **bearer(people.tokens[role]))
         assert answer.json()["report"] == tiny_report(unit.name)
+        for route in ("decisions", "scores"):  # an empty body: refused as such to the council, 403 to the admin
+            response = client.post(f"/api/v1/submissions/{shown.pk}/{route}", **bearer(people.tokens[role]))
+            assert response.status_code == (400 if role == "council" else 403), route
     listed = client.get("/api/v1/units", **bearer(people.tokens[role])).json()["units"]
     assert {unit["name"] for unit in listed} == {UNIT_A, UNIT_B}
     assert {UNIT_A, UNIT_B} <= set(re.findall(r">(UBND [^<]+)</a>", client.get("/").content.decode()))

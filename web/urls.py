@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/v1/units", api.units, name="api_units"),
     path("api/v1/units/<slug:code>/submissions", api.submit, name="api_submit"),
     path("api/v1/submissions/<int:pk>", api.submission, name="api_submission"),
+    path("api/v1/submissions/<int:pk>/decisions", api.decisions, name="api_decisions"),
+    path("api/v1/submissions/<int:pk>/scores", api.scores, name="api_scores"),
     path("admin/", admin.site.urls),
     # A style sheet or two from the installed packages (no CDN, nothing to collect); no user file is served here.
     re_path(r"^static/(?P<path>.+)$", serve, {"insecure": True}),

@@ -29,6 +29,7 @@ from django.views.decorators.http import require_POST
 
 from kiemchung.pipeline.reports.html import CSP as REPORT_CSP
 from kiemchung.web.access import (
+    NOT_FOUND,
     may_lock,
     may_review,
     may_see_dashboard,
@@ -40,7 +41,7 @@ from kiemchung.web.access import (
 )
 from kiemchung.web.dashboard import UnitRow, UnitStatus, dashboard, write_workbook
 from kiemchung.web.models import Action, Status, Submission, Unit
-from kiemchung.web.review import ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
+from kiemchung.web.review import COUNCIL_ONLY, ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
 from kiemchung.web.rounds import Changes, Report, compare
 from kiemchung.web.uploads import UploadRefused, accept, locked_notice, refused
 
@@ -194,7 +195,7 @@ def _review(request: HttpRequest, pk: int, take: Callable[..., None]) -> HttpRes
     one that cannot be taken as sent shows the page again with why (400)."""
     shown = submission_for(request.user, pk)
     if not may_review(request.user):
-        return HttpResponseForbidden("Chỉ Hội đồng thẩm định mới xác nhận, bác bỏ phát hiện và cho điểm tiêu chí.")
+        return HttpResponseForbidden(COUNCIL_ONLY)
     try:
         take(shown, read_report(shown), request.user, request.POST.dict())
     except ReviewRefused as refusal:
@@ -320,4 +321,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404, the same for what does not exist and what the caller may not see: JSON for the API."""
-    return refused(request, "Không tìm thấy, hoặc bạn không có quyền xem.", 404)
+    return refused(request, NOT_FOUND, 404)
