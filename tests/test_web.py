@@ -395,6 +395,32 @@ def test_logins_are_refused_after_repeated_failures() -> None:
     assert "_auth_user_id" not in client.session
 
 
+def test_the_admin_login_shares_the_limit_and_its_counter(people: People) -> None:
+    people.admin.set_password("mật-khẩu-đúng-1")
+    people.admin.save()
+    client = Client()
+    for _ in range(3):  # failures on the pages' login count for the admin's, and the other way round
+        assert client.post("/login/", {"username": "admin", "password": "sai"}).status_code == 200
+    for _ in range(2):
+        assert client.post("/admin/login/", {"username": "admin", "password": "sai"}).status_code == 200
+    for address in ("/admin/login/", "/login/"):
+        response = client.post(address, {"username": "admin", "password": "mật-khẩu-đúng-1"})
+        assert response.status_code == 429 and "Đăng nhập sai quá nhiều lần" in response.content.decode(), address
+    assert "_auth_user_id" not in client.session
+    cache.clear()  # the window over
+    response = client.post("/admin/login/", {"username": "admin", "password": "mật-khẩu-đúng-1", "next": "/admin/"})
+    assert response.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+def test_admin_login_failures_from_one_address_are_limited_whatever_the_name(people: People) -> None:
+    client = Client()
+    for name in ("admin", "root", "quantri", "council", "clerk_a"):
+        assert client.post("/admin/login/", {"username": name, "password": "sai"}).status_code == 200
+    assert client.post("/admin/login/", {"username": "khac", "password": "sai"}).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.post("/admin/login/", {"username": "khac", "password": "x"}).status_code == 200
+
+
 def test_the_one_time_password_is_changed_at_the_first_login(people: People) -> None:
     account = add_user("minh", "clerk", UNIT_A)
     client = Client()

@@ -1,4 +1,4 @@
-"""The pages: login, the units one may see, a unit with its submissions, the upload form and its audit log,
+"""The pages: the units one may see, a unit with its submissions, the upload form and its audit log,
 a submission with its progress and, once checked, the CLI's report, what changed since the unit's previous
 round and the council's review; the council's lock on a unit or on every unit; the council's dashboard and its
 workbook. Server-rendered, no script of their own; a page still being checked reloads itself (a
@@ -6,7 +6,6 @@ workbook. Server-rendered, no script of their own; a page still being checked re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -17,9 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -71,39 +68,6 @@ def member_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return guarded
-
-
-class Login(LoginView):
-    """Django's login, refused for a while after too many failures for one name or from one address."""
-
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _blocked(request):
-            form = AuthenticationForm(request, data=request.POST)
-            minutes = settings.KIEMCHUNG_LOGIN_WINDOW // 60
-            form.add_error(None, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        for key in _login_keys(self.request):
-            cache.add(key, 0, settings.KIEMCHUNG_LOGIN_WINDOW)
-            cache.incr(key)
-        return super().form_invalid(form)
-
-
-def _login_keys(request: HttpRequest) -> list[str]:
-    name = request.POST.get("username", "").strip().lower()
-    return [
-        "login-failures:name:" + hashlib.sha256(name.encode()).hexdigest(),
-        "login-failures:address:" + request.META.get("REMOTE_ADDR", ""),
-    ]
-
-
-def _blocked(request: HttpRequest) -> bool:
-    return any((cache.get(key) or 0) >= settings.KIEMCHUNG_LOGIN_ATTEMPTS for key in _login_keys(request))
 
 
 @login_required
