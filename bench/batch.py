@@ -94,8 +94,10 @@ def generate(units: int, docs_per_unit: int) -> Path:
     return DATA / "batch"
 
 
-def _tree_rss(pid: int) -> tuple[int, int]:
-    """(sum, max) of VmRSS in KiB over `pid` and its descendants."""
+def tree_rss(pid: int) -> tuple[int, int]:
+    """(sum, max) of VmRSS in KiB over `pid` and its descendants: the children of each of its threads (a child
+    started by a thread other than the main one, as `kiemchung serve`'s worker starts a check, is listed under
+    that thread's task only)."""
     total = largest = 0
     stack = [pid]
     while stack:
@@ -103,7 +105,7 @@ def _tree_rss(pid: int) -> tuple[int, int]:
         try:
             status = Path(f"/proc/{current}/status").read_text()
             rss = next((int(line.split()[1]) for line in status.splitlines() if line.startswith("VmRSS:")), 0)
-            children = Path(f"/proc/{current}/task/{current}/children").read_text().split()
+            children = [child for task in Path(f"/proc/{current}/task").iterdir() for child in _children(task)]
         except (OSError, ValueError):
             continue
         total += rss
@@ -112,11 +114,19 @@ def _tree_rss(pid: int) -> tuple[int, int]:
     return total, largest
 
 
+def _children(task: Path) -> list[str]:
+    try:
+        return (task / "children").read_text().split()
+    except OSError:  # the thread has just ended
+        return []
+
+
 def compile_tree() -> None:
     """Byte-compile this tree's packages, as `pip install` does: the runs then measure an installed tool,
     not Python compiling kiemchung's modules again in every process (PYTHONDONTWRITEBYTECODE is set on
     some machines, which leaves a source checkout without any bytecode)."""
-    packages = [str(ROOT / name) for name in ("kiemchung", "pipeline", "extractors", "validators", "criteria_map")]
+    names = ("kiemchung", "pipeline", "extractors", "validators", "criteria_map", "web")
+    packages = [str(ROOT / name) for name in names]
     subprocess.run([sys.executable, "-m", "compileall", "-q", *packages], check=True, stdout=subprocess.DEVNULL)
 
 
@@ -130,7 +140,7 @@ def timed(command: Sequence[str]) -> Timing:
 
     def sample() -> None:
         while process.poll() is None:
-            total, largest = _tree_rss(process.pid)
+            total, largest = tree_rss(process.pid)
             peaks[0], peaks[1] = max(peaks[0], total), max(peaks[1], largest)
             time.sleep(0.05)
 

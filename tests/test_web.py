@@ -152,6 +152,8 @@ PAGES = {  # route name -> (method, address of unit B's data)
 API = {
     "api_submit": ("post", "/api/v1/units/{code}/submissions"),
     "api_submission": ("get", "/api/v1/submissions/{id}"),
+    "api_decisions": ("post", "/api/v1/submissions/{id}/decisions"),  # the council's review (tests/test_web_api.py)
+    "api_scores": ("post", "/api/v1/submissions/{id}/scores"),
 }
 WHOLE_BATCH = {  # route name -> (method, address): every unit at once, the council and administrators only
     "lock_batch": ("post", "/batch/lock/"),  # tests/test_web_rounds.py
@@ -210,6 +212,11 @@ def test_a_clerk_sees_their_own_unit(people: People) -> None:
         assert response.status_code == expected, address
     for method, address in WHOLE_BATCH.values():
         assert getattr(client, method)(address).status_code == 403, address
+    for method, address in addresses(API, own):
+        response = getattr(client, method)(address, **bearer(people.tokens["clerk_a"]))
+        # an upload without a file is refused; deciding is the council's
+        expected = 200 if method == "get" else 400 if address.endswith("/submissions") else 403
+        assert response.status_code == expected, address
     assert not Unit.objects.filter(locked_at__isnull=False).exists()
     served = client.get(f"/submissions/{own.pk}/report/report.json").getvalue()
     assert served == json.dumps(tiny_report(UNIT_A)).encode()
@@ -228,6 +235,9 @@ def test_the_council_and_administrators_see_every_unit(people: People, role: str
                 assert client.get(address).status_code == 200, address
         answer = client.get(f"/api/v1/submissions/{shown.pk}", **bearer(people.tokens[role]))
         assert answer.json()["report"] == tiny_report(unit.name)
+        for route in ("decisions", "scores"):  # an empty body: refused as such to the council, 403 to the admin
+            response = client.post(f"/api/v1/submissions/{shown.pk}/{route}", **bearer(people.tokens[role]))
+            assert response.status_code == (400 if role == "council" else 403), route
     listed = client.get("/api/v1/units", **bearer(people.tokens[role])).json()["units"]
     assert {unit["name"] for unit in listed} == {UNIT_A, UNIT_B}
     assert {UNIT_A, UNIT_B} <= set(re.findall(r">(UBND [^<]+)</a>", client.get("/").content.decode()))
@@ -383,6 +393,32 @@ def test_logins_are_refused_after_repeated_failures() -> None:
     response = client.post("/login/", {"username": "lan", "password": "mật-khẩu-đúng-1"})
     assert response.status_code == 429 and "Đăng nhập sai quá nhiều lần" in response.content.decode()
     assert "_auth_user_id" not in client.session
+
+
+def test_the_admin_login_shares_the_limit_and_its_counter(people: People) -> None:
+    people.admin.set_password("mật-khẩu-đúng-1")
+    people.admin.save()
+    client = Client()
+    for _ in range(3):  # failures on the pages' login count for the admin's, and the other way round
+        assert client.post("/login/", {"username": "admin", "password": "sai"}).status_code == 200
+    for _ in range(2):
+        assert client.post("/admin/login/", {"username": "admin", "password": "sai"}).status_code == 200
+    for address in ("/admin/login/", "/login/"):
+        response = client.post(address, {"username": "admin", "password": "mật-khẩu-đúng-1"})
+        assert response.status_code == 429 and "Đăng nhập sai quá nhiều lần" in response.content.decode(), address
+    assert "_auth_user_id" not in client.session
+    cache.clear()  # the window over
+    response = client.post("/admin/login/", {"username": "admin", "password": "mật-khẩu-đúng-1", "next": "/admin/"})
+    assert response.status_code == 302 and client.get("/admin/").status_code == 200
+
+
+def test_admin_login_failures_from_one_address_are_limited_whatever_the_name(people: People) -> None:
+    client = Client()
+    for name in ("admin", "root", "quantri", "council", "clerk_a"):
+        assert client.post("/admin/login/", {"username": name, "password": "sai"}).status_code == 200
+    assert client.post("/admin/login/", {"username": "khac", "password": "sai"}).status_code == 429
+    elsewhere = Client(REMOTE_ADDR="10.0.0.9")
+    assert elsewhere.post("/admin/login/", {"username": "khac", "password": "x"}).status_code == 200
 
 
 def test_the_one_time_password_is_changed_at_the_first_login(people: People) -> None:

@@ -15,6 +15,7 @@ from django.http import Http404
 from kiemchung.web.models import Membership, Role, Submission, Unit
 
 User: TypeAlias = Any  # a logged-in user or AnonymousUser (Django's classes carry no type hints)
+NOT_FOUND = "Không tìm thấy, hoặc bạn không có quyền xem."  # the same answer for both, pages and API
 
 
 def membership(user: User) -> Membership | None:

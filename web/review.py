@@ -21,15 +21,18 @@ from kiemchung.web.models import Action, AuditEntry, Submission, Unit
 from kiemchung.web.rounds import FindingChange, Place, Report, findings_by_key, leaf_criteria
 
 VERDICTS = {"": "chưa xem xét", Action.CONFIRM: "đã xác nhận", Action.DISMISS: "đã bác bỏ"}
+COUNCIL_ONLY = "Chỉ Hội đồng thẩm định mới xác nhận, bác bỏ phát hiện và cho điểm tiêu chí."  # the pages' and API's 403
 _DECISIONS = (Action.CONFIRM, Action.DISMISS, Action.SCORE)
 
 
 class ReviewRefused(Exception):
-    """A decision that cannot be taken as sent, with what to do instead (Vietnamese)."""
+    """A decision that cannot be taken as sent: what to do instead (Vietnamese) and a stable code for scripts
+    (English, kebab-case: the API's `code`)."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, code: str) -> None:
         super().__init__(message)
         self.message = message
+        self.code = code
 
 
 @dataclass(frozen=True)
@@ -126,11 +129,13 @@ def decide_finding(submission: Submission, report: Report, user: User, form: dic
     key = (form.get("code", ""), _place(form.get("criterion", ""), form.get("path", "")))
     verdict, reason = form.get("verdict", ""), form.get("reason", "").strip()
     if key not in findings_by_key(report):
-        raise ReviewRefused("Không có phát hiện này trong báo cáo của lần nộp. Hãy tải lại trang rồi chọn lại.")
+        raise ReviewRefused("Không có phát hiện này trong báo cáo của lần nộp. Hãy tải lại trang rồi chọn lại.",
+                            "unknown-finding")
     if verdict not in (Action.CONFIRM, Action.DISMISS):
-        raise ReviewRefused("Hãy chọn «Xác nhận» hoặc «Bác bỏ» phát hiện.")
+        raise ReviewRefused("Hãy chọn «Xác nhận» hoặc «Bác bỏ» phát hiện.", "unknown-verdict")
     if verdict == Action.DISMISS and not reason:
-        raise ReviewRefused("Hãy ghi lý do bác bỏ phát hiện: lý do được lưu vào nhật ký thẩm định.")
+        raise ReviewRefused("Hãy ghi lý do bác bỏ phát hiện: lý do được lưu vào nhật ký thẩm định.",
+                            "reason-required")
     current = next((f.verdict for f in review_of(submission, report).findings if (f.finding.code, f.finding.place)
                     == key), "")
     record(user, Action(verdict), submission.unit, submission, code=key[0], criterion=key[1].criterion or "",
@@ -143,10 +148,12 @@ def set_score(submission: Submission, report: Report, user: User, form: dict[str
     criterion = next((c for c in review_of(submission, report).criteria if c.code == code), None)
     if criterion is None:
         raise ReviewRefused(f"Không có tiêu chí «{code}» để cho điểm (chỉ cho điểm tiêu chí thành phần, "
-                            f"điểm của lĩnh vực là tổng điểm các tiêu chí). Hãy chọn lại tiêu chí.")
+                            f"điểm của lĩnh vực là tổng điểm các tiêu chí). Hãy chọn lại tiêu chí.",
+                            "unknown-criterion")
     value = parse_score(form.get("score", ""), criterion.max_score)
     if not reason:
-        raise ReviewRefused(f"Hãy ghi lý do cho điểm tiêu chí {code}: lý do được lưu vào nhật ký thẩm định.")
+        raise ReviewRefused(f"Hãy ghi lý do cho điểm tiêu chí {code}: lý do được lưu vào nhật ký thẩm định.",
+                            "reason-required")
     old = "" if criterion.final is None else str(criterion.final)
     record(user, Action.SCORE, submission.unit, submission, criterion=code, old=old, new=str(value), reason=reason)
 
@@ -154,14 +161,15 @@ def set_score(submission: Submission, report: Report, user: User, form: dict[str
 def parse_score(text: str, maximum: float | None) -> float:
     """A score as typed, with a decimal comma ("1,5") or point, between 0 and the criterion's maximum."""
     if maximum is None:
-        raise ReviewRefused("Tiêu chí này không có điểm tối đa trong bảng tự đánh giá nên không cho điểm được.")
+        raise ReviewRefused("Tiêu chí này không có điểm tối đa trong bảng tự đánh giá nên không cho điểm được.",
+                            "no-maximum")
     try:
         value = float(text.strip().replace(",", "."))
     except ValueError:
         value = math.nan
     if not 0 <= value <= maximum:  # NaN fails both comparisons
         raise ReviewRefused(f"Điểm «{text.strip()}» không hợp lệ. Hãy nhập một số từ 0 đến {score(maximum)}, "
-                            f"phần thập phân sau dấu phẩy (ví dụ 1,5).")
+                            f"phần thập phân sau dấu phẩy (ví dụ 1,5).", "invalid-score")
     return value
 
 

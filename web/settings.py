@@ -58,7 +58,7 @@ DEBUG = False
 ALLOWED_HOSTS = os.environ.get("KIEMCHUNG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]").split(",")
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    "kiemchung.web.apps.AdminConfig",  # Django's admin, its login limited (kiemchung.web.logins)
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -94,7 +94,7 @@ TEMPLATES = [
     }
 ]
 DATABASES = {"default": database(os.environ.get("DATABASE_URL"), DATA)}
-# One process serves every request (waitress's threads): the login counter lives in its memory.
+# One process serves every request (waitress's threads): the login counter (web/logins.py) lives in its memory.
 CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 
 LANGUAGE_CODE = "vi"
@@ -126,7 +126,7 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")
 KIEMCHUNG_MAX_UPLOAD_BYTES = int(os.environ.get("KIEMCHUNG_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024))
 KIEMCHUNG_MAX_WAITING = 3  # submissions of one unit queued or being read at once
-KIEMCHUNG_LOGIN_ATTEMPTS = 5  # failed logins per name and per address …
+KIEMCHUNG_LOGIN_ATTEMPTS = 5  # failed logins per name and per address (the pages' and the admin's) …
 KIEMCHUNG_LOGIN_WINDOW = 15 * 60  # … within this many seconds, before logins are refused for the rest of it
 
 LOGGING = {

@@ -1,16 +1,16 @@
 """Addresses of the pages, the report files, the council's review and dashboard, the API, the admin and the style
-sheets."""
+sheets. Logging in is `kiemchung.web.logins`'s, for the pages and the admin."""
 
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
 from django.contrib.staticfiles.views import serve
 from django.urls import path, re_path
 
-from kiemchung.web import api, views
+from kiemchung.web import api, logins, views
 
 urlpatterns = [
     path("", views.units, name="units"),
-    path("login/", views.Login.as_view(), name="login"),
+    path("login/", logins.Login.as_view(), name="login"),
     path("logout/", LogoutView.as_view(), name="logout"),
     path("password/", views.password, name="password"),
     path("units/<slug:code>/", views.unit, name="unit"),
@@ -28,6 +28,8 @@ urlpatterns = [
     path("api/v1/units", api.units, name="api_units"),
     path("api/v1/units/<slug:code>/submissions", api.submit, name="api_submit"),
     path("api/v1/submissions/<int:pk>", api.submission, name="api_submission"),
+    path("api/v1/submissions/<int:pk>/decisions", api.decisions, name="api_decisions"),
+    path("api/v1/submissions/<int:pk>/scores", api.scores, name="api_scores"),
     path("admin/", admin.site.urls),
     # A style sheet or two from the installed packages (no CDN, nothing to collect); no user file is served here.
     re_path(r"^static/(?P<path>.+)$", serve, {"insecure": True}),

@@ -1,4 +1,4 @@
-"""The pages: login, the units one may see, a unit with its submissions, the upload form and its audit log,
+"""The pages: the units one may see, a unit with its submissions, the upload form and its audit log,
 a submission with its progress and, once checked, the CLI's report, what changed since the unit's previous
 round and the council's review; the council's lock on a unit or on every unit; the council's dashboard and its
 workbook. Server-rendered, no script of their own; a page still being checked reloads itself (a
@@ -6,7 +6,6 @@ workbook. Server-rendered, no script of their own; a page still being checked re
 
 from __future__ import annotations
 
-import hashlib
 import json
 import tempfile
 from collections.abc import Callable
@@ -17,9 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
-from django.contrib.auth.views import LoginView
-from django.core.cache import cache
+from django.contrib.auth.forms import PasswordChangeForm
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -29,6 +26,7 @@ from django.views.decorators.http import require_POST
 
 from kiemchung.pipeline.reports.html import CSP as REPORT_CSP
 from kiemchung.web.access import (
+    NOT_FOUND,
     may_lock,
     may_review,
     may_see_dashboard,
@@ -40,7 +38,7 @@ from kiemchung.web.access import (
 )
 from kiemchung.web.dashboard import UnitRow, UnitStatus, dashboard, write_workbook
 from kiemchung.web.models import Action, Status, Submission, Unit
-from kiemchung.web.review import ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
+from kiemchung.web.review import COUNCIL_ONLY, ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
 from kiemchung.web.rounds import Changes, Report, compare
 from kiemchung.web.uploads import UploadRefused, accept, locked_notice, refused
 
@@ -70,39 +68,6 @@ def member_required(view: View) -> View:
         return view(request, *args, **kwargs)
 
     return guarded
-
-
-class Login(LoginView):
-    """Django's login, refused for a while after too many failures for one name or from one address."""
-
-    template_name = "web/login.html"
-    redirect_authenticated_user = True
-
-    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-        if _blocked(request):
-            form = AuthenticationForm(request, data=request.POST)
-            minutes = settings.KIEMCHUNG_LOGIN_WINDOW // 60
-            form.add_error(None, f"Đăng nhập sai quá nhiều lần. Hãy thử lại sau {minutes} phút.")
-            return self.render_to_response(self.get_context_data(form=form), status=429)
-        return super().post(request, *args, **kwargs)
-
-    def form_invalid(self, form: AuthenticationForm) -> HttpResponse:
-        for key in _login_keys(self.request):
-            cache.add(key, 0, settings.KIEMCHUNG_LOGIN_WINDOW)
-            cache.incr(key)
-        return super().form_invalid(form)
-
-
-def _login_keys(request: HttpRequest) -> list[str]:
-    name = request.POST.get("username", "").strip().lower()
-    return [
-        "login-failures:name:" + hashlib.sha256(name.encode()).hexdigest(),
-        "login-failures:address:" + request.META.get("REMOTE_ADDR", ""),
-    ]
-
-
-def _blocked(request: HttpRequest) -> bool:
-    return any((cache.get(key) or 0) >= settings.KIEMCHUNG_LOGIN_ATTEMPTS for key in _login_keys(request))
 
 
 @login_required
@@ -194,7 +159,7 @@ def _review(request: HttpRequest, pk: int, take: Callable[..., None]) -> HttpRes
     one that cannot be taken as sent shows the page again with why (400)."""
     shown = submission_for(request.user, pk)
     if not may_review(request.user):
-        return HttpResponseForbidden("Chỉ Hội đồng thẩm định mới xác nhận, bác bỏ phát hiện và cho điểm tiêu chí.")
+        return HttpResponseForbidden(COUNCIL_ONLY)
     try:
         take(shown, read_report(shown), request.user, request.POST.dict())
     except ReviewRefused as refusal:
@@ -320,4 +285,4 @@ def server_error(request: HttpRequest) -> HttpResponse:
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:
     """404, the same for what does not exist and what the caller may not see: JSON for the API."""
-    return refused(request, "Không tìm thấy, hoặc bạn không có quyền xem.", 404)
+    return refused(request, NOT_FOUND, 404)
