@@ -2,12 +2,15 @@
 
 The bar shows files done of the total, the rate, the time left and the unit being judged, redrawn
 at most ten times a second on standard error (standard output keeps the per-unit summary lines).
+A caller that keeps the count elsewhere (the web service's database) passes `on_progress`: it is told
+(done, total) at the start and after every file, whatever the mode.
 """
 
 from __future__ import annotations
 
 import sys
 import time
+from collections.abc import Callable
 from typing import TextIO
 
 from kiemchung.pipeline.labels import Lang, score
@@ -21,7 +24,15 @@ _LINE_SECONDS = 10.0
 class Progress:
     """Counts finished files; `mode` is "bar", "lines" or "quiet" ("auto" picks bar on a terminal)."""
 
-    def __init__(self, total: int, mode: str = "auto", stream: TextIO | None = None, *, lang: Lang = Lang.VI) -> None:
+    def __init__(
+        self,
+        total: int,
+        mode: str = "auto",
+        stream: TextIO | None = None,
+        *,
+        lang: Lang = Lang.VI,
+        on_progress: Callable[[int, int], None] | None = None,
+    ) -> None:
         self._stream = stream or sys.stderr
         self._lang = lang
         if mode == "auto":
@@ -34,6 +45,9 @@ class Progress:
         self._started = time.monotonic()
         self._last_drawn = 0.0
         self._shown = -1  # files done when the status was last written
+        self._on_progress = on_progress
+        if on_progress is not None:
+            on_progress(0, total)
 
     def unit(self, name: str) -> None:
         """The unit now being judged (shown on the bar)."""
@@ -44,6 +58,8 @@ class Progress:
         self._done += files
         if cached:
             self._cached += files
+        if self._on_progress is not None:
+            self._on_progress(self._done, self._total)
         self._draw(force=self._done == self._total)
 
     def message(self, text: str) -> None:

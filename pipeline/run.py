@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,12 +80,20 @@ class _Settings:
         return digest(self.judging, "unit", str(plan.unit.root), *files)
 
 
-def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> RunResult:
+def check(
+    path: Path,
+    config: Config,
+    out_dir: Path,
+    progress: str = "auto",
+    *,
+    on_progress: Callable[[int, int], None] | None = None,
+) -> RunResult:
     """Judge every unit under `path` and write OUT/<unit>/report.json; the evidence is only read.
 
     Files are read in parallel (or taken from the cache); a unit is judged and its reports written
     as soon as its last file is in, as a whole folder (`pipeline.atomic`): an error or Ctrl-C leaves
-    each unit's folder complete or as it was. `progress` is "auto", "bar", "lines" or "quiet".
+    each unit's folder complete or as it was. `progress` is "auto", "bar", "lines" or "quiet";
+    `on_progress`, when given, is told (files done, files in all) at the start and after every file.
     """
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
@@ -100,19 +108,21 @@ def check(path: Path, config: Config, out_dir: Path, progress: str = "auto") -> 
             tree = discover(path, config.layout, work)
         except OSError as error:
             raise InputError.reading(path, error) from error
-        return _check(tree, settings, out_dir, progress)
+        return _check(tree, settings, out_dir, progress, on_progress)
     finally:
         work.remove()
 
 
-def _check(tree: Tree, settings: _Settings, out_dir: Path, progress: str) -> RunResult:
+def _check(
+    tree: Tree, settings: _Settings, out_dir: Path, progress: str, on_progress: Callable[[int, int], None] | None
+) -> RunResult:
     config, units = settings.config, tree.units
     if progress != "quiet":
         for line in tree_lines(tree, config.lang):
             print(line, flush=True)
     cache = ResultCache(config.cache_dir, warn=_warn)
     plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
-    meter = Progress(sum(len(plan.jobs) for plan in plans), progress, lang=config.lang)
+    meter = Progress(sum(len(plan.jobs) for plan in plans), progress, lang=config.lang, on_progress=on_progress)
     results: dict[str, UnitAssessment] = {}
 
     def finish(plan: _UnitPlan, assessment: UnitAssessment, report: Path) -> None:

@@ -282,3 +282,15 @@ def test_spacy_is_loaded_before_forking_only_when_workers_would_load_it_again(wo
 
 def _table_of(unit: str) -> str:
     return next(path.name for path in (SAMPLES / "batch" / unit).iterdir() if path.name.startswith("Bảng tự đánh giá"))
+
+
+def test_progress_tells_a_callback_every_file_whatever_the_mode() -> None:
+    for mode in ("quiet", "lines"):
+        told: list[tuple[int, int]] = []
+        stream = io.StringIO()
+        progress = Progress(3, mode, stream, on_progress=lambda done, total: told.append((done, total)))
+        progress.advance(cached=True)
+        progress.advance(2)
+        progress.close()
+        assert told == [(0, 3), (1, 3), (3, 3)]
+        assert (stream.getvalue() == "") == (mode == "quiet")  # the lines are the CLI's, as without a callback
