@@ -72,6 +72,7 @@ def _parser(lang: Lang = Lang.VI) -> argparse.ArgumentParser:
     run.add_argument("--layout", choices=[m.value for m in Layout], help=t("layout"))
     run.add_argument("--trust-root", type=Path, action="append", default=[], metavar=t("FILE"), help=t("trust_root"))
 
+    run.add_argument("--self-assessment", type=Path, metavar=t("FILE"), help=t("self_assessment"))
     run.add_argument("--criteria", type=Path, metavar=t("FILE"), help=t("criteria"))
     run.add_argument("--assignments", type=Path, metavar=t("FILE"), help=t("assignments"))
 
@@ -186,7 +187,8 @@ def _dispatch(args: argparse.Namespace) -> int:
         ignore=tuple(_list(args.ignore) or ()),
         waivers_file=args.waivers,
     )
-    result = check(args.path, config, args.out, progress="quiet" if args.quiet else "auto")
+    result = check(args.path, config, args.out, progress="quiet" if args.quiet else "auto",
+                   self_assessment=args.self_assessment)
     return ExitCode.FINDINGS if result.fails(config.fail_on) else ExitCode.OK
 
 

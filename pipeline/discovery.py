@@ -13,8 +13,11 @@ only loose files), with a warning. `--layout unit` takes PATH as one unit, `--la
 immediate subfolder; files beside them are listed as outside any unit.
 
 A folder inside a unit that holds its own self-assessment table (and is not a criterion folder) is
-a unit of its own, with a warning. Names are compared NFC: unit folders or files whose names
-differ only in Unicode normalisation (NFC/NFD) are all kept, under distinct names ("Xã A (2)").
+a unit of its own, with a warning. A table given apart from the evidence (`check --self-assessment`,
+a table uploaded beside the evidence on the web) is the self-assessment of the one unit found; the
+tables in its folder are then left aside, named by `self-assessment-choice`. Names are compared NFC:
+unit folders or files whose names differ only in Unicode normalisation (NFC/NFD) are all kept, under
+distinct names ("Xã A (2)").
 Paths are reported NFC with "/" separators, relative to the unit folder.
 """
 
@@ -23,7 +26,7 @@ from __future__ import annotations
 import os
 import unicodedata
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from functools import partial
 from pathlib import Path
 
@@ -96,12 +99,15 @@ class _Found:
         self.warnings += other.warnings
 
 
-def discover(path: Path, layout: Layout, work: WorkFolder | None = None) -> Tree:
+def discover(path: Path, layout: Layout, work: WorkFolder | None = None, table: Path | None = None) -> Tree:
     """The units under PATH (PATH itself when it is one) and the files outside them.
 
     With a work folder, archives are unpacked into it (members are evidence; PATH may be an archive);
-    without one, an archive is a file like any other.
+    without one, an archive is a file like any other. With a `table`, PATH must hold one unit, whose
+    self-assessment it is.
     """
+    if table is not None and not table.is_file():
+        raise UsageError(*both("table_missing", path=table))
     given, unpacking = None, list[str]()
     if path.is_file() and is_archive(path) and work is not None:
         given, (path, unpacking) = path, _unpack_path(path, work)
@@ -116,8 +122,22 @@ def discover(path: Path, layout: Layout, work: WorkFolder | None = None) -> Tree
         if not found.units:
             found = _fallback(path, work)
     units = _distinct_names(path, found)
+    if table is not None:
+        units = [_given_table(units, table)]
     outside = sorted(found.outside, key=lambda f: nfc(f.relative_to(path).as_posix()))
     return Tree(path, tuple(units), tuple(outside), (*unpacking, *found.warnings), given)
+
+
+def _given_table(units: list[UnitFolder], table: Path) -> UnitFolder:
+    """The one unit, with `table` as its self-assessment (reported under its file name) and the tables
+    found in its folder left aside."""
+    if len(units) != 1:
+        raise UsageError(*both("table_one_unit", n=len(units), names=", ".join(unit.name for unit in units)))
+    unit = units[0]
+    found = tuple(path for path in (unit.self_assessment, *unit.ignored_tables) if path is not None)
+    reason = "bảng tự đánh giá được nộp riêng" if found else ""
+    return replace(unit, self_assessment=table, ignored_tables=found, table_reason=reason,
+                   labels={**unit.labels, table: nfc(table.name)})
 
 
 def _unpack_path(archive: Path, work: WorkFolder) -> tuple[Path, list[str]]:

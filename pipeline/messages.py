@@ -70,6 +70,12 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "các quy tắc bị tắt, thêm vào danh sách ignore trong mục [rules] của tệp thiết lập",
         "rules to turn off, added to the config's [rules] ignore",
     ),
+    "self_assessment": (
+        "bảng tự đánh giá của đơn vị (.xlsx, .xls, .csv, .docx) khi bảng không nằm trong thư mục hồ sơ; chỉ khi PATH "
+        "là hồ sơ của một đơn vị (các bảng trong thư mục khi đó không được đọc)",
+        "the unit's self-assessment table (.xlsx, .xls, .csv, .docx) when it is not in the unit folder; only when "
+        "PATH holds one unit (the tables in its folder are then not read)",
+    ),
     "waivers": (
         "tệp các phát hiện được Hội đồng miễn (.yaml, .csv hoặc .xlsx)",
         "the council's waivers of findings (.yaml, .csv or .xlsx)",
@@ -197,6 +203,16 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "--executor dask needs Dask: pip install 'kiemchung[dask]'",
     ),
     "not_a_folder": ("{path} không phải là thư mục", "{path} is not a folder"),
+    "table_missing": (
+        "không thấy bảng tự đánh giá {path}; hãy kiểm tra đường dẫn của --self-assessment",
+        "the self-assessment table {path} does not exist; check the --self-assessment path",
+    ),
+    "table_one_unit": (
+        "bảng tự đánh giá nộp riêng chỉ dùng được cho hồ sơ của một đơn vị, nhưng đã thấy {n} đơn vị ({names}); "
+        "hãy kiểm tra hồ sơ của từng đơn vị riêng",
+        "a self-assessment table given apart is for one unit's evidence, but {n} units were found ({names}); "
+        "check each unit on its own",
+    ),
     "nothing_found": (
         "{path} không có thư mục đơn vị nào và không có tài liệu kiểm chứng",
         "{path} holds no unit folders and no evidence",

@@ -86,6 +86,7 @@ def check(
     out_dir: Path,
     progress: str = "auto",
     *,
+    self_assessment: Path | None = None,
     on_progress: Callable[[int, int], None] | None = None,
 ) -> RunResult:
     """Judge every unit under `path` and write OUT/<unit>/report.json; the evidence is only read.
@@ -94,6 +95,7 @@ def check(
     as soon as its last file is in, as a whole folder (`pipeline.atomic`): an error or Ctrl-C leaves
     each unit's folder complete or as it was. `progress` is "auto", "bar", "lines" or "quiet";
     `on_progress`, when given, is told (files done, files in all) at the start and after every file.
+    `self_assessment` is the table of the one unit under `path` when it is not in the unit's folder.
     """
     path, out_dir = path.resolve(), out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
@@ -105,7 +107,7 @@ def check(
     work = WorkFolder(out_dir)  # archive members are unpacked here, never beside the evidence
     try:
         try:
-            tree = discover(path, config.layout, work)
+            tree = discover(path, config.layout, work, self_assessment)
         except OSError as error:
             raise InputError.reading(path, error) from error
         return _check(tree, settings, out_dir, progress, on_progress)

@@ -288,7 +288,7 @@ def test_progress_tells_a_callback_every_file_whatever_the_mode() -> None:
     for mode in ("quiet", "lines"):
         told: list[tuple[int, int]] = []
         stream = io.StringIO()
-        progress = Progress(3, mode, stream, on_progress=lambda done, total: told.append((done, total)))
+        progress = Progress(3, mode, stream, on_progress=lambda done, total, told=told: told.append((done, total)))
         progress.advance(cached=True)
         progress.advance(2)
         progress.close()

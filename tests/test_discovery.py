@@ -221,6 +221,30 @@ def test_several_tables_the_newest_wins(tmp_path: Path) -> None:
     assert found.table_reason == "tệp được sửa gần đây nhất"
 
 
+def test_a_table_given_apart_is_the_units_and_the_folders_tables_are_left_aside(tmp_path: Path) -> None:
+    unit = make_unit(tmp_path / "UBND xã Cao An")
+    given = touch(tmp_path / "elsewhere" / "Biểu tự chấm điểm (bản nộp).docx")  # a Word file loses no rule here
+    (found,) = discover(unit, Layout.AUTO, table=given).units
+    assert found.self_assessment == given and found.relative(given) == "Biểu tự chấm điểm (bản nộp).docx"
+    assert found.ignored_tables == (unit / "Bảng tự đánh giá CCHC 2023.xlsx",)
+    assert found.table_reason == "bảng tự đánh giá được nộp riêng"
+    assert len(found.files) == 5 and given not in found.files
+    (alone,) = discover(unit / "1.1", Layout.AUTO, table=given).units  # a folder without a table of its own
+    assert alone.self_assessment == given and alone.ignored_tables == () and alone.table_reason == ""
+
+
+def test_a_table_given_apart_needs_one_unit_and_an_existing_file(tmp_path: Path) -> None:
+    make_unit(tmp_path / "batch" / "UBND xã Cao An")
+    make_unit(tmp_path / "batch" / "UBND xã Tân Lập")
+    given = touch(tmp_path / "Bảng tự đánh giá.xlsx")
+    with pytest.raises(UsageError) as several:
+        discover(tmp_path / "batch", Layout.AUTO, table=given)
+    assert "đã thấy 2 đơn vị (UBND xã Cao An, UBND xã Tân Lập)" in str(several.value)
+    with pytest.raises(UsageError) as missing:
+        discover(tmp_path / "batch" / "UBND xã Cao An", Layout.AUTO, table=tmp_path / "không có.xlsx")
+    assert "không thấy bảng tự đánh giá" in str(missing.value)
+
+
 @pytest.mark.parametrize(
     ("name", "old"),
     [("Bảng TĐG (bản cũ).xlsx", True), ("Bang tu cham_cu.xlsx", True), ("TĐG nháp.xlsx", True),

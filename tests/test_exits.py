@@ -122,7 +122,7 @@ def test_exit_5_on_an_internal_error_with_its_traceback_only_under_verbose(small
 def test_exit_6_when_the_evidence_folder_cannot_be_read(
     small_unit: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    def unlistable(path: Path, layout: Any, work: Any) -> None:  # what a folder without read permission does
+    def unlistable(path: Path, layout: Any, work: Any, table: Any) -> None:  # a folder without read permission
         raise PermissionError(13, "Permission denied", str(path))
 
     monkeypatch.setattr(kiemchung.pipeline.run, "discover", unlistable)
