@@ -172,10 +172,17 @@ def _refused(entry: Any, name: str) -> ReadError | None:
         return ReadError(ReadProblem.LINK, f"a link in the archive, to {entry.linkpath!r}; not followed")
     if not entry.isreg:
         return ReadError(ReadProblem.UNSAFE, "a device, pipe or socket entry")
-    parts = PurePosixPath(name).parts
-    if name.startswith("/") or ".." in parts or (parts and parts[0].endswith(":")):
+    if leaves_folder(name):
         return ReadError(ReadProblem.UNSAFE, f"a name that leaves the archive: {name!r}")
     return None
+
+
+def leaves_folder(name: str) -> bool:
+    """Whether a "/"-separated name (`normal_name`'s) would be placed outside the folder it is unpacked in:
+    absolute, `..`, a drive letter. The one rule for archive members and for the files of a folder uploaded
+    to the web service."""
+    parts = PurePosixPath(name).parts
+    return name.startswith("/") or ".." in parts or bool(parts and parts[0].endswith(":"))
 
 
 def _error(error: Exception) -> ReadError:
@@ -191,8 +198,12 @@ def member_name(entry: Any) -> str:
     from libarchive import ffi
 
     raw = ffi.entry_pathname(entry._entry_p)
-    name = decode_name(raw) if raw is not None else (ffi.entry_pathname_w(entry._entry_p) or "")
-    return unicodedata.normalize("NFC", name.replace("\\", "/")).strip("/") if name else ""
+    return normal_name(decode_name(raw) if raw is not None else (ffi.entry_pathname_w(entry._entry_p) or ""))
+
+
+def normal_name(name: str) -> str:
+    """A stored path as the check names it: NFC, "/"-separated, without a "/" at either end."""
+    return unicodedata.normalize("NFC", name.replace("\\", "/")).strip("/")
 
 
 def decode_name(raw: bytes) -> str:
