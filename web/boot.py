@@ -15,7 +15,8 @@ SETTINGS_MODULE = "kiemchung.web.settings"
 
 
 def start_django(data: Path, *, migrate: bool = True) -> None:
-    """Point the settings at `data`, set Django up and bring the database's tables up to date."""
+    """Point the settings at `data`, set Django up, bring the database's tables up to date and collect the static
+    files into DATA/static (unchanged ones are skipped)."""
     import django
     from django.core.management import call_command
 
@@ -34,3 +35,4 @@ def start_django(data: Path, *, migrate: bool = True) -> None:
         time.tzset()
     if migrate:
         call_command("migrate", interactive=False, verbosity=0)
+        call_command("collectstatic", interactive=False, verbosity=0)

@@ -1,6 +1,6 @@
-"""Security headers on every response: a Content-Security-Policy without inline script, and no caching of
-pages that show a unit's evidence. Django's own middleware adds nosniff, the referrer policy and the frame
-options (settings.py)."""
+"""Security headers on every page: a Content-Security-Policy without inline script, and no caching of pages that
+show a unit's evidence. Django's own middleware adds nosniff, the referrer policy and the frame options
+(settings.py); static files are answered before this, by WhiteNoise, with their own cache headers."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
-# The service's pages: its own style sheet, no script of its own (the admin's files are allowed, never inline
-# code), forms posting back to it, frames of its own report pages only.
+# The service's pages: its own style sheet and script files (and the admin's), never inline code, forms posting
+# back to it, frames of its own report pages only.
 CSP = (
     "default-src 'none'; style-src 'self'; script-src 'self'; img-src 'self' data:; form-action 'self'; "
     "frame-src 'self'; frame-ancestors 'self'; base-uri 'none'"
@@ -23,6 +23,5 @@ class SecurityHeaders:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         response.headers.setdefault("Content-Security-Policy", CSP)  # a report page sets its own, stricter one
-        if not request.path.startswith("/static/"):
-            response.headers.setdefault("Cache-Control", "no-store")
+        response.headers.setdefault("Cache-Control", "no-store")
         return response

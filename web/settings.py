@@ -2,7 +2,8 @@
 
 - `KIEMCHUNG_DATA` (set by `kiemchung serve --data DIR`): the folder that holds everything the service keeps:
   `kiemchung.sqlite3`, `archives/` (uploads, named by their SHA-256), `reports/` (one folder per submission),
-  `secret-key` (made on first start, readable by its owner only; never committed).
+  `static/` (the package's style sheets and scripts, collected at start), `secret-key` (made on first start,
+  readable by its owner only; never committed).
 - `DATABASE_URL`: `postgresql://user:password@host:5432/name` uses PostgreSQL (the `postgres` extra installs
   its driver) instead of the SQLite file.
 - `KIEMCHUNG_ALLOWED_HOSTS`: host names the service answers to, comma-separated (default: this machine's
@@ -68,6 +69,7 @@ INSTALLED_APPS = [
 ]
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",  # answers /static/ before the rest: no session, no database
     "kiemchung.web.headers.SecurityHeaders",
     "kiemchung.web.uploads.RefuseOversizedBodies",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -102,8 +104,13 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 
-# Served by Django itself from the package (no CDN, nothing to collect): a style sheet and nothing else.
+# The package's own style sheets and scripts (and the admin's), collected into DATA/static when the service
+# starts (`web.boot`) under names carrying a hash of their content, and served by WhiteNoise from there: cached by
+# browsers for good (`immutable`), gzip when the browser takes it, no CDN. WhiteNoise lists that folder once at
+# start and serves nothing else: no upload, report or file added later is ever served as a static file.
 STATIC_URL = "/static/"
+STATIC_ROOT = DATA / "static"
+STORAGES = {"staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"}}
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "units"
 LOGOUT_REDIRECT_URL = "login"

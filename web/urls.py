@@ -1,10 +1,10 @@
-"""Addresses of the pages, the report files, the council's review and dashboard, the API, the admin and the style
-sheets. Logging in is `kiemchung.web.logins`'s, for the pages and the admin."""
+"""Addresses of the pages, the report files, the council's review and dashboard, the API and the admin. Logging in
+is `kiemchung.web.logins`'s, for the pages and the admin. Static files (style sheets, scripts) are served before
+any of these, by WhiteNoise (settings.py)."""
 
 from django.contrib import admin
 from django.contrib.auth.views import LogoutView
-from django.contrib.staticfiles.views import serve
-from django.urls import path, re_path
+from django.urls import path
 
 from kiemchung.web import api, logins, views
 
@@ -31,8 +31,6 @@ urlpatterns = [
     path("api/v1/submissions/<int:pk>/decisions", api.decisions, name="api_decisions"),
     path("api/v1/submissions/<int:pk>/scores", api.scores, name="api_scores"),
     path("admin/", admin.site.urls),
-    # A style sheet or two from the installed packages (no CDN, nothing to collect); no user file is served here.
-    re_path(r"^static/(?P<path>.+)$", serve, {"insecure": True}),
 ]
 
 handler404 = "kiemchung.web.views.not_found"
