@@ -1,4 +1,5 @@
-"""Django started on a data folder: what `kiemchung serve`, `kiemchung user add` and the tests share.
+"""Django started on a data folder: what `kiemchung serve`, `kiemchung user add`, a submission's check (to record
+its progress) and the tests share.
 
 The settings module reads the folder from the environment (`KIEMCHUNG_DATA`), so it is set before Django
 imports it; Django is imported here only, so that `kiemchung check` never loads it.
@@ -14,9 +15,10 @@ DATA_VARIABLE = "KIEMCHUNG_DATA"
 SETTINGS_MODULE = "kiemchung.web.settings"
 
 
-def start_django(data: Path, *, migrate: bool = True) -> None:
-    """Point the settings at `data`, set Django up, bring the database's tables up to date and collect the static
-    files into DATA/static (unchanged ones are skipped)."""
+def start_django(data: Path, *, prepare: bool = True) -> None:
+    """Point the settings at `data`, set Django up and (`prepare`) bring the database's tables up to date and
+    collect the static files into DATA/static (unchanged ones are skipped). A check's child process only
+    connects: the server it belongs to has prepared both."""
     import django
     from django.core.management import call_command
 
@@ -33,6 +35,6 @@ def start_django(data: Path, *, migrate: bool = True) -> None:
         os.environ["TZ"] = zone
     if hasattr(time, "tzset"):  # not on Windows, where Django does not change it either
         time.tzset()
-    if migrate:
+    if prepare:
         call_command("migrate", interactive=False, verbosity=0)
         call_command("collectstatic", interactive=False, verbosity=0)

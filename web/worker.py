@@ -4,9 +4,9 @@ Queued work lives in the database, so it survives a restart; a submission that w
 server stopped is queued again when the worker starts (`requeue_interrupted`). A submission is claimed by a
 conditional update (queued → reading), so two workers never take the same one.
 
-Each check runs in a child process (`kiemchung.web.job`) with its standard output and error in
-`run.log` of the submission's folder; the progress shown on the page is the CLI's own progress line read
-from there ("12/40 tệp"), written every 10 seconds and at the end.
+Each check runs in a child process (`kiemchung.web.job`) with its standard output and error (the CLI's own
+lines) in `run.log` of the submission's folder, for whoever looks into a failure; the child records its progress
+in the submission's row itself, about once a second.
 """
 
 from __future__ import annotations
@@ -14,12 +14,10 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import shutil
 import subprocess
 import sys
 import threading
-import time
 from pathlib import Path, PurePath
 
 from django.conf import settings
@@ -31,8 +29,6 @@ from kiemchung.web.models import Status, Submission
 from kiemchung.web.uploads import archive_path
 
 LOG = "run.log"
-_PROGRESS = re.compile(r"(\d+)/(\d+) (?:tệp|files)")
-_POLL_SECONDS = 1.0
 _logger = logging.getLogger(__name__)
 
 
@@ -91,31 +87,16 @@ def check_submission(submission: Submission, check_settings: CheckSettings) -> N
     folder = submission_folder(submission)
     shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run left
     (folder / "input").mkdir(parents=True)
-    job = Job(str(_linked_archive(submission, folder / "input")), str(folder / "out"), check_settings)
+    archive = _linked_archive(submission, folder / "input")
+    job = Job(submission.pk, str(settings.DATA), str(archive), str(folder / "out"), check_settings)
     job.write(folder / "job.json")
     with (folder / LOG).open("wb") as log:
-        child = subprocess.Popen(
+        subprocess.run(
             [sys.executable, "-m", "kiemchung.web.job", str(folder / "job.json")],
             stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
+            check=False,
         )
-        while child.poll() is None:
-            time.sleep(_POLL_SECONDS)
-            _record_progress(submission, folder / LOG)
-    _record_progress(submission, folder / LOG)
     _finish(submission, folder)
-
-
-def progress_of(log: Path) -> tuple[int, int] | None:
-    """The last "done/total" progress line the check wrote, if any."""
-    found = _PROGRESS.findall(log.read_text("utf-8", errors="replace"))
-    return (int(found[-1][0]), int(found[-1][1])) if found else None
-
-
-def _record_progress(submission: Submission, log: Path) -> None:
-    progress = progress_of(log)
-    if progress and progress != (submission.progress_done, submission.progress_total):
-        submission.progress_done, submission.progress_total = progress
-        submission.save(update_fields=["progress_done", "progress_total"])
 
 
 def _linked_archive(submission: Submission, folder: Path) -> Path:
@@ -133,11 +114,13 @@ def _linked_archive(submission: Submission, folder: Path) -> Path:
 
 
 def _finish(submission: Submission, folder: Path) -> None:
+    """Record how the check ended (its progress is the child's, already in the row)."""
     submission.finished = timezone.now()
     submission.status, submission.message = _outcome(folder)
     if submission.status == Status.DONE:
         submission.report_folder = str(_unit_reports(folder)[0].relative_to(settings.DATA))
-    submission.save()
+    submission.save(update_fields=["finished", "status", "message", "report_folder"])
+    submission.refresh_from_db(fields=["progress_done", "progress_total"])
 
 
 def _outcome(folder: Path) -> tuple[str, str]:
