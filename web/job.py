@@ -1,10 +1,11 @@
 """One submission's check, in a process of its own: `python -m kiemchung.web.job JOB.json`.
 
-It runs the CLI's own `kiemchung.pipeline.run.check` on the stored archive, so the service's reports are the
-CLI's, and ends as the CLI does (`pipeline.errors.stop`). A process of its own because a check uses its own
-worker processes, prints its progress, and may take memory the server should get back. It records its progress
-in the submission's row (`ProgressRecorder`, Django set up on the service's data folder); the server reads that
-row and the job's `result.json`, never its memory.
+It runs the CLI's own `kiemchung.pipeline.run.check` on the stored archive (with the self-assessment table sent
+beside it, as `check --self-assessment` takes one), so the service's reports are the CLI's, and ends as the CLI
+does (`pipeline.errors.stop`). A process of its own because a check uses its own worker processes, prints its
+progress, and may take memory the server should get back. It records its progress in the submission's row
+(`ProgressRecorder`, Django set up on the service's data folder); the server reads that row and the job's
+`result.json`, never its memory.
 """
 
 from __future__ import annotations
@@ -46,6 +47,7 @@ class Job:
     submission: int  # whose progress is recorded
     data: str  # the service's data folder (its database)
     archive: str  # the stored archive, under a name that ends like the upload's (.zip, .rar, .7z)
+    table: str | None  # the self-assessment table sent beside it, under its own name
     out: str  # the run's --out
     settings: CheckSettings
 
@@ -90,7 +92,7 @@ def run(job: Job, folder: Path) -> int:
     start_django(Path(job.data), prepare=False)
     try:
         check(Path(job.archive), job.settings.load(), Path(job.out), progress="lines",
-              on_progress=ProgressRecorder(job.submission))
+              self_assessment=Path(job.table) if job.table else None, on_progress=ProgressRecorder(job.submission))
     except (Exception, KeyboardInterrupt) as error:
         code, message = stop(error)
         (folder / RESULT).write_text(json.dumps({"ok": False, "message": message}, ensure_ascii=False), "utf-8")

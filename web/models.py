@@ -76,16 +76,20 @@ class Membership(models.Model):
 class Submission(models.Model):
     """One upload of a unit's evidence (a round) and the check of it.
 
-    The archive is stored once under DATA/archives, named by its SHA-256, and never changed; the CLI's
-    reports are written under DATA/reports/<id>/, and `report_folder` is the unit's folder there (relative
-    to the data folder) once the check is done.
+    The evidence is an archive: the clerk's, or the service's own zip of the folder the clerk sent
+    (`folder`). It is stored once under DATA/archives, named by its SHA-256, and never changed; so is the
+    self-assessment table sent beside it, if any. The CLI's reports are written under DATA/reports/<id>/, and
+    `report_folder` is the unit's folder there (relative to the data folder) once the check is done.
     """
 
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, related_name="submissions")
     uploader = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="submissions")
     archive_sha256 = models.CharField(max_length=64)
-    archive_name = models.CharField("tệp đã nộp", max_length=255)  # as the clerk's computer named it
+    archive_name = models.CharField("tệp đã nộp", max_length=255)  # as the clerk's computer named it (or the folder)
     archive_size = models.BigIntegerField()
+    folder = models.BooleanField("nộp dạng thư mục", default=False)  # the archive is the service's zip of a folder
+    table_sha256 = models.CharField(max_length=64, blank=True)  # the self-assessment table sent apart, if any
+    table_name = models.CharField("bảng tự đánh giá", max_length=255, blank=True)
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.QUEUED)
     progress_done = models.PositiveIntegerField(default=0)
     progress_total = models.PositiveIntegerField(default=0)

@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import unquote, urlsplit
 
+from kiemchung.pipeline.archives import MAX_MEMBERS
+
 DATA = Path(os.environ["KIEMCHUNG_DATA"])
 ARCHIVES = DATA / "archives"
 REPORTS = DATA / "reports"
@@ -127,9 +129,12 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "SAMEORIGIN"  # the report page is framed by the submission page, never by another site
 
-# Uploads: a file over 2.5 MB goes to a temporary file, never into memory; the archive size cap is checked on
-# the request's length before anything is read (kiemchung.web.uploads).
-FILE_UPLOAD_MAX_MEMORY_SIZE = 2_621_440
+# Uploads: every file goes to a temporary file of its own in DATA/tmp, closed once written, never into memory;
+# the size cap is checked on the request's length before anything is read (kiemchung.web.uploads). A folder sends
+# one part per file: as many as an archive may hold members, with the archive and table fields; Django refuses
+# a request with more (answered in Vietnamese by views.bad_request).
+FILE_UPLOAD_HANDLERS = ["kiemchung.web.uploads.ReceivedFiles"]
+DATA_UPLOAD_MAX_NUMBER_FILES = MAX_MEMBERS + 2
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")
 KIEMCHUNG_MAX_UPLOAD_BYTES = int(os.environ.get("KIEMCHUNG_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024))
 KIEMCHUNG_MAX_WAITING = 3  # submissions of one unit queued or being read at once

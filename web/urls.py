@@ -33,5 +33,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
 ]
 
+handler400 = "kiemchung.web.views.bad_request"
 handler404 = "kiemchung.web.views.not_found"
 handler500 = "kiemchung.web.views.server_error"

@@ -1,8 +1,9 @@
 """The pages: the units one may see, a unit with its submissions, the upload form and its audit log,
 a submission with its progress and, once checked, the CLI's report, what changed since the unit's previous
 round and the council's review; the council's lock on a unit or on every unit; the council's dashboard and its
-workbook. Server-rendered, no script of their own; a page still being checked reloads itself (a
-`<meta http-equiv="refresh">`)."""
+workbook. Server-rendered; a page still being checked reloads itself (a `<meta http-equiv="refresh">`). The
+one script, static/web/upload.js, lets the upload form send a folder (picked or dropped) as well as an archive;
+without it the archive field works alone."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.conf import settings
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import PasswordChangeForm
+from django.core.exceptions import RequestDataTooBig, TooManyFilesSent
 from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest, HttpResponse, HttpResponseForbidden
@@ -40,7 +42,15 @@ from kiemchung.web.dashboard import UnitRow, UnitStatus, dashboard, write_workbo
 from kiemchung.web.models import Action, Status, Submission, Unit
 from kiemchung.web.review import COUNCIL_ONLY, ReviewRefused, audit_lines, decide_finding, record, review_of, set_score
 from kiemchung.web.rounds import Changes, Report, compare
-from kiemchung.web.uploads import UploadRefused, accept, locked_notice, refused
+from kiemchung.web.uploads import (
+    UploadRefused,
+    accept,
+    accept_folder,
+    folder_limits,
+    locked_notice,
+    refused,
+    too_many_files,
+)
 
 View = Callable[..., HttpResponse]
 # The report files a submission page offers, and how they are served.
@@ -107,6 +117,7 @@ def _unit_page(request: HttpRequest, code: str, error: UploadRefused | None = No
         "locked_notice": locked_notice(shown) if shown.locked else "",
         "error": error.message if error else "",
         "max_mb": settings.KIEMCHUNG_MAX_UPLOAD_BYTES // (1024 * 1024),
+        "folder_limits": folder_limits(),
         "audit": audit_lines(shown.audit.select_related("who").order_by("-id")[:500]),
     }
     return render(request, "web/unit.html", context, status=error.status if error else 200)
@@ -118,8 +129,14 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     shown = unit_for(request.user, code)
     if not may_upload(request.user, shown):
         return HttpResponseForbidden("Chỉ cán bộ của đơn vị mới nộp hồ sơ cho đơn vị.")
+    files, archive, table = request.FILES.getlist("files"), request.FILES.get("archive"), request.FILES.get("table")
     try:
-        submission = accept(shown, request.user, request.FILES.get("archive"))
+        if files and archive:
+            raise UploadRefused("Hãy nộp tệp nén hoặc thư mục hồ sơ, không nộp cả hai cùng lúc.")
+        if files:
+            submission = accept_folder(shown, request.user, files, request.POST.get("paths", ""), table)
+        else:
+            submission = accept(shown, request.user, archive, table)
     except UploadRefused as refusal:
         return _unit_page(request, code, refusal)
     return redirect("submission", pk=submission.pk)
@@ -281,6 +298,15 @@ def server_error(request: HttpRequest) -> HttpResponse:
     """500 in Vietnamese; what went wrong is in the server's log, not on the page."""
     message = "Máy chủ gặp lỗi khi xử lý yêu cầu này. Hãy thử lại sau ít phút; nếu vẫn lỗi, báo cho quản trị viên."
     return refused(request, message, 500)
+
+
+def bad_request(request: HttpRequest, exception: Exception) -> HttpResponse:
+    """400 in Vietnamese: most often a request Django stopped reading, a folder of too many files among them."""
+    if isinstance(exception, TooManyFilesSent):
+        return refused(request, too_many_files(), 413)
+    if isinstance(exception, RequestDataTooBig):
+        return refused(request, "Yêu cầu gửi lên quá lớn. Hãy chia hồ sơ hoặc nén thư mục rồi nộp tệp nén.", 413)
+    return refused(request, "Yêu cầu không hợp lệ. Hãy tải lại trang rồi thử lại.", 400)
 
 
 def not_found(request: HttpRequest, exception: Exception) -> HttpResponse:

@@ -26,7 +26,7 @@ from django.utils import timezone
 
 from kiemchung.web.job import RESULT, CheckSettings, Job
 from kiemchung.web.models import Status, Submission
-from kiemchung.web.uploads import archive_path
+from kiemchung.web.uploads import stored_path
 
 LOG = "run.log"
 _logger = logging.getLogger(__name__)
@@ -86,9 +86,13 @@ def check_submission(submission: Submission, check_settings: CheckSettings) -> N
     """Run the check of a claimed submission in a child process and record how it ended."""
     folder = submission_folder(submission)
     shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run left
-    (folder / "input").mkdir(parents=True)
-    archive = _linked_archive(submission, folder / "input")
-    job = Job(submission.pk, str(settings.DATA), str(archive), str(folder / "out"), check_settings)
+    given = folder / "input"
+    given.mkdir(parents=True)
+    unit_name = submission.unit.name.replace("/", "-").replace("\\", "-")
+    archive = _linked(submission.archive_sha256, given / (unit_name + _suffix(submission)))
+    table = _linked(submission.table_sha256, given / submission.table_name) if submission.table_name else None
+    job = Job(submission.pk, str(settings.DATA), str(archive), str(table) if table else None, str(folder / "out"),
+              check_settings)
     job.write(folder / "job.json")
     with (folder / LOG).open("wb") as log:
         subprocess.run(
@@ -99,17 +103,20 @@ def check_submission(submission: Submission, check_settings: CheckSettings) -> N
     _finish(submission, folder)
 
 
-def _linked_archive(submission: Submission, folder: Path) -> Path:
-    """The stored archive under the unit's name (the report's unit name when the archive holds no folder)
-    and the upload's extension (which tells the check it is an archive): a hard link, or a copy where the
-    file system has none. The stored archive itself is never touched."""
-    suffix = PurePath(submission.archive_name).suffix.lower()
-    name = submission.unit.name.replace("/", "-").replace("\\", "-") + suffix
-    target = folder / name
+def _suffix(submission: Submission) -> str:
+    """The extension that tells the check its input is an archive, and which: the upload's, or the service's
+    own zip of a folder."""
+    return ".zip" if submission.folder else PurePath(submission.archive_name).suffix.lower()
+
+
+def _linked(sha256: str, target: Path) -> Path:
+    """A stored upload under the name the check reads it by: the unit's name (the report's unit name when the
+    archive holds no folder) and the archive's extension, or the table's own name. A hard link, or a copy where
+    the file system has none; the stored file itself is never touched."""
     try:
-        os.link(archive_path(submission.archive_sha256), target)
+        os.link(stored_path(sha256), target)
     except OSError:
-        shutil.copyfile(archive_path(submission.archive_sha256), target)
+        shutil.copyfile(stored_path(sha256), target)
     return target
 
 
@@ -136,8 +143,8 @@ def _outcome(folder: Path) -> tuple[str, str]:
     if len(units) != 1:
         names = ", ".join(str(unit.relative_to(folder / "out")) for unit in units)
         return Status.FAILED, (
-            f"Tệp nén chứa {len(units)} đơn vị ({names}), không phải hồ sơ của một đơn vị. "
-            "Hãy nén riêng thư mục hồ sơ của đơn vị mình rồi nộp lại."
+            f"Hồ sơ đã nộp chứa {len(units)} đơn vị ({names}), không phải hồ sơ của một đơn vị. "
+            "Hãy nộp riêng thư mục hồ sơ của đơn vị mình (hoặc tệp nén của thư mục đó)."
         )
     return Status.DONE, ""
 
