@@ -17,7 +17,13 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SERVER = os.environ.get("KIEMCHUNG_TEST_DATABASE_URL")
-WEB_TESTS = ("tests/test_web.py", "tests/test_web_rounds.py", "tests/test_web_review.py", "tests/test_web_api.py")
+WEB_TESTS = (
+    "tests/test_web.py",
+    "tests/test_web_rounds.py",
+    "tests/test_web_review.py",
+    "tests/test_web_api.py",
+    "tests/test_web_upload.py",
+)
 
 
 @pytest.mark.skipif(not SERVER, reason="no PostgreSQL server: scripts/test.sh starts one (scripts/postgres.sh)")
