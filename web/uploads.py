@@ -251,13 +251,16 @@ def _folder_names(unit: Unit, files: Sequence[ReceivedFile], paths: str) -> list
 def _pack(files: Iterator[tuple[str, ReceivedFile]]) -> Path:
     """The folder's files as a zip in DATA/tmp, in name order, stored as they are, each with the same time."""
     descriptor, name = tempfile.mkstemp(prefix="folder-", suffix=".zip", dir=settings.FILE_UPLOAD_TEMP_DIR)
-    os.close(descriptor)
-    with zipfile.ZipFile(name, "w", zipfile.ZIP_STORED) as packed:
-        for member, file in sorted(files, key=lambda pair: pair[0]):
-            info = zipfile.ZipInfo(member, _ZIP_TIME)
-            info.external_attr = 0o644 << 16
-            with file.path.open("rb") as source, packed.open(info, "w") as target:
-                shutil.copyfileobj(source, target, _MIB)
+    try:
+        with os.fdopen(descriptor, "wb") as out, zipfile.ZipFile(out, "w", zipfile.ZIP_STORED) as packed:
+            for member, file in sorted(files, key=lambda pair: pair[0]):
+                info = zipfile.ZipInfo(member, _ZIP_TIME)
+                info.external_attr = 0o644 << 16
+                with file.path.open("rb") as source, packed.open(info, "w") as target:
+                    shutil.copyfileobj(source, target, _MIB)
+    except BaseException:
+        Path(name).unlink(missing_ok=True)  # a full disk, a file gone: nothing half-written is left
+        raise
     return Path(name)
 
 
