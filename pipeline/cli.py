@@ -127,6 +127,7 @@ def _web_commands(commands: Any, lang: Lang) -> None:
     add.add_argument("name", metavar="NAME", help=t("user_name"))
     add.add_argument("--role", required=True, choices=["council", "clerk", "admin"], help=t("role"))
     add.add_argument("--unit", metavar=t("UNIT"), help=t("unit"))
+    add.add_argument("--batch", metavar=t("BATCH"), help=t("user_batch"))
     add.add_argument("--token", action="store_true", help=t("token"))
     data(add)
     add.add_argument("--lang", choices=[m.value for m in Lang], help=t("lang"))
@@ -229,9 +230,11 @@ def _user_add(args: argparse.Namespace) -> int:
 
     lang = Lang(args.lang or Lang.VI)
     try:
-        account = add_user(args.name, args.role, args.unit, token=args.token)
+        account = add_user(args.name, args.role, args.unit, batch_name=args.batch, token=args.token)
     except AccountError as error:
         raise UsageError(str(error), error.english) from error
+    if account.batch_created is not None:
+        print(text("batch_created", lang, batch=account.batch_created.name, code=account.batch_created.code))
     if account.unit_created is not None:
         print(text("unit_created", lang, unit=account.unit_created.name, code=account.unit_created.code))
     print(text("user_added", lang, user=args.name, role=args.role, password=account.password))

@@ -157,15 +157,23 @@ _TEXTS: dict[str, tuple[str, str]] = {
     ),
     "user_name": ("tên đăng nhập", "the login name"),
     "role": (
-        "vai trò: council (Hội đồng thẩm định, xem mọi đơn vị), clerk (cán bộ một đơn vị), admin (quản trị)",
-        "role: council (sees every unit), clerk (one unit's), admin",
+        "vai trò: council (Hội đồng thẩm định, xem các đơn vị của đợt, hoặc mọi đơn vị khi không có --batch), "
+        "clerk (cán bộ một đơn vị), admin (quản trị)",
+        "role: council (sees the units of its batch, or every unit without --batch), clerk (one unit's), admin",
     ),
     "unit": (
         "đơn vị của cán bộ (clerk): mã hoặc tên; tạo mới khi chưa có",
         "the clerk's unit: its code or name; made when new",
     ),
+    "user_batch": (
+        "đợt thẩm định (mã hoặc tên; tạo mới khi chưa có): thành viên Hội đồng chỉ xem các đơn vị của đợt; "
+        "đơn vị mới của cán bộ được xếp vào đợt",
+        "the appraisal batch (code or name; made when new): a council member sees its units only; a clerk's new unit "
+        "goes into it",
+    ),
     "token": ("in thêm mã API để dùng trong tập lệnh", "also print an API token for scripts"),
     "UNIT": ("ĐƠN_VỊ", "UNIT"),
+    "BATCH": ("ĐỢT", "BATCH"),
     "user_added": (
         "Đã tạo tài khoản {user} ({role}). Mật khẩu dùng một lần: {password}\n"
         "Hãy gửi riêng cho người dùng; khi đăng nhập lần đầu, họ phải đặt mật khẩu của mình.",
@@ -173,6 +181,7 @@ _TEXTS: dict[str, tuple[str, str]] = {
         "Send it privately; the user chooses their own password at the first login.",
     ),
     "unit_created": ("Đã tạo đơn vị {unit} (mã {code}).", "Created the unit {unit} (code {code})."),
+    "batch_created": ("Đã tạo đợt thẩm định {batch} (mã {code}).", "Created the batch {batch} (code {code})."),
     "token_issued": (
         "Mã API (chỉ hiện lần này, hãy lưu lại): {token}",
         "API token (shown this once, keep it): {token}",

@@ -243,6 +243,33 @@ def test_the_council_and_administrators_see_every_unit(people: People, role: str
     assert {UNIT_A, UNIT_B} <= set(re.findall(r">(UBND [^<]+)</a>", client.get("/").content.decode()))
 
 
+def test_a_council_member_of_a_batch_sees_locks_and_ranks_its_units_only(people: People) -> None:
+    """A council per batch ("Cấp xã 2025"): the other batches' units do not exist for its members."""
+    main(["user", "add", "lan", "--role", "council", "--batch", "Cấp xã 2025", "--data", str(DATA)])
+    Membership.objects.update(must_change_password=False)
+    member = Membership.objects.select_related("batch", "user").get(user__username="lan")
+    assert member.batch is not None and member.batch.code == "cap-xa-2025"
+    Unit.objects.filter(pk=people.unit_a.pk).update(batch=member.batch)
+    token = ApiToken.issue(member.user)
+    client = logged_in(member.user)
+    theirs, own = checked_submission(people.unit_b, people.clerk_b), checked_submission(people.unit_a, people.clerk_a)
+    for method, address in addresses(PAGES, theirs):
+        response = getattr(client, method)(address)
+        assert response.status_code == 404 and UNIT_B not in response.content.decode(), address
+    for method, address in addresses(API, theirs):
+        response = getattr(client, method)(address, **bearer(token))
+        assert response.status_code == 404 and UNIT_B not in response.content.decode(), address
+    assert client.get(f"/submissions/{own.pk}/").status_code == 200
+    page = client.get("/").content.decode()
+    assert "Đơn vị — Cấp xã 2025" in page and UNIT_A in page and UNIT_B not in page
+    assert client.get("/api/v1/units", **bearer(token)).json() == {"units": [{"code": people.unit_a.code,
+                                                                            "name": UNIT_A}]}
+    assert UNIT_B not in client.get("/dashboard/").content.decode()
+
+    assert client.post("/batch/lock/").status_code == 302
+    assert {unit.name: unit.locked for unit in Unit.objects.all()} == {UNIT_A: True, UNIT_B: False}
+
+
 def test_the_council_reviews_but_does_not_upload(people: People) -> None:
     client = logged_in(people.council)
     response = client.post(f"/units/{people.unit_b.code}/upload/", {"archive": upload_file(zipped(UNIT_B))})
@@ -490,6 +517,21 @@ def test_user_add_refuses_a_clerk_without_a_unit_and_a_name_taken(capsys: pytest
     assert main(["user", "add", "hoa", "--role", "council", "--data", str(DATA)]) == 0
     assert main(["user", "add", "hoa", "--role", "council", "--data", str(DATA)]) == 2
     assert "đã có người dùng 'hoa'" in capsys.readouterr().err
+    assert main(["user", "add", "root2", "--role", "admin", "--batch", "Cấp xã 2025", "--data", str(DATA)]) == 2
+    assert "quản trị viên không thuộc đợt thẩm định nào" in capsys.readouterr().err
+
+
+def test_user_add_puts_a_clerk_s_new_unit_in_the_batch_named(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["user", "add", "hoa", "--role", "clerk", "--unit", UNIT_A, "--batch", "Cấp xã 2025",
+                 "--data", str(DATA)]) == 0
+    printed = capsys.readouterr().out
+    assert "Đã tạo đợt thẩm định Cấp xã 2025 (mã cap-xa-2025)" in printed and f"Đã tạo đơn vị {UNIT_A}" in printed
+    assert Unit.objects.get(name=UNIT_A).batch.name == "Cấp xã 2025"  # type: ignore[union-attr]
+    main(["user", "add", "nam", "--role", "clerk", "--unit", UNIT_B, "--data", str(DATA)])  # no batch
+    assert main(["user", "add", "mai", "--role", "clerk", "--unit", UNIT_B, "--batch", "cap-xa-2025",
+                 "--data", str(DATA)]) == 2
+    assert f"đơn vị '{UNIT_B}' chưa thuộc đợt nào, không thuộc đợt 'Cấp xã 2025'" in capsys.readouterr().err
+    assert not Membership.objects.filter(user__username="mai").exists()
 
 
 def test_the_check_command_does_not_load_django() -> None:

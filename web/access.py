@@ -1,6 +1,7 @@
 """Who may see and do what: the one place that decides it, for the pages and the API alike.
 
-A clerk sees their own unit only; the council and the administrators see every unit. What a user may not
+A clerk sees their own unit only; a council member the units of their batch (`Batch`), or every unit when they
+belong to none; the administrators every unit. What a user may not
 see does not exist for them (404), so an address or an id reveals nothing about other units; what they may
 see but not do (the council uploading for a unit, a clerk locking it or deciding on a finding) is refused (403).
 """
@@ -21,7 +22,7 @@ NOT_FOUND = "Không tìm thấy, hoặc bạn không có quyền xem."  # the sa
 def membership(user: User) -> Membership | None:
     if not user.is_authenticated:
         return None
-    return Membership.objects.filter(user=user).select_related("unit").first()
+    return Membership.objects.filter(user=user).select_related("unit", "batch").first()
 
 
 def visible_units(user: User) -> QuerySet[Unit]:
@@ -30,6 +31,8 @@ def visible_units(user: User) -> QuerySet[Unit]:
         return Unit.objects.none()
     if member.role == Role.CLERK:
         return Unit.objects.filter(pk=member.unit_id)
+    if member.batch_id is not None:
+        return Unit.objects.filter(batch=member.batch_id)
     return Unit.objects.all()
 
 

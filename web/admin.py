@@ -1,23 +1,30 @@
-"""The units, roles, submissions, tokens and the audit log in Django's admin (administrators only).
+"""The batches, units, roles, submissions, tokens and the audit log in Django's admin (administrators only).
 Submissions are read-only there: an upload and its check are never edited by hand; the audit log can be read,
 never added to, changed or deleted."""
 
 from django.contrib import admin
 from django.http import HttpRequest
 
-from kiemchung.web.models import ApiToken, AuditEntry, Membership, Submission, Unit
+from kiemchung.web.models import ApiToken, AuditEntry, Batch, Membership, Submission, Unit
+
+
+@admin.register(Batch)
+class BatchAdmin(admin.ModelAdmin):
+    list_display = ("code", "name")
+    search_fields = ("code", "name")
 
 
 @admin.register(Unit)
 class UnitAdmin(admin.ModelAdmin):
-    list_display = ("code", "name", "locked_at", "locked_by")
+    list_display = ("code", "name", "batch", "locked_at", "locked_by")
+    list_filter = ("batch",)
     search_fields = ("code", "name")
 
 
 @admin.register(Membership)
 class MembershipAdmin(admin.ModelAdmin):
-    list_display = ("user", "role", "unit")
-    list_filter = ("role",)
+    list_display = ("user", "role", "unit", "batch")
+    list_filter = ("role", "batch")
 
 
 @admin.register(Submission)

@@ -27,11 +27,29 @@ class Status(models.TextChoices):
     FAILED = "failed", "Không kiểm tra được"
 
 
+class Batch(models.Model):
+    """An appraisal batch (đợt thẩm định): the units one council appraises together, "Cấp xã 2025". A council
+    member of a batch sees its units only; a council member of none sees every unit (one council for the province)."""
+
+    code = models.SlugField("mã", max_length=64, unique=True)
+    name = models.CharField("tên", max_length=200, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+        verbose_name = "đợt thẩm định"
+        verbose_name_plural = "đợt thẩm định"
+
+    def __str__(self) -> str:
+        return self.name
+
+
 class Unit(models.Model):
     """A unit that submits evidence (a commune, a department). `code` names it in addresses and the API."""
 
     code = models.SlugField("mã", max_length=64, unique=True)
     name = models.CharField("tên", max_length=200, unique=True)
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="units",
+                              verbose_name="đợt thẩm định")
     # Set by the council after the deadline: a locked unit accepts no upload until it is unlocked.
     locked_at = models.DateTimeField("khóa lúc", null=True, blank=True)
     locked_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
@@ -51,11 +69,14 @@ class Unit(models.Model):
 
 
 class Membership(models.Model):
-    """A user's role; a clerk belongs to exactly one unit, the council and administrators to none."""
+    """A user's role; a clerk belongs to exactly one unit, the council and administrators to none. A council
+    member may belong to a batch (then sees its units only); nobody else does."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="membership")
     role = models.CharField("vai trò", max_length=16, choices=Role.choices)
     unit = models.ForeignKey(Unit, on_delete=models.PROTECT, null=True, blank=True, related_name="clerks")
+    batch = models.ForeignKey(Batch, on_delete=models.PROTECT, null=True, blank=True, related_name="council",
+                              verbose_name="đợt thẩm định")
     # set by `kiemchung user add`: the password it printed is used once, to choose one's own
     must_change_password = models.BooleanField(default=False)
 
@@ -66,6 +87,9 @@ class Membership(models.Model):
             models.CheckConstraint(
                 condition=models.Q(role="clerk", unit__isnull=False) | (~models.Q(role="clerk") & models.Q(unit=None)),
                 name="clerk_has_one_unit",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(role="council") | models.Q(batch=None), name="only_council_batch"
             ),
         )
 

@@ -98,8 +98,10 @@ def password(request: HttpRequest) -> HttpResponse:
 @member_required
 def units(request: HttpRequest) -> HttpResponse:
     rows = [(unit, unit.submissions.first()) for unit in visible_units(request.user)]
+    member = membership(request.user)
     return render(request, "web/units.html", {"rows": rows, "may_lock": may_lock(request.user),
-                                              "may_see_dashboard": may_see_dashboard(request.user)})
+                                              "may_see_dashboard": may_see_dashboard(request.user),
+                                              "batch": member.batch if member is not None else None})
 
 
 @member_required
@@ -213,8 +215,8 @@ def lock(request: HttpRequest, code: str, locked: bool) -> HttpResponse:
 @member_required
 @require_POST
 def lock_batch(request: HttpRequest, locked: bool) -> HttpResponse:
-    """Lock (`locked`) or unlock every unit at once: the whole batch, when the deadline has passed."""
-    return _set_lock(request, Unit.objects.all(), locked) or redirect("units")
+    """Lock (`locked`) or unlock at once every unit the caller sees: their batch, when the deadline has passed."""
+    return _set_lock(request, visible_units(request.user), locked) or redirect("units")
 
 
 def _set_lock(request: HttpRequest, units: QuerySet[Unit], locked: bool) -> HttpResponse | None:
