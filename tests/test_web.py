@@ -538,3 +538,8 @@ def test_the_check_command_does_not_load_django() -> None:
     code = "import sys\nfrom kiemchung.pipeline.cli import main\nmain(['rules'])\nassert 'django' not in sys.modules\n"
     run = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert run.returncode == 0, run.stderr
+
+
+def test_the_migrations_describe_the_models() -> None:
+    """A model changed without its migration would fail at the first start on a real database."""
+    call_command("makemigrations", "web", check=True, dry_run=True, verbosity=0)
