@@ -131,7 +131,7 @@ def test_the_council_dismisses_a_finding_and_scores_the_criterion(service: Servi
     assert council.fact("Tổng điểm thẩm định") == "5,5"
     reason = "Bản sao trùng với văn bản đã ký số, không cần ký lại"
     finding = council.row("table.findings", f"Tệp {UNSIGNED_COPY}")
-    assert "KC301 unsigned" in finding.text and "chưa xem xét" in finding.text
+    assert "KC301 Không có chữ ký số" in finding.text and "chưa xem xét" in finding.text
     council.dismiss(f"Tệp {UNSIGNED_COPY}", reason)
 
     finding = council.row("table.findings", f"Tệp {UNSIGNED_COPY}")
@@ -166,13 +166,14 @@ def test_a_second_round_shows_what_changed(
     assert "Tổng điểm đề xuất: 5,5 → 3,5 điểm." in changes.text
     fixed = [item.text for item in changes.find_elements("css selector", "ul.fixed li")]
     assert fixed == [
-        f"Tệp {UNSIGNED_COPY} · KC301 unsigned: Văn bản không có chữ ký số (không phải văn bản điện tử được ký số)."
+        f"Tệp {UNSIGNED_COPY} · KC301 Không có chữ ký số: "
+        "Văn bản không có chữ ký số (không phải văn bản điện tử được ký số)."
     ]
     new = [item.text.split(":")[0] for item in changes.find_elements("css selector", "ul.new li")]
     assert new == [
-        "Tiêu chí 1.4 · KC401 no-evidence",
-        "Tiêu chí 1.4 · KC403 citation-not-found",
-        "Tiêu chí 8.1 · KC403 citation-not-found",
+        "Tiêu chí 1.4 · KC401 Không có tài liệu kiểm chứng",
+        "Tiêu chí 1.4 · KC403 Văn bản được trích dẫn không có trong hồ sơ",
+        "Tiêu chí 8.1 · KC403 Văn bản được trích dẫn không có trong hồ sơ",
     ]
     assert clerk.cells(clerk.row("section.changes table", "1.4 ")) == ["2 → 0 điểm"]
     assert clerk.fact("Tổng điểm đề xuất") == "3,5" and clerk.fact("Tổng điểm thẩm định") == "3,5"

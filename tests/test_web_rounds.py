@@ -100,8 +100,8 @@ def test_a_round_shows_what_changed_since_the_previous_checked_round(rounds: tup
     page = client.get(f"/submissions/{second.pk}/").content.decode()
     assert f'Thay đổi so với lần nộp <a href="/submissions/{first.pk}/">số {first.pk}</a>' in page
     assert "Tổng điểm đề xuất: 5,5 → 3,5 điểm." in page
-    assert "Đã khắc phục (1)" in page and f"<strong>Tệp {UNSIGNED_COPY}</strong> · KC301 unsigned" in page
-    assert "Phát hiện mới (3)" in page and "<strong>Tiêu chí 1.4</strong> · KC401 no-evidence" in page
+    assert "Đã khắc phục (1)" in page and f"<strong>Tệp {UNSIGNED_COPY}</strong> · KC301 Không có chữ ký số" in page
+    assert "Phát hiện mới (3)" in page and "<strong>Tiêu chí 1.4</strong> · KC401 Không có tài liệu kiểm chứng" in page
     assert "Tiêu chí đổi điểm đề xuất (1)" in page
     assert '<th scope="row">1.4 Công tác tuyên truyền CCHC</th><td>2 → 0 điểm</td>' in page
     for shown in (first, waiting):
