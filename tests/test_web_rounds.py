@@ -127,6 +127,20 @@ def test_a_round_with_nothing_changed_says_so(rounds: tuple[Path, Path], people:
     assert "Không có phát hiện nào được khắc phục hay phát sinh" in page and "Đã khắc phục" not in page
 
 
+def test_a_round_whose_report_was_removed_is_passed_over(rounds: tuple[Path, Path], people: People) -> None:
+    """Reports removed by hand from the data folder (to free space) leave the newer rounds readable."""
+    first = done_submission(people.unit_a, people.clerk_a, rounds[0])
+    removed = done_submission(people.unit_a, people.clerk_a, rounds[0])
+    third = done_submission(people.unit_a, people.clerk_a, rounds[1])
+    shutil.rmtree(DATA / removed.report_folder)
+    client = logged_in(people.clerk_a)
+    response = client.get(f"/submissions/{third.pk}/")
+    assert response.status_code == 200
+    assert f'Thay đổi so với lần nộp <a href="/submissions/{first.pk}/">số {first.pk}</a>' in response.content.decode()
+    answer = client.get(f"/api/v1/submissions/{third.pk}", **bearer(people.tokens["clerk_a"])).json()
+    assert answer["changes"]["previous"] == first.pk
+
+
 # ------------------------------------------------------------------------------------------------ the lock
 
 

@@ -188,15 +188,18 @@ def _review(request: HttpRequest, pk: int, take: Callable[..., None]) -> HttpRes
 
 def round_changes(shown: Submission, report: Report | None) -> tuple[Submission, Changes] | None:
     """The unit's previous checked round and what `shown` (its `report`, read already) changed since; None
-    unless both are checked."""
+    unless both are checked. A round whose report is gone from the data folder (removed by hand to free space)
+    is passed over for the one before it."""
     if report is None:
         return None
     # ids grow with time: the previous round is the highest id below this one's
     earlier = Submission.objects.filter(unit=shown.unit_id, status=Status.DONE, pk__lt=shown.pk)
-    previous = earlier.order_by("-pk").first()
-    if previous is None:
-        return None
-    return previous, compare(read_report(previous), report)
+    for previous in earlier.order_by("-pk"):
+        try:
+            return previous, compare(read_report(previous), report)
+        except Http404:
+            continue
+    return None
 
 
 def read_report(shown: Submission) -> Any:
