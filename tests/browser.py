@@ -158,6 +158,13 @@ class Server:
         self._log.close()
 
 
+def sample_server(work: Path) -> Server:
+    """`kiemchung serve` with its data in `work`, checking as the other web tests do: the samples' year, no OCR."""
+    config = work / "kiemchung.toml"
+    config.write_text('[ocr]\nmode = "off"\n', "utf-8")
+    return Server(work / "data", config, year=2023)
+
+
 def chromium(window: tuple[int, int] = (1280, 1000)) -> webdriver.Chrome:
     """Headless Chromium with a fresh profile; it keeps its network log, which `Person.open` reads. Its own words
     (the file chooser's) are Vietnamese where Debian's chromium-l10n is installed: headless Chromium takes its

@@ -18,7 +18,16 @@ from dataclasses import dataclass
 
 import pytest
 
-from tests.browser import BATCH, ONLY_EVIDENCE_OF_1_4, UNSIGNED_COPY, Person, Server, browser_missing, zip_unit
+from tests.browser import (
+    BATCH,
+    ONLY_EVIDENCE_OF_1_4,
+    UNSIGNED_COPY,
+    Person,
+    Server,
+    browser_missing,
+    sample_server,
+    zip_unit,
+)
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))
 
@@ -46,9 +55,7 @@ class Round:
 def service(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Service]:
     """The service with a clerk of Tân Lập, a clerk of Cao An and a council member, each at their browser."""
     work = tmp_path_factory.mktemp("browser")
-    config = work / "kiemchung.toml"
-    config.write_text('[ocr]\nmode = "off"\n', "utf-8")  # as the other web tests check: no OCR
-    server = Server(work / "data", config, year=2023)
+    server = sample_server(work)
     people: dict[str, Person] = {}
     try:
         accounts = (("tanlap", "clerk", UNIT.name), ("caoan", "clerk", OTHER_UNIT), ("hoidong", "council", None))

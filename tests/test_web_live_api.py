@@ -22,7 +22,7 @@ from typing import Any
 
 import pytest
 
-from tests.browser import BATCH, CHECK_SECONDS, UNSIGNED_COPY, Server, kiemchung, zip_unit
+from tests.browser import BATCH, CHECK_SECONDS, UNSIGNED_COPY, Server, kiemchung, sample_server, zip_unit
 
 UNIT = BATCH / "UBND xã Tân Lập"
 CODE = "ubnd-xa-tan-lap"
@@ -74,9 +74,7 @@ def decide(live: Live, pk: int, route: str, decision: dict[str, Any]) -> Answer:
 @pytest.fixture(scope="module")
 def live(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Live]:
     work = tmp_path_factory.mktemp("live-api")
-    config = work / "kiemchung.toml"
-    config.write_text('[ocr]\nmode = "off"\n', "utf-8")  # as the other web tests check: no OCR
-    server = Server(work / "data", config, year=2023)
+    server = sample_server(work)
     try:
         tokens = {}
         for name, role, unit in (("tanlap", "clerk", UNIT.name), ("caoan", "clerk", "UBND xã Cao An"),

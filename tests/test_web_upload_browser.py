@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from selenium.webdriver.support.wait import WebDriverWait
 
-from tests.browser import BATCH, UNSIGNED_COPY, Person, Server, browser_missing
+from tests.browser import BATCH, UNSIGNED_COPY, Person, Server, browser_missing, sample_server
 
 pytestmark = pytest.mark.skipif(browser_missing() is not None, reason=str(browser_missing()))
 
@@ -29,9 +29,7 @@ CHOSEN = "Đã chọn thư mục «UBND xã Tân Lập»: 18 tệp, 0,9 MB."
 def clerk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Server, Person]]:
     """The service and Tân Lập's clerk at their browser, signed in."""
     work = tmp_path_factory.mktemp("browser-upload")
-    config = work / "kiemchung.toml"
-    config.write_text('[ocr]\nmode = "off"\n', "utf-8")
-    server = Server(work / "data", config, year=2023)
+    server = sample_server(work)
     person = None
     try:
         one_time = server.add_user("tanlap", "clerk", UNIT.name)
@@ -87,7 +85,7 @@ def test_a_folder_picked_keeps_its_structure_through_the_check(clerk: tuple[Serv
     assert person.wait_until_checked()[-1] == "Đã kiểm tra xong | 18/18 tệp"
     assert person.driver.current_url == f"{person.url}/submissions/{pk}/"
     # a finding names its file by its path in the folder: the folder's structure reached the check
-    assert "unsigned" in person.row("table.findings", f"Tệp {UNSIGNED_COPY}").text
+    assert "KC301 Không có chữ ký số" in person.row("table.findings", f"Tệp {UNSIGNED_COPY}").text
 
 
 def test_a_folder_dropped_is_the_folder_picked(clerk: tuple[Server, Person]) -> None:
