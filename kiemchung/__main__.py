@@ -1,5 +1,5 @@
 """`python -m kiemchung` is the same as the `kiemchung` command."""
 
-from kiemchung.pipeline.cli import main
+from kiemchung.pipeline.cli import run
 
-raise SystemExit(main())
+run()

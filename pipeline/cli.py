@@ -4,13 +4,14 @@ Django only when run, so that `check` never loads it). Every error ends here, as
 from __future__ import annotations
 
 import argparse
+import gc
 import logging
 import sys
 import traceback
 from collections.abc import Sequence
 from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from kiemchung import __version__
 from kiemchung.pipeline.config import ExecutorKind, FailOn, Layout, defaults, load_config, load_policy
@@ -158,6 +159,18 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exception(error, file=sys.stderr)
         print(f"kiemchung: {message}", file=sys.stderr)
         return code
+
+
+def run() -> NoReturn:
+    """The `kiemchung` command (and `python -m kiemchung`): `main`, then the process ends.
+
+    What is left in memory is handed back to the system as the process ends: taken out of the collector's
+    reach first, it is not walked by the interpreter's last collections (0.2-0.3 s after a run over real
+    documents). Every report is written and closed by then; `main` returns only after.
+    """
+    code = main()
+    gc.freeze()
+    sys.exit(code)
 
 
 def _dispatch(args: argparse.Namespace) -> int:
