@@ -207,6 +207,7 @@ def _check(parts: list[_Part], settings: _Settings, progress: str) -> Generator[
             meter.message(summary_line(assessment, report, config.lang))
         if part.complete:
             result = _conclude(part, settings)
+            part.work.remove()  # its output folder as a run of it alone leaves it, before the caller looks
             warnings.extend(_unused_warning(waiver) for waiver in result.unused_waivers)
             yield part.target, result
 

@@ -43,7 +43,7 @@ from kiemchung.pipeline.cli import main  # noqa: E402
 from kiemchung.web.accounts import add_user  # noqa: E402
 from kiemchung.web.job import CheckSettings  # noqa: E402
 from kiemchung.web.models import ApiToken, Membership, Status, Submission, Unit  # noqa: E402
-from kiemchung.web.worker import check_submission, claim, requeue_interrupted  # noqa: E402
+from kiemchung.web.worker import check_submissions, claim, requeue_interrupted  # noqa: E402
 
 setup_test_environment()  # the test client's host name, as Django's own runner allows it
 # Accounts are made in every test: a fast hash here; the service keeps Django's default (PBKDF2, tested below).
@@ -269,8 +269,8 @@ def test_an_upload_is_checked_in_the_background_and_its_report_served(people: Pe
     assert "Đang chờ kiểm tra" in page and 'http-equiv="refresh"' in page
 
     taken = claim()
-    assert taken is not None and taken.pk == submission.pk and claim() is None
-    check_submission(taken, CHECK)
+    assert taken == [submission] and claim() == []
+    check_submissions(taken, CHECK)
 
     submission.refresh_from_db()
     assert submission.status == Status.DONE, submission.message
@@ -313,7 +313,7 @@ def test_work_interrupted_by_a_restart_is_queued_again(people: People) -> None:
     assert requeue_interrupted() == 1
     reading.refresh_from_db()
     assert (reading.status, reading.progress_done, reading.started) == (Status.QUEUED, 0, None)
-    assert claim() == reading and claim() is None
+    assert claim() == [reading] and claim() == []
 
 
 # -------------------------------------------------------------------------------------------- hostile uploads

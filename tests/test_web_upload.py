@@ -33,7 +33,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from kiemchung.web.models import Status, Submission, Unit  # noqa: E402
-from kiemchung.web.worker import LOG, check_submission, claim, submission_folder  # noqa: E402
+from kiemchung.web.worker import LOG, check_submissions, claim, submission_folder  # noqa: E402
 
 TABLE = "Bảng tự đánh giá Chỉ số CCHC 2023.xlsx"  # unit A's, at the top of its folder
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static" / "web"
@@ -53,9 +53,9 @@ def send_folder(client: Client, unit: Unit, files: list[io.BytesIO], paths: list
 
 def checked(pk: int) -> Submission:
     """The queued submission `pk`, checked by the worker."""
-    taken = claim()
-    assert taken is not None and taken.pk == pk
-    check_submission(taken, CHECK)
+    (taken,) = claim()
+    assert taken.pk == pk
+    check_submissions([taken], CHECK)
     taken.refresh_from_db()
     assert taken.status == Status.DONE, taken.message
     return taken
@@ -205,9 +205,8 @@ def test_a_table_in_another_format_is_refused(people: People) -> None:
 
 def test_progress_is_recorded_by_the_checks_callback(people: People) -> None:
     assert send_folder(logged_in(people.clerk_a), people.unit_a, *folder(UNIT_A)).status_code == 302
-    taken = claim()
-    assert taken is not None
-    worker = threading.Thread(target=check_submission, args=(taken, CHECK))
+    (taken,) = claim()
+    worker = threading.Thread(target=check_submissions, args=([taken], CHECK))
     started = time.monotonic()
     worker.start()
     seen: list[tuple[int, int]] = []
