@@ -366,6 +366,43 @@ def test_a_unit_cannot_flood_the_queue(people: People) -> None:
     assert len({submission.archive_sha256 for submission in Submission.objects.all()}) == 1  # stored once
 
 
+def test_upload_refusals_through_the_api_carry_a_stable_code(people: People) -> None:
+    """Every refused upload: the message in Vietnamese for the clerk and, through the API, a code in English for
+    the script, as the API's other refusals."""
+    unsafe = io.BytesIO()
+    with zipfile.ZipFile(unsafe, "w") as archive:
+        archive.writestr("../../ngoai.txt", "outside")
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    client, token = Client(), bearer(people.tokens["clerk_a"])
+
+    def sent(fields: dict[str, Any]) -> tuple[int, str, str]:
+        response = client.post(f"/api/v1/units/{people.unit_a.code}/submissions", fields, **token)
+        answer = response.json()
+        assert set(answer) == {"error", "code"}, answer
+        assert "hãy" in answer["error"].lower() and not response.content.isascii(), answer  # what to do, as written
+        return response.status_code, answer["code"], answer["error"]
+
+    pdf = next((BATCH / UNIT_A).rglob("*.pdf")).read_bytes()
+    assert sent({})[:2] == (400, "no-file")
+    assert sent({"archive": upload_file(pdf, "ho-so.pdf")})[:2] == (400, "not-an-archive")
+    assert sent({"archive": upload_file(pdf)})[:2] == (400, "damaged-archive")
+    assert sent({"archive": upload_file(unsafe.getvalue())})[:2] == (400, "unsafe-archive")
+    assert sent({"archive": upload_file(empty.getvalue())})[:2] == (400, "empty-archive")
+    with override_settings(KIEMCHUNG_MAX_UPLOAD_BYTES=1000):
+        assert sent({"archive": upload_file(b"PK" + bytes(2000))})[:2] == (413, "too-large")  # read, then refused
+        assert sent({"archive": upload_file(b"PK" + bytes(2 * 1024 * 1024))})[:2] == (413, "too-large")  # unread
+    for _ in range(3):
+        assert client.post(f"/api/v1/units/{people.unit_a.code}/submissions",
+                           {"archive": upload_file(zipped(UNIT_A))}, **token).status_code == 201
+    status, code, message = sent({"archive": upload_file(zipped(UNIT_A))})
+    assert (status, code) == (429, "too-many-waiting") and "đang chờ kiểm tra" in message
+    Unit.objects.filter(pk=people.unit_a.pk).update(locked_at="2024-01-15T08:00:00+07:00", locked_by=people.council)
+    status, code, message = sent({"archive": upload_file(zipped(UNIT_A))})
+    assert (status, code) == (423, "locked") and "đã khóa hồ sơ" in message
+    assert Submission.objects.count() == 3
+
+
 # ----------------------------------------------------------------------------------- CSRF, login, headers
 
 
