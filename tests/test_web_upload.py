@@ -22,6 +22,7 @@ import pytest
 
 from kiemchung.pipeline import archives
 from tests import test_web
+from tests.browser import Server
 from tests.test_web import BATCH, CHECK, DATA, UNIT_A, People, logged_in, upload_file, zipped
 
 # test_web's fixtures, under their names: each test on an empty service, with its people. Importing test_web
@@ -198,6 +199,25 @@ def test_a_table_in_another_format_is_refused(people: People) -> None:
     assert response.status_code == 400
     assert "Tệp «Bảng tự đánh giá.pdf» không phải bảng tự đánh giá" in response.content.decode()
     assert nothing_kept()
+
+
+def test_what_a_killed_server_left_in_tmp_is_removed_when_it_starts(tmp_path: Path) -> None:
+    """A server killed in the middle of requests leaves their files in DATA/tmp (a file being received, a
+    folder's zip being packed, an archive being inspected): the next `kiemchung serve` removes them before it
+    serves, and keeps what the data folder holds besides."""
+    data = tmp_path / "data"
+    for name in ("upload-x1y2", "folder-a1b2.zip", "inspect-c3d4/a/1.pdf"):
+        (data / "tmp" / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / "tmp" / name).write_bytes(b"half a file")
+    (data / "tmp" / "upload-x1y2").chmod(0o400)  # as a received file is made read-only before it is stored
+    (data / "archives").mkdir()
+    (data / "archives" / ("0" * 64)).write_bytes(b"stored")
+    server = Server(data, year=2023)
+    try:
+        assert list((data / "tmp").iterdir()) == []
+        assert (data / "archives" / ("0" * 64)).read_bytes() == b"stored"
+    finally:
+        server.stop()
 
 
 # ------------------------------------------------------------------------------------------------ progress

@@ -12,7 +12,8 @@ links, bombs. Accepted, it is stored under DATA/archives by its SHA-256, read-on
 self-assessment table sent beside it, which the check then reads as the unit's (`check --self-assessment`).
 
 Every file of a request is received into DATA/tmp and closed at once (`ReceivedFiles`), so a folder of thousands
-of files holds no file open; what is not moved into the store is removed when the request ends.
+of files holds no file open; what is not moved into the store is removed when the request ends, and what a server
+killed in the middle of a request left there is removed when it starts again (`remove_leftovers`).
 """
 
 from __future__ import annotations
@@ -209,6 +210,17 @@ def too_many_files() -> str:
 def stored_path(sha256: str) -> Path:
     """An upload kept in the store (an archive, a folder's zip, a self-assessment table), by its SHA-256."""
     return Path(settings.ARCHIVES) / sha256
+
+
+def remove_leftovers() -> None:
+    """Empty DATA/tmp of what requests left there when the server stopped in their middle (killed, a power cut).
+    Called as the server starts, before it serves any request: nothing there then belongs to a live request (the
+    service is one process per data folder, as its login counter also assumes)."""
+    for entry in Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
 
 
 def _admit(unit: Unit) -> None:
