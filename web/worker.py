@@ -89,7 +89,7 @@ def claim() -> list[Submission]:
         units.add(unit)
         if Submission.objects.filter(pk=pk, status=Status.QUEUED).update(status=Status.READING, started=timezone.now()):
             taken.append(pk)
-    return list(Submission.objects.filter(pk__in=taken).order_by("created", "id"))
+    return list(Submission.objects.filter(pk__in=taken).order_by("created", "id").select_related("unit"))
 
 
 def submission_folder(submission: Submission) -> Path:
