@@ -12,11 +12,12 @@ For each N (default 3, then 12):
 3. The N archives are uploaded at once (a thread per unit, `POST /api/v1/units/{unit}/submissions`), then
    `GET /api/v1/submissions/{id}` polls each every 0.5 s until it is done. A unit's time to result runs from
    the start of its upload to the first answer that says done; its check time from the first answer that says
-   reading (the service checks one submission at a time: the rest wait in its queue). The server's memory is
-   the RSS of the serve process and every process under it (the check's process and its workers), summed,
-   sampled every 50 ms; its idle figure is read before the uploads.
+   reading (the service checks the submissions waiting together, in one run: those uploaded while a run is
+   under way wait for the next). The runs are read from each submission's job file (`reports/<id>/job.json`).
+   The server's memory is the RSS of the serve process and every process under it (the check's process and its
+   workers), summed, sampled every 50 ms; its idle figure is read before the uploads.
 4. The reference: `kiemchung check` on the same N folders in one run, with the same settings; and on the first
-   unit alone, which is what the service runs for each upload.
+   unit alone, which is what a run of one costs.
 5. Prints a Markdown report for bench/RESULTS.md.
 """
 
@@ -78,6 +79,7 @@ class Measure:
     cli_one: Timing  # the first unit alone
     one_files: int
     request_queue: int  # the deepest waitress's queue of requests waiting for a thread got (its log's warnings)
+    runs: list[int]  # how many submissions each of the service's runs checked, in order
     load: float  # the machine's 1-minute load average when the run started (a shared machine's other work)
 
 
@@ -170,7 +172,9 @@ class Peaks(threading.Thread):
         self.join()
 
 
-def serve_and_upload(units: list[Unit], work: Path, config: Path) -> tuple[list[Result], float, float, Timing]:
+def serve_and_upload(
+    units: list[Unit], work: Path, config: Path
+) -> tuple[list[Result], float, float, Timing, list[int]]:
     """Start the service, upload every unit at once, wait for every result; stop the service."""
     data = work / "data"
     units = add_clerks(units, data)  # also makes the database, before the server starts
@@ -227,7 +231,14 @@ def serve_and_upload(units: list[Unit], work: Path, config: Path) -> tuple[list[
         log.close()
     results = [Result(uploaded[u.name][1] - started[u.name], done[u.name] - started[u.name],
                       done[u.name] - reading[u.name]) for u in units]
-    return results, wall, idle, Timing(wall, peaks.total / 1024, peaks.largest / 1024)
+    return results, wall, idle, Timing(wall, peaks.total / 1024, peaks.largest / 1024), runs_of(data)
+
+
+def runs_of(data: Path) -> list[int]:
+    """How many submissions each run checked, in order: the job file in each submission's folder lists its run."""
+    runs = {tuple(entry["submission"] for entry in json.loads(job.read_text("utf-8"))["entries"])
+            for job in (data / "reports").glob("*/job.json")}
+    return [len(run) for run in sorted(runs)]
 
 
 def _wait_until_up(base: str, server: subprocess.Popen[bytes]) -> None:
@@ -251,14 +262,14 @@ def measure(count: int, scratch: Path) -> Measure:
     config.write_text(CONFIG, "utf-8")
     units = unit_folders(count, work / "units")
     counts = [sum(1 for path in unit.folder.rglob("*") if path.is_file()) for unit in units]
-    results, wall, idle, service = serve_and_upload(units, work, config)
+    results, wall, idle, service, runs = serve_and_upload(units, work, config)
     warnings = re.findall(r"Task queue depth is (\d+)", (work / "serve.log").read_text("utf-8", errors="replace"))
     cli = timed(command("check", str(work / "units"), "--layout", "batch", "--year", "2023", "--config", str(config),
                         "--out", str(work / "cli-out"), "--quiet"))
     one = timed(command("check", str(units[0].folder), "--layout", "unit", "--year", "2023", "--config", str(config),
                         "--out", str(work / "cli-one"), "--quiet"))
     return Measure(count, sum(counts), results, wall, idle, service, cli, one, counts[0],
-                   max((int(depth) for depth in warnings), default=0), load)
+                   max((int(depth) for depth in warnings), default=0), runs, load)
 
 
 def main() -> None:
@@ -290,11 +301,13 @@ def report(measures: list[Measure]) -> None:
     for each in measures:
         uploads = [result.upload for result in each.results]
         checks = [result.check for result in each.results]
-        print(f"{each.units} units: service / CLI {each.wall / each.cli.seconds:.1f}x; upload request median "
-              f"{statistics.median(uploads):.2f} s (max {max(uploads):.2f}); one unit's check median "
-              f"{statistics.median(checks):.1f} s (max {max(checks):.1f}), the rest of its time in the queue; "
-              f"server idle {each.idle_mib:.0f} MiB; requests waiting for a waitress thread: at most "
-              f"{each.request_queue}; load average at the start {each.load:.1f}")
+        runs = " + ".join(str(size) for size in each.runs)
+        print(f"{each.units} units: service / CLI {each.wall / each.cli.seconds:.1f}x; the service's runs: {runs} "
+              f"submissions; upload request median {statistics.median(uploads):.2f} s (max "
+              f"{max(uploads):.2f}); from reading to a unit's result median {statistics.median(checks):.1f} s (max "
+              f"{max(checks):.1f}), the rest of its time in the queue; server idle {each.idle_mib:.0f} MiB; requests "
+              f"waiting for a waitress thread: at most {each.request_queue}; load average at the start "
+              f"{each.load:.1f}")
 
 
 if __name__ == "__main__":

@@ -1,11 +1,14 @@
 """The `check` run as a story: load the council's settings, find units, read and judge every file,
-read the self-assessment, tie evidence to criteria, score, and write the reports."""
+read the self-assessment, tie evidence to criteria, score, and write the reports.
+
+One run can check several trees, each with its own output folder (`check_together`: the web service's
+queue), paying once for the process, the settings and the readers' pool; `check` is a run of one."""
 
 from __future__ import annotations
 
 import datetime as dt
 import sys
-from collections.abc import Callable, Generator, Iterator
+from collections.abc import Callable, Generator, Iterator, Sequence
 from contextlib import closing, contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -80,6 +83,17 @@ class _Settings:
         return digest(self.judging, "unit", str(plan.unit.root), *files)
 
 
+@dataclass(frozen=True)
+class Target:
+    """One tree to check and where its reports go: what `check` takes, and each of the trees `check_together`
+    checks in one run. Targets of one run do not overlap (distinct paths, distinct output folders)."""
+
+    path: Path
+    out_dir: Path
+    self_assessment: Path | None = None  # the table of the one unit under `path` when it is not in its folder
+    on_progress: Callable[[int, int], None] | None = None  # told (files done, files in all) of this target
+
+
 def check(
     path: Path,
     config: Config,
@@ -97,79 +111,145 @@ def check(
     `on_progress`, when given, is told (files done, files in all) at the start and after every file.
     `self_assessment` is the table of the one unit under `path` when it is not in the unit's folder.
     """
-    path, out_dir = path.resolve(), out_dir.resolve()
+    ((_, outcome),) = check_together([Target(path, out_dir, self_assessment, on_progress)], config, progress)
+    if isinstance(outcome, Exception):
+        raise outcome
+    return outcome
+
+
+def check_together(
+    targets: Sequence[Target], config: Config, progress: str = "auto"
+) -> Iterator[tuple[Target, RunResult | Exception]]:
+    """Check several trees in one run, as `check` checks one: the process, the settings, the cache and the
+    readers' pool serve them all, and the files of every target are read in one stream, target by target.
+
+    Yields each target with its result as soon as its last unit's reports are written (with its batch
+    reports, OUT/summary.csv and OUT/tree.json, as `check` writes them), or with the error that stops it
+    alone: its path or output folder refused, nothing to check in it, its table beside more than one unit, an
+    archive that fails in a way the reader did not foresee. Those are found before any file is read, and the
+    other targets go on. What concerns the whole run (the settings, a report that cannot be written, Ctrl-C)
+    is raised.
+    """
+    settings = _settings(config)
+    prepared: list[_Part] = []
+    try:
+        for target in targets:
+            try:
+                prepared.append(_prepare(target, config))
+            except Exception as error:  # one target's fault: the others are still checked
+                yield target, error
+        if prepared:
+            yield from _check(prepared, settings, progress)
+    finally:
+        for part in prepared:
+            part.work.remove()
+
+
+def _prepare(target: Target, config: Config) -> _Part:
+    """A target's output folder made and swept, and its tree found (archives unpacked in its work folder)."""
+    path, out_dir = target.path.resolve(), target.out_dir.resolve()
     if out_dir == path or path in out_dir.parents:
         raise UsageError(*both("out_inside", out=out_dir, path=path))
-    settings = _settings(config)
     with _writing(out_dir):  # an output folder that cannot be written fails now, not after the reading
         out_dir.mkdir(parents=True, exist_ok=True)
         sweep(out_dir)  # what a killed run left there, its unpacked archive members included
     work = WorkFolder(out_dir)  # archive members are unpacked here, never beside the evidence
     try:
-        try:
-            tree = discover(path, config.layout, work, self_assessment)
-        except OSError as error:
-            raise InputError.reading(path, error) from error
-        return _check(tree, settings, out_dir, progress, on_progress)
-    finally:
+        tree = discover(path, config.layout, work, target.self_assessment)
+    except BaseException as error:
         work.remove()
+        if isinstance(error, OSError):
+            raise InputError.reading(path, error) from error
+        raise
+    return _Part(target, out_dir, work, tree)
 
 
-def _check(
-    tree: Tree, settings: _Settings, out_dir: Path, progress: str, on_progress: Callable[[int, int], None] | None
-) -> RunResult:
-    config, units = settings.config, tree.units
+@dataclass
+class _Part:
+    """A target in the run: its tree, and its units' judgements as they come."""
+
+    target: Target
+    out_dir: Path
+    work: WorkFolder
+    tree: Tree
+    results: dict[str, UnitAssessment] = field(default_factory=dict)  # by unit name
+
+    @property
+    def complete(self) -> bool:
+        return len(self.results) == len(self.tree.units)
+
+
+def _check(parts: list[_Part], settings: _Settings, progress: str) -> Generator[tuple[Target, RunResult], None, None]:
+    config = settings.config
     if progress != "quiet":
-        for line in tree_lines(tree, config.lang):
-            print(line, flush=True)
+        for part in parts:
+            for line in tree_lines(part.tree, config.lang):
+                print(line, flush=True)
     cache = ResultCache(config.cache_dir, warn=_warn)
-    plans = [_UnitPlan(unit, _jobs(unit, settings)) for unit in units]
-    meter = Progress(sum(len(plan.jobs) for plan in plans), progress, lang=config.lang, on_progress=on_progress)
-    results: dict[str, UnitAssessment] = {}
+    plans = [_UnitPlan(unit, _jobs(unit, settings), part) for part in parts for unit in part.tree.units]
+    meter = Progress(sum(len(plan.jobs) for plan in plans), progress, lang=config.lang)
+    counters = {  # each target's own count, for its `on_progress`
+        id(part): Progress(
+            sum(len(plan.jobs) for plan in plans if plan.part is part), "quiet", on_progress=part.target.on_progress
+        )
+        for part in parts
+    }
+    warnings: list[str] = []
 
-    def finish(plan: _UnitPlan, assessment: UnitAssessment, report: Path) -> None:
-        results[plan.unit.name] = assessment
+    def advance(plan: _UnitPlan, files: int, cached: bool) -> None:
+        meter.advance(files, cached=cached)
+        counters[id(plan.part)].advance(files, cached=cached)
+
+    def finish(plan: _UnitPlan, assessment: UnitAssessment, report: Path) -> Iterator[tuple[Target, RunResult]]:
+        part = plan.part
+        part.results[plan.unit.name] = assessment
         if progress != "quiet":
             meter.message(summary_line(assessment, report, config.lang))
+        if part.complete:
+            result = _conclude(part, settings)
+            part.work.remove()  # its output folder as a run of it alone leaves it, before the caller looks
+            warnings.extend(_unused_warning(waiver) for waiver in result.unused_waivers)
+            yield part.target, result
 
     try:
         to_read = []
         for plan in plans:  # a unit whose files and settings are unchanged: its reports as they were
             stored = cache.get(settings.unit_key(plan)) if plan.hashed else None
             if isinstance(stored, _JudgedUnit):
-                meter.advance(len(plan.jobs), cached=True)
-                folder = out_dir / plan.unit.name
-                with _unit_folder(folder) as staging:
+                advance(plan, len(plan.jobs), True)
+                with _unit_folder(plan.folder) as staging:
                     report = stored.restore(staging)
-                finish(plan, stored.assessment, folder / report.name)
+                yield from finish(plan, stored.assessment, plan.folder / report.name)
             else:
                 to_read.append(plan)
-        with closing(_read_all(to_read, settings, cache, meter)) as readings:  # closing stops the workers
+        with closing(_read_all(to_read, settings, cache, advance)) as readings:  # closing stops the workers
             for plan in readings:
                 meter.unit(plan.unit.name)
                 assessment = _assess(plan, settings)
                 keep = all(cacheable(job, facts) for job, facts in plan.facts.items())  # nothing transient, all hashed
-                folder = out_dir / plan.unit.name
-                with _unit_folder(folder) as staging:
+                with _unit_folder(plan.folder) as staging:
                     written = write_unit_reports(assessment, staging, config)
                     judged = _JudgedUnit.of(assessment, written) if keep else None
                 if judged:
                     cache.put(settings.unit_key(plan), judged)
-                finish(plan, assessment, folder / written[-1].name)
-        ordered = [results[unit.name] for unit in units]
-        idle = unused(settings.waivers, (finding for unit in ordered for _, _, finding in unit.all_findings()))
-        warnings = [_unused_warning(waiver) for waiver in idle]
-        as_read = tree_report(tree)
-        as_read = replace(as_read, warnings=(*as_read.warnings, *warnings))
-        with _writing(out_dir):
-            write_batch_reports(ordered, out_dir, config, as_read)
-            write_tree(as_read, out_dir / "tree.json")
+                yield from finish(plan, assessment, plan.folder / written[-1].name)
     finally:
         meter.close()
         cache.close()
     for warning in warnings:  # after the progress bar is gone, and whether or not --quiet
         _warn(f"Cảnh báo: {warning}")
-    return RunResult(tuple(ordered), out_dir, idle)
+
+
+def _conclude(part: _Part, settings: _Settings) -> RunResult:
+    """A target whose units are all judged: its batch reports and tree.json written."""
+    ordered = [part.results[unit.name] for unit in part.tree.units]
+    idle = unused(settings.waivers, (finding for unit in ordered for _, _, finding in unit.all_findings()))
+    as_read = tree_report(part.tree)
+    as_read = replace(as_read, warnings=(*as_read.warnings, *(_unused_warning(waiver) for waiver in idle)))
+    with _writing(part.out_dir):
+        write_batch_reports(ordered, part.out_dir, settings.config, as_read)
+        write_tree(as_read, part.out_dir / "tree.json")
+    return RunResult(tuple(ordered), part.out_dir, idle)
 
 
 def _unused_warning(waiver: Waiver) -> str:
@@ -202,7 +282,13 @@ class _UnitPlan:
 
     unit: UnitFolder
     jobs: list[ReadJob]
+    part: _Part  # the target it belongs to
     facts: dict[ReadJob, Facts] = field(default_factory=dict)
+
+    @property
+    def folder(self) -> Path:
+        """Where its reports go."""
+        return self.part.out_dir / self.unit.name
 
     @property
     def complete(self) -> bool:
@@ -224,7 +310,7 @@ def _jobs(unit: UnitFolder, settings: _Settings) -> list[ReadJob]:
 
 
 def _read_all(
-    plans: list[_UnitPlan], settings: _Settings, cache: ResultCache, meter: Progress
+    plans: list[_UnitPlan], settings: _Settings, cache: ResultCache, advance: Callable[[_UnitPlan, int, bool], None]
 ) -> Generator[_UnitPlan, None, None]:
     """Yield each unit as soon as all its files are read: from the cache, else by the executor."""
     owner = {job: plan for plan in plans for job in plan.jobs}
@@ -235,7 +321,7 @@ def _read_all(
             to_read.append(job)
         else:
             plan.facts[job] = cached
-            meter.advance(cached=True)
+            advance(plan, 1, True)
     yield from (plan for plan in plans if plan.complete)
     if not to_read:
         return
@@ -250,7 +336,7 @@ def _read_all(
                 cache.put(settings.cache_key(job), facts)
             plan = owner[job]
             plan.facts[job] = facts
-            meter.advance()
+            advance(plan, 1, False)
             if plan.complete:
                 yield plan
     finally:

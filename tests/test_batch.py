@@ -28,8 +28,10 @@ import kiemchung.pipeline.run
 from kiemchung.extractors.models import DocumentFacts
 from kiemchung.pipeline.cache import CACHE_FILE
 from kiemchung.pipeline.cli import main
-from kiemchung.pipeline.errors import ExitCode
+from kiemchung.pipeline.config import load_config
+from kiemchung.pipeline.errors import ExitCode, UsageError
 from kiemchung.pipeline.progress import Progress
+from kiemchung.pipeline.run import RunResult, Target, check_together
 from kiemchung.pipeline.work import Facts, ReadJob, perform
 
 SAMPLES = Path(__file__).parent.parent / "samples"
@@ -129,6 +131,42 @@ def test_uncached_run_in_process_gives_the_same_reports(
     assert readers == {os.getpid()}
     assert reports(tmp_path / "plain") == reports(cold["out"])
     assert "--jobs 1" in (warning := capsys.readouterr().err) and "30 giây" in warning and "not enforced" in warning
+
+
+def test_trees_checked_together_get_their_own_reports_progress_and_failure(
+    cold: dict[str, Path], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Several trees in one run (as the web service checks its queue): one pool of readers for them all; each
+    tree's reports in its own folder, as a run on it alone writes them (here: as the batch run wrote each
+    unit's), each told its own progress; a tree with nothing to check fails alone, before any file is read."""
+    pools: list[Any] = []
+    original = kiemchung.pipeline.run._executor
+    monkeypatch.setattr(kiemchung.pipeline.run, "_executor", lambda config: pools.append(config) or original(config))
+    told: dict[str, list[tuple[int, int]]] = {name: [] for name in UNITS}
+    targets = [
+        Target(
+            cold["evidence"] / name,
+            tmp_path / "out" / name,
+            on_progress=lambda done, total, name=name: told[name].append((done, total)),
+        )
+        for name in UNITS
+    ]
+    (tmp_path / "empty").mkdir()
+    targets.insert(1, Target(tmp_path / "empty", tmp_path / "out" / "empty"))
+    config = load_config(year=2023, trust_roots=(ROOT,), no_cache=True, jobs=2)
+
+    outcomes = list(check_together(targets, config, progress="quiet"))
+
+    assert [target for target, _ in outcomes] == [targets[1], targets[0], *targets[2:]]
+    assert isinstance(outcomes[0][1], UsageError) and "empty" in str(outcomes[0][1])
+    assert len(pools) == 1
+    for target, result in outcomes[1:]:
+        name = target.path.name
+        assert isinstance(result, RunResult) and [unit.unit for unit in result.units] == [name]
+        assert (target.out_dir / name / "report.json").read_bytes() == (cold["out"] / name / "report.json").read_bytes()
+        assert (target.out_dir / "summary.csv").is_file() and (target.out_dir / "tree.json").is_file()
+        files = sum(1 for path in target.path.rglob("*") if path.is_file())
+        assert told[name][0] == (0, files) and told[name][-1] == (files, files)
 
 
 def test_changed_file_is_read_again_and_only_it(

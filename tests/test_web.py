@@ -43,7 +43,7 @@ from kiemchung.pipeline.cli import main  # noqa: E402
 from kiemchung.web.accounts import add_user  # noqa: E402
 from kiemchung.web.job import CheckSettings  # noqa: E402
 from kiemchung.web.models import ApiToken, Membership, Status, Submission, Unit  # noqa: E402
-from kiemchung.web.worker import check_submission, claim, requeue_interrupted  # noqa: E402
+from kiemchung.web.worker import check_submissions, claim, requeue_interrupted  # noqa: E402
 
 setup_test_environment()  # the test client's host name, as Django's own runner allows it
 # Accounts are made in every test: a fast hash here; the service keeps Django's default (PBKDF2, tested below).
@@ -296,8 +296,8 @@ def test_an_upload_is_checked_in_the_background_and_its_report_served(people: Pe
     assert "Đang chờ kiểm tra" in page and 'http-equiv="refresh"' in page
 
     taken = claim()
-    assert taken is not None and taken.pk == submission.pk and claim() is None
-    check_submission(taken, CHECK)
+    assert taken == [submission] and claim() == []
+    check_submissions(taken, CHECK)
 
     submission.refresh_from_db()
     assert submission.status == Status.DONE, submission.message
@@ -340,7 +340,7 @@ def test_work_interrupted_by_a_restart_is_queued_again(people: People) -> None:
     assert requeue_interrupted() == 1
     reading.refresh_from_db()
     assert (reading.status, reading.progress_done, reading.started) == (Status.QUEUED, 0, None)
-    assert claim() == reading and claim() is None
+    assert claim() == [reading] and claim() == []
 
 
 # -------------------------------------------------------------------------------------------- hostile uploads
@@ -391,6 +391,43 @@ def test_a_unit_cannot_flood_the_queue(people: People) -> None:
                 for _ in range(4)]
     assert statuses == [302, 302, 302, 429]
     assert len({submission.archive_sha256 for submission in Submission.objects.all()}) == 1  # stored once
+
+
+def test_upload_refusals_through_the_api_carry_a_stable_code(people: People) -> None:
+    """Every refused upload: the message in Vietnamese for the clerk and, through the API, a code in English for
+    the script, as the API's other refusals."""
+    unsafe = io.BytesIO()
+    with zipfile.ZipFile(unsafe, "w") as archive:
+        archive.writestr("../../ngoai.txt", "outside")
+    empty = io.BytesIO()
+    zipfile.ZipFile(empty, "w").close()
+    client, token = Client(), bearer(people.tokens["clerk_a"])
+
+    def sent(fields: dict[str, Any]) -> tuple[int, str, str]:
+        response = client.post(f"/api/v1/units/{people.unit_a.code}/submissions", fields, **token)
+        answer = response.json()
+        assert set(answer) == {"error", "code"}, answer
+        assert "hãy" in answer["error"].lower() and not response.content.isascii(), answer  # what to do, as written
+        return response.status_code, answer["code"], answer["error"]
+
+    pdf = next((BATCH / UNIT_A).rglob("*.pdf")).read_bytes()
+    assert sent({})[:2] == (400, "no-file")
+    assert sent({"archive": upload_file(pdf, "ho-so.pdf")})[:2] == (400, "not-an-archive")
+    assert sent({"archive": upload_file(pdf)})[:2] == (400, "damaged-archive")
+    assert sent({"archive": upload_file(unsafe.getvalue())})[:2] == (400, "unsafe-archive")
+    assert sent({"archive": upload_file(empty.getvalue())})[:2] == (400, "empty-archive")
+    with override_settings(KIEMCHUNG_MAX_UPLOAD_BYTES=1000):
+        assert sent({"archive": upload_file(b"PK" + bytes(2000))})[:2] == (413, "too-large")  # read, then refused
+        assert sent({"archive": upload_file(b"PK" + bytes(2 * 1024 * 1024))})[:2] == (413, "too-large")  # unread
+    for _ in range(3):
+        assert client.post(f"/api/v1/units/{people.unit_a.code}/submissions",
+                           {"archive": upload_file(zipped(UNIT_A))}, **token).status_code == 201
+    status, code, message = sent({"archive": upload_file(zipped(UNIT_A))})
+    assert (status, code) == (429, "too-many-waiting") and "đang chờ kiểm tra" in message
+    Unit.objects.filter(pk=people.unit_a.pk).update(locked_at="2024-01-15T08:00:00+07:00", locked_by=people.council)
+    status, code, message = sent({"archive": upload_file(zipped(UNIT_A))})
+    assert (status, code) == (423, "locked") and "đã khóa hồ sơ" in message
+    assert Submission.objects.count() == 3
 
 
 # ----------------------------------------------------------------------------------- CSRF, login, headers

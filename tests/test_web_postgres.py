@@ -23,6 +23,7 @@ WEB_TESTS = (
     "tests/test_web_review.py",
     "tests/test_web_api.py",
     "tests/test_web_upload.py",
+    "tests/test_web_queue.py",
 )
 
 

@@ -22,6 +22,7 @@ import pytest
 
 from kiemchung.pipeline import archives
 from tests import test_web
+from tests.browser import Server
 from tests.test_web import BATCH, CHECK, DATA, UNIT_A, People, logged_in, upload_file, zipped
 
 # test_web's fixtures, under their names: each test on an empty service, with its people. Importing test_web
@@ -33,7 +34,7 @@ from django.db import connection  # noqa: E402
 from django.test import Client, override_settings  # noqa: E402
 
 from kiemchung.web.models import Status, Submission, Unit  # noqa: E402
-from kiemchung.web.worker import LOG, check_submission, claim, submission_folder  # noqa: E402
+from kiemchung.web.worker import LOG, check_submissions, claim, submission_folder  # noqa: E402
 
 TABLE = "Bảng tự đánh giá Chỉ số CCHC 2023.xlsx"  # unit A's, at the top of its folder
 STATIC = Path(__file__).resolve().parent.parent / "web" / "static" / "web"
@@ -53,9 +54,9 @@ def send_folder(client: Client, unit: Unit, files: list[io.BytesIO], paths: list
 
 def checked(pk: int) -> Submission:
     """The queued submission `pk`, checked by the worker."""
-    taken = claim()
-    assert taken is not None and taken.pk == pk
-    check_submission(taken, CHECK)
+    (taken,) = claim()
+    assert taken.pk == pk
+    check_submissions([taken], CHECK)
     taken.refresh_from_db()
     assert taken.status == Status.DONE, taken.message
     return taken
@@ -200,14 +201,32 @@ def test_a_table_in_another_format_is_refused(people: People) -> None:
     assert nothing_kept()
 
 
+def test_what_a_killed_server_left_in_tmp_is_removed_when_it_starts(tmp_path: Path) -> None:
+    """A server killed in the middle of requests leaves their files in DATA/tmp (a file being received, a
+    folder's zip being packed, an archive being inspected): the next `kiemchung serve` removes them before it
+    serves, and keeps what the data folder holds besides."""
+    data = tmp_path / "data"
+    for name in ("upload-x1y2", "folder-a1b2.zip", "inspect-c3d4/a/1.pdf"):
+        (data / "tmp" / name).parent.mkdir(parents=True, exist_ok=True)
+        (data / "tmp" / name).write_bytes(b"half a file")
+    (data / "tmp" / "upload-x1y2").chmod(0o400)  # as a received file is made read-only before it is stored
+    (data / "archives").mkdir()
+    (data / "archives" / ("0" * 64)).write_bytes(b"stored")
+    server = Server(data, year=2023)
+    try:
+        assert list((data / "tmp").iterdir()) == []
+        assert (data / "archives" / ("0" * 64)).read_bytes() == b"stored"
+    finally:
+        server.stop()
+
+
 # ------------------------------------------------------------------------------------------------ progress
 
 
 def test_progress_is_recorded_by_the_checks_callback(people: People) -> None:
     assert send_folder(logged_in(people.clerk_a), people.unit_a, *folder(UNIT_A)).status_code == 302
-    taken = claim()
-    assert taken is not None
-    worker = threading.Thread(target=check_submission, args=(taken, CHECK))
+    (taken,) = claim()
+    worker = threading.Thread(target=check_submissions, args=([taken], CHECK))
     started = time.monotonic()
     worker.start()
     seen: list[tuple[int, int]] = []

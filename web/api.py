@@ -12,7 +12,7 @@
   by the pages' own functions (`review.decide_finding`, `review.set_score`): 201 with the submission's `"review"`.
 Without a valid token: 401. Another unit's data: 404; the council uploading, anyone but the council deciding: 403;
 a locked unit: 423 (uploads; the council still reviews a locked unit). Every refusal is `{"error": "<Vietnamese,
-what to do>"}`; those of the decisions, 401 and 404 also carry `"code"`, stable and in English.
+what to do>", "code": "<stable, in English>"}` (`uploads.api_refusal`; an upload's code is its `UploadRefused`'s).
 """
 
 from __future__ import annotations
@@ -30,6 +30,7 @@ from kiemchung.web.access import NOT_FOUND, may_review, may_upload, submission_f
 from kiemchung.web.models import ApiToken, Status, Submission
 from kiemchung.web.review import COUNCIL_ONLY, ReviewRefused, decide_finding, review_of, set_score
 from kiemchung.web.uploads import UploadRefused, accept, refusal_response
+from kiemchung.web.uploads import api_refusal as error  # the API's one way to refuse, uploads included
 from kiemchung.web.views import read_report, round_changes
 
 View = Callable[..., HttpResponse]
@@ -58,11 +59,6 @@ def token_required(view: View) -> View:
             return error(404, "not-found", NOT_FOUND)
 
     return guarded
-
-
-def error(status: int, code: str, message: str) -> JsonResponse:
-    """A refusal: what to do, in Vietnamese, and a code for scripts."""
-    return JsonResponse({"error": message, "code": code}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 @token_required

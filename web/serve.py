@@ -18,7 +18,8 @@ THREADS = 8
 
 
 def prepare(data: Path, check_settings: CheckSettings, host: str) -> object:
-    """Django set up on `data` with its tables up to date and the worker checking; returns the WSGI app."""
+    """Django set up on `data` with its tables up to date, DATA/tmp emptied and the worker checking; returns the
+    WSGI app."""
     check_settings.load()  # a wrong config or a missing year stops the server now, not at the first upload
     allowed = os.environ.get("KIEMCHUNG_ALLOWED_HOSTS", "localhost,127.0.0.1,[::1]")
     if host not in ("0.0.0.0", "::"):
@@ -26,8 +27,10 @@ def prepare(data: Path, check_settings: CheckSettings, host: str) -> object:
     start_django(data)
     from django.core.wsgi import get_wsgi_application
 
+    from kiemchung.web.uploads import remove_leftovers
     from kiemchung.web.worker import Worker
 
+    remove_leftovers()  # before the first request: what is there, a killed server's requests left
     Worker(check_settings).start()
     return get_wsgi_application()
 

@@ -138,6 +138,8 @@ DATA_UPLOAD_MAX_NUMBER_FILES = MAX_MEMBERS + 2
 FILE_UPLOAD_TEMP_DIR = str(DATA / "tmp")
 KIEMCHUNG_MAX_UPLOAD_BYTES = int(os.environ.get("KIEMCHUNG_MAX_UPLOAD_BYTES", 1024 * 1024 * 1024))
 KIEMCHUNG_MAX_WAITING = 3  # submissions of one unit queued or being read at once
+# submissions the worker checks in one run (one process, one pool of readers); the rest wait for the next run
+KIEMCHUNG_CHECK_TOGETHER = 50
 KIEMCHUNG_LOGIN_ATTEMPTS = 5  # failed logins per name and per address (the pages' and the admin's) …
 KIEMCHUNG_LOGIN_WINDOW = 15 * 60  # … within this many seconds, before logins are refused for the rest of it
 

@@ -12,7 +12,8 @@ links, bombs. Accepted, it is stored under DATA/archives by its SHA-256, read-on
 self-assessment table sent beside it, which the check then reads as the unit's (`check --self-assessment`).
 
 Every file of a request is received into DATA/tmp and closed at once (`ReceivedFiles`), so a folder of thousands
-of files holds no file open; what is not moved into the store is removed when the request ends.
+of files holds no file open; what is not moved into the store is removed when the request ends, and what a server
+killed in the middle of a request left there is removed when it starts again (`remove_leftovers`).
 """
 
 from __future__ import annotations
@@ -53,10 +54,12 @@ _ZIP_TIME = (1980, 1, 1, 0, 0, 0)  # the earliest a zip can say: a folder's zip 
 
 
 class UploadRefused(Exception):
-    """Why an upload was not accepted (Vietnamese, says what to do) and the HTTP status that goes with it."""
+    """Why an upload was not accepted: a code for scripts (the API's `"code"`, stable, in English), the message
+    (Vietnamese, says what to do) and the HTTP status that goes with it."""
 
-    def __init__(self, message: str, status: int = 400) -> None:
+    def __init__(self, code: str, message: str, status: int = 400) -> None:
         super().__init__(message)
+        self.code = code
         self.message = message
         self.status = status
 
@@ -115,12 +118,20 @@ class RefuseOversizedBodies:
         except ValueError:
             length = 0
         if length > limit + _MIB:  # the form's other fields and the multipart framing
-            return refusal_response(request, UploadRefused(_too_big(limit), 413))
+            return refusal_response(request, _too_big(limit))
         return self.get_response(request)
 
 
 def refusal_response(request: HttpRequest, refusal: UploadRefused) -> HttpResponse:
+    """A refused upload as the caller reads it: for the API, its message and its code (`api_refusal`)."""
+    if request.path.startswith("/api/"):
+        return api_refusal(refusal.status, refusal.code, refusal.message)
     return refused(request, refusal.message, refusal.status)
+
+
+def api_refusal(status: int, code: str, message: str) -> JsonResponse:
+    """A refusal through the API: what to do, in Vietnamese, and a code for scripts, stable and in English."""
+    return JsonResponse({"error": message, "code": code}, status=status, json_dumps_params={"ensure_ascii": False})
 
 
 def refused(request: HttpRequest, message: str, status: int) -> HttpResponse:
@@ -136,14 +147,15 @@ def accept(unit: Unit, user: AbstractBaseUser, upload: ReceivedFile | None,
     `UploadRefused`."""
     _admit(unit)
     if upload is None:
-        raise UploadRefused(f"Chưa chọn tệp. Hãy chọn tệp nén ({_SUFFIXES}) hoặc thư mục hồ sơ của đơn vị.")
+        raise UploadRefused("no-file", f"Chưa chọn tệp. Hãy chọn tệp nén ({_SUFFIXES}) hoặc thư mục hồ sơ của đơn vị.")
     name = PurePath(upload.name or "").name
     if PurePath(name).suffix.lower() not in ARCHIVE_SUFFIXES:
         raise UploadRefused(
+            "not-an-archive",
             f"Tệp «{name}» không phải tệp nén. Hãy nén thư mục hồ sơ của đơn vị thành tệp {_SUFFIXES} rồi nộp lại."
         )
     if (upload.size or 0) > settings.KIEMCHUNG_MAX_UPLOAD_BYTES:
-        raise UploadRefused(_too_big(settings.KIEMCHUNG_MAX_UPLOAD_BYTES), 413)
+        raise _too_big(settings.KIEMCHUNG_MAX_UPLOAD_BYTES)
     table_name = _table_name(table)
     _inspect(upload.path, name, f"{name}{archives.SEPARATOR}")
     return _queue(unit, user, upload.path, name, table, table_name, folder=False)
@@ -200,20 +212,32 @@ def stored_path(sha256: str) -> Path:
     return Path(settings.ARCHIVES) / sha256
 
 
+def remove_leftovers() -> None:
+    """Empty DATA/tmp of what requests left there when the server stopped in their middle (killed, a power cut).
+    Called as the server starts, before it serves any request: nothing there then belongs to a live request (the
+    service is one process per data folder, as its login counter also assumes)."""
+    for entry in Path(settings.FILE_UPLOAD_TEMP_DIR).iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            shutil.rmtree(entry, ignore_errors=True)
+        else:
+            entry.unlink(missing_ok=True)
+
+
 def _admit(unit: Unit) -> None:
     """Refuse before anything is read: a locked unit, or one with too many submissions waiting."""
     if unit.locked:
-        raise UploadRefused(locked_notice(unit), 423)
+        raise UploadRefused("locked", locked_notice(unit), 423)
     waiting = Submission.objects.filter(unit=unit, status__in=(Status.QUEUED, Status.READING)).count()
     if waiting >= settings.KIEMCHUNG_MAX_WAITING:
         raise UploadRefused(
+            "too-many-waiting",
             f"Đơn vị đã có {waiting} lần nộp đang chờ kiểm tra. Hãy đợi các lần nộp đó kiểm tra xong rồi nộp lại.", 429
         )
 
 
-def _too_big(limit: int) -> str:
-    return (f"Tệp nộp lớn hơn giới hạn {limit // _MIB} MB. Hãy bỏ các tệp không phải tài liệu kiểm chứng "
-            f"(bản trùng, video) hoặc chia hồ sơ, rồi nộp lại.")
+def _too_big(limit: int) -> UploadRefused:
+    return UploadRefused("too-large", f"Tệp nộp lớn hơn giới hạn {limit // _MIB} MB. Hãy bỏ các tệp không phải tài "
+                         f"liệu kiểm chứng (bản trùng, video) hoặc chia hồ sơ, rồi nộp lại.", 413)
 
 
 def _folder_names(unit: Unit, files: Sequence[ReceivedFile], paths: str) -> list[str]:
@@ -225,22 +249,25 @@ def _folder_names(unit: Unit, files: Sequence[ReceivedFile], paths: str) -> list
     except ValueError:
         given = None
     if not isinstance(given, list) or len(given) != len(files) or not all(isinstance(p, str) for p in given):
-        raise UploadRefused("Trình duyệt không gửi kèm đường dẫn của các tệp trong thư mục. Hãy tải lại trang rồi "
-                            f"chọn lại thư mục, hoặc nén thư mục thành tệp {_SUFFIXES} rồi nộp tệp nén.")
+        raise UploadRefused("no-paths", "Trình duyệt không gửi kèm đường dẫn của các tệp trong thư mục. Hãy tải lại "
+                            f"trang rồi chọn lại thư mục, hoặc nén thư mục thành tệp {_SUFFIXES} rồi nộp tệp nén.")
     limits = folder_limits()
     if len(files) > limits.files:
-        raise UploadRefused(too_many_files(), 413)
+        raise UploadRefused("too-many-files", too_many_files(), 413)
     for path, file in zip(given, files, strict=True):
         if not normal_name(path) or leaves_folder(normal_name(path)):
-            raise UploadRefused(f"Tên tệp «{path}» trỏ ra ngoài thư mục hồ sơ. Hãy chọn đúng thư mục hồ sơ của đơn "
-                                "vị (không chọn tệp qua lối tắt), hoặc nén thư mục rồi nộp tệp nén.")
+            raise UploadRefused("path-leaves-folder", f"Tên tệp «{path}» trỏ ra ngoài thư mục hồ sơ. Hãy chọn đúng "
+                                "thư mục hồ sơ của đơn vị (không chọn tệp qua lối tắt), hoặc nén thư mục rồi nộp tệp "
+                                "nén.")
         if file.size > limits.file_bytes:
-            raise UploadRefused(f"Tệp «{path}» lớn hơn {limits.file_bytes // _MIB} MB. Hãy bỏ tệp đó (tài liệu kiểm "
-                                "chứng không cần video hay bản quét độ phân giải quá cao) rồi nộp lại.", 413)
+            raise UploadRefused("file-too-large", f"Tệp «{path}» lớn hơn {limits.file_bytes // _MIB} MB. Hãy bỏ tệp đó "
+                                "(tài liệu kiểm chứng không cần video hay bản quét độ phân giải quá cao) rồi nộp lại.",
+                                413)
     if sum(file.size for file in files) > limits.bytes:
-        raise UploadRefused(_too_big(limits.bytes), 413)
+        raise _too_big(limits.bytes)
     if len(set(given)) != len(given):
-        raise UploadRefused("Thư mục gửi lên có hai tệp cùng tên và cùng chỗ. Hãy tải lại trang rồi chọn lại thư mục.")
+        raise UploadRefused("path-twice", "Thư mục gửi lên có hai tệp cùng tên và cùng chỗ. Hãy tải lại trang rồi chọn "
+                            "lại thư mục.")
     tops = {PurePosixPath(normal_name(path)).parts[0] for path in given}
     if len(tops) == 1 and all("/" in normal_name(path) for path in given):
         return given
@@ -271,10 +298,11 @@ def _table_name(table: ReceivedFile | None) -> str:
         return ""
     name = PurePath(table.name or "").name
     if PurePath(name).suffix.lower() not in TABLE_SUFFIXES:
-        raise UploadRefused(f"Tệp «{name}» không phải bảng tự đánh giá. Hãy chọn bảng tự đánh giá dạng "
+        raise UploadRefused("not-a-table", f"Tệp «{name}» không phải bảng tự đánh giá. Hãy chọn bảng tự đánh giá dạng "
                             f"{_TABLE_SUFFIXES}, hoặc để trống nếu bảng đã nằm trong hồ sơ.")
     if len(name.encode()) > 200:  # the check reads it under this name: within what every file system takes
-        raise UploadRefused(f"Tên tệp «{name}» quá dài. Hãy đổi tên bảng tự đánh giá cho ngắn hơn rồi nộp lại.")
+        raise UploadRefused("table-name-too-long", f"Tên tệp «{name}» quá dài. Hãy đổi tên bảng tự đánh giá cho ngắn "
+                            "hơn rồi nộp lại.")
     return name
 
 
@@ -301,26 +329,31 @@ def _inspect(path: Path, name: str, prefix: str) -> None:
     finally:
         shutil.rmtree(work, ignore_errors=True)
     if opened.problem is not None and opened.problem.problem is not ReadProblem.CORRUPT:
-        raise UploadRefused(_member_refusal(name, opened.problem.problem))
+        raise _member_refusal(name, opened.problem.problem)
     if opened.problem is not None and not opened.members:
         raise UploadRefused(
+            "damaged-archive",
             f"Tệp «{name}» không phải tệp nén {_SUFFIXES} hợp lệ hoặc đã bị hỏng. Hãy nén lại thư mục hồ sơ "
             f"(chuột phải vào thư mục → Nén / Send to → Compressed folder) rồi nộp lại."
         )
     for member in opened.members:
         if member.problem is not None and member.problem.problem in _REFUSED_MEMBERS:
-            raise UploadRefused(_member_refusal(f"{prefix}{member.name}", member.problem.problem))
+            raise _member_refusal(f"{prefix}{member.name}", member.problem.problem)
     if not any(member.copy is not None for member in opened.members):
-        raise UploadRefused(f"Tệp nén «{name}» không chứa tệp nào. Hãy nén thư mục hồ sơ có tài liệu rồi nộp lại.")
+        raise UploadRefused("empty-archive", f"Tệp nén «{name}» không chứa tệp nào. Hãy nén thư mục hồ sơ có tài liệu "
+                            "rồi nộp lại.")
 
 
-def _member_refusal(where: str, problem: ReadProblem) -> str:
+def _member_refusal(where: str, problem: ReadProblem) -> UploadRefused:
     if problem is ReadProblem.ENCRYPTED:
-        return f"«{where}» có mật khẩu nên không đọc được. Hãy nén lại không đặt mật khẩu rồi nộp lại."
+        return UploadRefused("encrypted", f"«{where}» có mật khẩu nên không đọc được. Hãy nén lại không đặt mật khẩu "
+                             "rồi nộp lại.")
     if problem is ReadProblem.LINK:
-        return f"«{where}» là một liên kết (shortcut), không phải tệp. Hãy đưa chính tệp vào tệp nén rồi nộp lại."
-    return (f"«{where}» không an toàn để giải nén (tên tệp trỏ ra ngoài thư mục, tệp nén lồng quá sâu hoặc giải nén "
-            f"ra quá lớn). Hãy nén lại trực tiếp thư mục hồ sơ của đơn vị rồi nộp lại.")
+        return UploadRefused("link", f"«{where}» là một liên kết (shortcut), không phải tệp. Hãy đưa chính tệp vào tệp "
+                             "nén rồi nộp lại.")
+    return UploadRefused("unsafe-archive", f"«{where}» không an toàn để giải nén (tên tệp trỏ ra ngoài thư mục, tệp "
+                         "nén lồng quá sâu hoặc giải nén ra quá lớn). Hãy nén lại trực tiếp thư mục hồ sơ của đơn vị "
+                         "rồi nộp lại.")
 
 
 def _store(received: Path) -> tuple[str, int]:

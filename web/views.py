@@ -134,7 +134,7 @@ def upload(request: HttpRequest, code: str) -> HttpResponse:
     files, archive, table = request.FILES.getlist("files"), request.FILES.get("archive"), request.FILES.get("table")
     try:
         if files and archive:
-            raise UploadRefused("Hãy nộp tệp nén hoặc thư mục hồ sơ, không nộp cả hai cùng lúc.")
+            raise UploadRefused("archive-and-folder", "Hãy nộp tệp nén hoặc thư mục hồ sơ, không nộp cả hai cùng lúc.")
         if files:
             submission = accept_folder(shown, request.user, files, request.POST.get("paths", ""), table)
         else:

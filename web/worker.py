@@ -1,12 +1,17 @@
-"""The background worker: takes queued submissions from the database, one at a time, and checks each.
+"""The background worker: takes the queued submissions from the database and checks them together.
 
-Queued work lives in the database, so it survives a restart; a submission that was being read when the
-server stopped is queued again when the worker starts (`requeue_interrupted`). A submission is claimed by a
-conditional update (queued → reading), so two workers never take the same one.
+Queued work lives in the database, so it survives a restart; the submissions that were being read when the
+server stopped are queued again when the worker starts (`requeue_interrupted`). A submission is claimed by a
+conditional update (queued → reading), so two workers never take the same one. The worker claims every queued
+submission at once, up to `KIEMCHUNG_CHECK_TOGETHER`, but only the oldest of each unit: a unit's next round
+waits for the next run, so a unit's rounds are checked, and end, in the order they came.
 
-Each check runs in a child process (`kiemchung.web.job`) with its standard output and error (the CLI's own
-lines) in `run.log` of the submission's folder, for whoever looks into a failure; the child records its progress
-in the submission's row itself, about once a second.
+The claimed submissions are checked in one child process (`kiemchung.web.job`), which pays once for its start,
+its imports and its pool of readers; a single submission is a run of one. The child records each
+submission's progress in its row, about once a second, and its `result.json` as soon as it ends; the worker
+records each one's status then, so a unit checked early in the run does not wait for the last. The child's
+standard output and error (the CLI's own lines) go to `run.log` in the folder of each submission of the run,
+for whoever looks into a failure.
 """
 
 from __future__ import annotations
@@ -18,13 +23,15 @@ import shutil
 import subprocess
 import sys
 import threading
+from collections.abc import Sequence
+from contextlib import ExitStack
 from pathlib import Path, PurePath
 
 from django.conf import settings
 from django.db import close_old_connections
 from django.utils import timezone
 
-from kiemchung.web.job import RESULT, CheckSettings, Job
+from kiemchung.web.job import OUT, RESULT, CheckSettings, Entry, Job
 from kiemchung.web.models import Status, Submission
 from kiemchung.web.uploads import stored_path
 
@@ -45,11 +52,11 @@ class Worker(threading.Thread):
         requeue_interrupted()
         while not self._stopping.is_set():
             try:
-                submission = claim()
-                if submission is None:
-                    self._stopping.wait(self._idle)
+                claimed = claim()
+                if claimed:
+                    check_submissions(claimed, self._settings)
                 else:
-                    check_submission(submission, self._settings)
+                    self._stopping.wait(self._idle)
             except Exception:  # a database hiccup must not end the worker: log it, wait, go on
                 _logger.exception("worker")
                 self._stopping.wait(self._idle)
@@ -67,40 +74,67 @@ def requeue_interrupted() -> int:
     )
 
 
-def claim() -> Submission | None:
-    """The oldest queued submission, now marked as being read by this worker; None when none is queued."""
-    for pk in Submission.objects.filter(status=Status.QUEUED).order_by("created", "id").values_list("pk", flat=True):
-        taken = Submission.objects.filter(pk=pk, status=Status.QUEUED).update(
-            status=Status.READING, started=timezone.now()
-        )
-        if taken:
-            return Submission.objects.get(pk=pk)
-    return None
+def claim() -> list[Submission]:
+    """The queued submissions to check in the next run, now marked as being read by this worker, oldest first:
+    the oldest of each unit (its next round waits for the next run, as does a unit being read), at most
+    `KIEMCHUNG_CHECK_TOGETHER`."""
+    taken: list[int] = []
+    units = set(Submission.objects.filter(status=Status.READING).values_list("unit", flat=True))
+    queued = Submission.objects.filter(status=Status.QUEUED).order_by("created", "id").values_list("pk", "unit")
+    for pk, unit in list(queued):
+        if len(taken) == settings.KIEMCHUNG_CHECK_TOGETHER:
+            break
+        if unit in units:
+            continue
+        units.add(unit)
+        if Submission.objects.filter(pk=pk, status=Status.QUEUED).update(status=Status.READING, started=timezone.now()):
+            taken.append(pk)
+    return list(Submission.objects.filter(pk__in=taken).order_by("created", "id").select_related("unit"))
 
 
 def submission_folder(submission: Submission) -> Path:
     return Path(settings.REPORTS) / str(submission.pk)
 
 
-def check_submission(submission: Submission, check_settings: CheckSettings) -> None:
-    """Run the check of a claimed submission in a child process and record how it ended."""
+def check_submissions(claimed: Sequence[Submission], check_settings: CheckSettings) -> None:
+    """Check claimed submissions in one child process; record how each ended as soon as it has."""
+    entries, waiting = [], []
+    for submission in claimed:
+        try:
+            entries.append(_entry(submission))
+            waiting.append(submission)
+        except OSError:  # its stored upload cannot be given to the check: it alone fails
+            _logger.exception("submission %s", submission.pk)
+            _finish(submission)
+    if entries:
+        job = Job(str(settings.DATA), check_settings, tuple(entries))
+        for submission in waiting:
+            job.write(submission_folder(submission) / "job.json")
+        command = [sys.executable, "-m", "kiemchung.web.job", str(submission_folder(waiting[0]) / "job.json")]
+        with ExitStack() as logs:
+            copies = [logs.enter_context((submission_folder(s) / LOG).open("wb")) for s in waiting]
+            with subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                                  env={**os.environ, "PYTHONUNBUFFERED": "1"}) as child:
+                assert child.stdout is not None
+                for line in child.stdout:  # the child prints a line as each submission ends
+                    for log in copies:
+                        log.write(line)
+                        log.flush()
+                    waiting = [submission for submission in waiting if not _ended(submission)]
+    for submission in waiting:  # the child ended without its result: failed
+        _finish(submission)
+
+
+def _entry(submission: Submission) -> Entry:
+    """The submission's folder emptied of what an interrupted run left, and its upload put in it for the check."""
     folder = submission_folder(submission)
-    shutil.rmtree(folder, ignore_errors=True)  # what an interrupted run left
+    shutil.rmtree(folder, ignore_errors=True)
     given = folder / "input"
     given.mkdir(parents=True)
     unit_name = submission.unit.name.replace("/", "-").replace("\\", "-")
     archive = _linked(submission.archive_sha256, given / (unit_name + _suffix(submission)))
     table = _linked(submission.table_sha256, given / submission.table_name) if submission.table_name else None
-    job = Job(submission.pk, str(settings.DATA), str(archive), str(table) if table else None, str(folder / "out"),
-              check_settings)
-    job.write(folder / "job.json")
-    with (folder / LOG).open("wb") as log:
-        subprocess.run(
-            [sys.executable, "-m", "kiemchung.web.job", str(folder / "job.json")],
-            stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT, env={**os.environ, "PYTHONUNBUFFERED": "1"},
-            check=False,
-        )
-    _finish(submission, folder)
+    return Entry(submission.pk, str(archive), str(table) if table else None, str(folder))
 
 
 def _suffix(submission: Submission) -> str:
@@ -120,8 +154,17 @@ def _linked(sha256: str, target: Path) -> Path:
     return target
 
 
-def _finish(submission: Submission, folder: Path) -> None:
+def _ended(submission: Submission) -> bool:
+    """Whether the child wrote the submission's result; if so, it is recorded."""
+    if not (submission_folder(submission) / RESULT).exists():
+        return False
+    _finish(submission)
+    return True
+
+
+def _finish(submission: Submission) -> None:
     """Record how the check ended (its progress is the child's, already in the row)."""
+    folder = submission_folder(submission)
     submission.finished = timezone.now()
     submission.status, submission.message = _outcome(folder)
     if submission.status == Status.DONE:
@@ -141,7 +184,7 @@ def _outcome(folder: Path) -> tuple[str, str]:
         return Status.FAILED, result["message"]
     units = _unit_reports(folder)
     if len(units) != 1:
-        names = ", ".join(str(unit.relative_to(folder / "out")) for unit in units)
+        names = ", ".join(str(unit.relative_to(folder / OUT)) for unit in units)
         return Status.FAILED, (
             f"Hồ sơ đã nộp chứa {len(units)} đơn vị ({names}), không phải hồ sơ của một đơn vị. "
             "Hãy nộp riêng thư mục hồ sơ của đơn vị mình (hoặc tệp nén của thư mục đó)."
@@ -151,4 +194,4 @@ def _outcome(folder: Path) -> tuple[str, str]:
 
 def _unit_reports(folder: Path) -> list[Path]:
     """The folders the run wrote a unit's reports in (one per unit found in the archive)."""
-    return sorted(path.parent for path in (folder / "out").rglob("report.json"))
+    return sorted(path.parent for path in (folder / OUT).rglob("report.json"))
