@@ -18,7 +18,6 @@ killed in the middle of a request left there is removed when it starts again (`r
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 import shutil
@@ -39,6 +38,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
 
+from kiemchung.extractors.hashing import file_sha256
 from kiemchung.extractors.models import ReadProblem
 from kiemchung.pipeline import archives
 from kiemchung.pipeline.archives import ARCHIVE_SUFFIXES, leaves_folder, normal_name, open_archive
@@ -207,6 +207,11 @@ def too_many_files() -> str:
             "chứng (bản trùng, ảnh chụp thừa) hoặc chia hồ sơ, rồi nộp lại.")
 
 
+def folder_name(unit: Unit) -> str:
+    """The unit's name as the name of a folder (its evidence's top folder, its archive in a check): no separator."""
+    return unit.name.replace("/", "-").replace("\\", "-")
+
+
 def stored_path(sha256: str) -> Path:
     """An upload kept in the store (an archive, a folder's zip, a self-assessment table), by its SHA-256."""
     return Path(settings.ARCHIVES) / sha256
@@ -271,8 +276,7 @@ def _folder_names(unit: Unit, files: Sequence[ReceivedFile], paths: str) -> list
     tops = {PurePosixPath(normal_name(path)).parts[0] for path in given}
     if len(tops) == 1 and all("/" in normal_name(path) for path in given):
         return given
-    top = unit.name.replace("/", "-").replace("\\", "-")
-    return [f"{top}/{path}" for path in given]
+    return [f"{folder_name(unit)}/{path}" for path in given]
 
 
 def _pack(files: Iterator[tuple[str, ReceivedFile]]) -> Path:
@@ -359,13 +363,9 @@ def _member_refusal(where: str, problem: ReadProblem) -> UploadRefused:
 def _store(received: Path) -> tuple[str, int]:
     """Keep a received file under its SHA-256, read-only (the same content sent twice is kept once); returns
     the SHA-256 and the size."""
-    digest, size = hashlib.sha256(), 0
-    with received.open("rb") as handle:
-        while block := handle.read(_MIB):
-            digest.update(block)
-            size += len(block)
-    target = stored_path(digest.hexdigest())
+    size, sha256 = file_sha256(received)
+    target = stored_path(sha256)
     if not target.exists():
         received.chmod(0o400)
         os.replace(received, target)  # the same file system: the file appears whole or not at all
-    return digest.hexdigest(), size
+    return sha256, size

@@ -33,7 +33,7 @@ from django.utils import timezone
 
 from kiemchung.web.job import OUT, RESULT, CheckSettings, Entry, Job
 from kiemchung.web.models import Status, Submission
-from kiemchung.web.uploads import stored_path
+from kiemchung.web.uploads import folder_name, stored_path
 
 LOG = "run.log"
 _logger = logging.getLogger(__name__)
@@ -131,8 +131,7 @@ def _entry(submission: Submission) -> Entry:
     shutil.rmtree(folder, ignore_errors=True)
     given = folder / "input"
     given.mkdir(parents=True)
-    unit_name = submission.unit.name.replace("/", "-").replace("\\", "-")
-    archive = _linked(submission.archive_sha256, given / (unit_name + _suffix(submission)))
+    archive = _linked(submission.archive_sha256, given / (folder_name(submission.unit) + _suffix(submission)))
     table = _linked(submission.table_sha256, given / submission.table_name) if submission.table_name else None
     return Entry(submission.pk, str(archive), str(table) if table else None, str(folder))
 
@@ -166,30 +165,30 @@ def _finish(submission: Submission) -> None:
     """Record how the check ended (its progress is the child's, already in the row)."""
     folder = submission_folder(submission)
     submission.finished = timezone.now()
-    submission.status, submission.message = _outcome(folder)
-    if submission.status == Status.DONE:
-        submission.report_folder = str(_unit_reports(folder)[0].relative_to(settings.DATA))
+    submission.status, submission.message, reports = _outcome(folder)
+    if reports is not None:
+        submission.report_folder = str(reports.relative_to(settings.DATA))
     submission.save(update_fields=["finished", "status", "message", "report_folder"])
     submission.refresh_from_db(fields=["progress_done", "progress_total"])
 
 
-def _outcome(folder: Path) -> tuple[str, str]:
-    """Done, or failed with the reason in Vietnamese."""
+def _outcome(folder: Path) -> tuple[str, str, Path | None]:
+    """Done with the unit's report folder, or failed with the reason in Vietnamese."""
     try:
         result = json.loads((folder / RESULT).read_text("utf-8"))
     except (OSError, ValueError):
         return Status.FAILED, ("Lỗi nội bộ: quá trình kiểm tra dừng bất thường. Hãy nộp lại; nếu vẫn lỗi, báo quản "
-                               f"trị viên (lần nộp số {folder.name}).")
+                               f"trị viên (lần nộp số {folder.name})."), None
     if not result["ok"]:
-        return Status.FAILED, result["message"]
+        return Status.FAILED, result["message"], None
     units = _unit_reports(folder)
     if len(units) != 1:
         names = ", ".join(str(unit.relative_to(folder / OUT)) for unit in units)
         return Status.FAILED, (
             f"Hồ sơ đã nộp chứa {len(units)} đơn vị ({names}), không phải hồ sơ của một đơn vị. "
             "Hãy nộp riêng thư mục hồ sơ của đơn vị mình (hoặc tệp nén của thư mục đó)."
-        )
-    return Status.DONE, ""
+        ), None
+    return Status.DONE, "", units[0]
 
 
 def _unit_reports(folder: Path) -> list[Path]:
