@@ -9,11 +9,14 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kiemchung.extractors.models import DocumentFacts
+from kiemchung.extractors.pyhanko_sign import register_without_signing_api
 
 if TYPE_CHECKING:
     from kiemchung.extractors.reader import read_document
 
 __all__ = ["DocumentFacts", "read_document"]
+
+register_without_signing_api()  # before any extractor imports pyHanko's validation: see that module
 
 
 def __getattr__(name: str) -> Any:
