@@ -83,11 +83,11 @@ from pyhanko.sign.diff_analysis import (
 )
 from pyhanko.sign.fields import FieldMDPSpec, MDPPerm
 
-# A reference as pyHanko's parser recognises one (its INDIRECT_PATTERN "N G R" within the 20 bytes
-# it peeks at), found from its "R": white space then R is rare enough to look for with bytes.find,
-# which is several times faster over signature hex and font data than any pattern starting at N.
-_REFERENCE_ENDS = tuple(space + b"R" for space in (b" ", b"\n", b"\r", b"\t", b"\x0c", b"\x0b"))
-_REFERENCE_BEFORE_R = re.compile(rb"(?<!\d)(\d+)\s+\d+\s+\Z")
+# A reference as pyHanko's parser recognises one (its INDIRECT_PATTERN "N G R" within the 20 bytes it
+# peeks at before the R), matched in the bytes reversed: "R G N" starts with a literal, which the regex
+# engine finds at memchr speed, where a pattern starting at N's digits is tried at every digit of
+# signature hex and font data (3-4 times slower, as is finding " R" and looking back from each).
+_REFERENCE_REVERSED = re.compile(rb"R\s+\d+\s+(\d+)(?!\d)")
 _PYHANKO_PEEK = 20
 # Writers re-serialise reals at their own precision; a thousandth of a point is far below anything
 # a page shows (0.35 µm), and integers (keys, counts, flags) are still compared exactly.
@@ -717,16 +717,15 @@ def _scan_revision(reader: PdfFileReader, revision: int, before: _Scan | None) -
 def _references(data: bytes) -> Iterator[tuple[int, bytes | None]]:
     """(object number, the name just before it or None) of everything in `data` that pyHanko's
     parser could read as a reference."""
-    for ending in _REFERENCE_ENDS:
-        found = data.find(ending)
-        while found >= 0:
-            match = _REFERENCE_BEFORE_R.search(data, max(0, found - _PYHANKO_PEEK), found + 1)
-            if match is not None:
-                head = data[max(0, match.start() - _OVERLAP) : match.start()].rstrip(PDF_WHITESPACE)
-                slash = head.rfind(b"/")
-                # Compared with "Info" and "Metadata" only: anything else there is simply another key.
-                yield int(match.group(1)), head[slash + 1 :] if slash >= 0 else None
-            found = data.find(ending, found + 2)
+    size = len(data)
+    for match in _REFERENCE_REVERSED.finditer(data[::-1]):
+        if match.end() - match.start() > _PYHANKO_PEEK + 2:  # past the peek, with the R and the space before it
+            continue
+        start = size - match.end()  # where N starts in `data`
+        head = data[max(0, start - _OVERLAP) : start].rstrip(PDF_WHITESPACE)
+        slash = head.rfind(b"/")
+        # Compared with "Info" and "Metadata" only: anything else there is simply another key.
+        yield int(match.group(1)[::-1]), head[slash + 1 :] if slash >= 0 else None
 
 
 def _appended(

@@ -22,7 +22,7 @@ from pyhanko.pdf_utils.reader import HistoricalResolver, PdfFileReader
 from pyhanko.sign.diff_analysis import DiffResult, ModificationLevel, SuspiciousModification
 
 from kiemchung.extractors import signatures
-from kiemchung.extractors.revisions import ALLOWED_CHANGES_POLICY, shortcut_verdict
+from kiemchung.extractors.revisions import ALLOWED_CHANGES_POLICY, _references, shortcut_verdict
 from kiemchung.extractors.signatures import verify_signatures
 from samples.attacks import ATTACKS, Workbench, run_attack, sign_person_then_organisation
 from samples.signing import sign_pdf
@@ -125,3 +125,24 @@ def test_a_reference_dangling_until_the_later_signature_defines_it_is_left_to_py
     *_, (old, new) = _revision_pairs(signed)
     assert isinstance(_pyhanko(old, new), SuspiciousModification)
     assert signature_fields_added(old, new) is None
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"/Parent 5 0 R", [(5, b"Parent")]),
+        (b"[12 0 R\n13 1 R]", [(12, None), (13, None)]),  # in an array: no name just before
+        (b"/Info  7\r\n0\tR", [(7, b"Info")]),  # any PDF white space, several of it
+        (b"/Kids [ 3 0 R", [(3, b"Kids [")]),  # the text after the last slash: not "Info", not "Metadata"
+        (b"12 34 56 R", [(34, None)]),  # the two numbers just before the R
+        (b"/X 9 0 R/Y 10 0 R", [(9, b"X"), (10, b"Y")]),
+        (b"<3082 0 R", [(3082, None)]),  # hex that happens to read as a reference still counts
+        (b"/A 1234567890123456789 0 R", []),  # past the 20 bytes pyHanko peeks at before the R
+        (b"/A 123456789012345678 0 R", [(123456789012345678, b"A")]),  # 20 bytes: within
+        (b"5 0 Rx 6 0R 7 R 8 0 S", [(5, None)]),  # no white space before R, one number, no R
+    ],
+)
+def test_references_are_what_pyhankos_parser_could_read_as_one(
+    data: bytes, expected: list[tuple[int, bytes | None]]
+) -> None:
+    assert sorted(_references(data), key=repr) == sorted(expected, key=repr)
