@@ -131,21 +131,34 @@ def read_page(document: pdfium.PdfDocument, index: int, *, imaging: bool = False
     Two calls into PDFium a character were the cost of a page: the text comes in one call, and the
     loose box (the font's full height) stands for both the baseline (its bottom) and the size.
     """
+    with _loaded(document, index) as loaded:
+        if loaded is None:
+            return None
+        page, text_page = loaded
+        chars = _read_chars(text_page, _page_text(text_page))
+        facts = page_facts(page, text_page, [char.reading for char in chars], index + 1) if imaging else None
+        return PageRead(chars, facts)
+
+
+@contextmanager
+def _loaded(document: pdfium.PdfDocument, index: int) -> Iterator[tuple[pdfium.PdfPage, pdfium.PdfTextPage] | None]:
+    """Page `index` and its text page, closed on leaving; None when PDFium cannot load them."""
     if not 0 <= index < len(document):
-        return None
+        yield None
+        return
     try:
         page = document[index]
     except pdfium.PdfiumError:
-        return None
+        yield None
+        return
     try:
         text_page = page.get_textpage()
     except pdfium.PdfiumError:
         page.close()
-        return None
+        yield None
+        return
     try:
-        chars = _read_chars(text_page)
-        facts = page_facts(page, text_page, [char.reading for char in chars], index + 1) if imaging else None
-        return PageRead(chars, facts)
+        yield page, text_page
     finally:
         text_page.close()
         page.close()
@@ -157,17 +170,43 @@ def page_chars(document: pdfium.PdfDocument, index: int) -> list[Char] | None:
     return read.chars if read is not None else None
 
 
-def _read_chars(text_page: pdfium.PdfTextPage) -> list[Char]:
+def chars_after(document: pdfium.PdfDocument, index: int, own: list[Char]) -> list[Char] | None:
+    """The characters page `index` now shows after `own`, the characters it had before appearances were
+    flattened into it; None when its text no longer starts with theirs (the caller then compares every
+    character by what and where it is), or when PDFium cannot load it.
+
+    Flattening appends the appearances to the page's content, so their characters follow the page's own
+    in PDFium's reading order (so on every stamped page of ../shared/real-documents): only those
+    are read one by one, not the thousands of the page's own.
+    """
+    with _loaded(document, index) as loaded:
+        if loaded is None:
+            return None
+        text_page = loaded[1]
+        text = _page_text(text_page)
+        if not all(text.startswith(char.text, char.reading) for char in own):
+            return None
+        return _read_chars(text_page, text, own[-1].reading + len(own[-1].text) if own else 0)
+
+
+def _page_text(text_page: pdfium.PdfTextPage) -> str:
+    """The text page's characters, one string character each (PDFium's reading index is its index)."""
     count = pdfium_c.FPDFText_CountChars(text_page)
     buffer = ctypes.create_string_buffer((count + 1) * 2)
     written = pdfium_c.FPDFText_GetText(text_page, 0, count, ctypes.cast(buffer, ctypes.POINTER(ctypes.c_ushort)))
     text = buffer.raw[: max(0, written - 1) * 2].decode("utf-16-le", errors="replace")
     if len(text) != count:  # a character outside the BMP takes two UTF-16 units: one call each then
         text = "".join(chr(pdfium_c.FPDFText_GetUnicode(text_page, i)) for i in range(count))
+    return text
+
+
+def _read_chars(text_page: pdfium.PdfTextPage, text: str, start: int = 0) -> list[Char]:
+    """The printable characters of `text` (`_page_text`) from index `start`, with their boxes."""
     box = pdfium_c.FS_RECTF()
     chars: list[Char] = []
     spaced = False
-    for reading, letter in enumerate(text):
+    for reading in range(start, len(text)):
+        letter = text[reading]
         if letter.isspace() or not letter.isprintable():
             spaced = True
             continue

@@ -30,7 +30,7 @@ import pypdfium2 as pdfium
 import pypdfium2.raw as pdfium_c
 
 from kiemchung.extractors.models import Column, SignatureField, Source, TextLine
-from kiemchung.extractors.pdfium_text import Char, page_chars
+from kiemchung.extractors.pdfium_text import Char, chars_after, page_chars
 from kiemchung.extractors.text import squash
 
 _BARE_NUMBER = re.compile(r"^\s*\d{1,6}\s*$")
@@ -77,11 +77,15 @@ def _page_lines(
     page = document[page_number - 1]
     flattened = pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY)
     page.close()
-    # PDFium's rule: a flattened page is loaded again, not reused (`page_chars` loads it).
-    after = page_chars(document, page_number - 1) if flattened == pdfium_c.FLATTEN_SUCCESS else None
-    if own is None or after is None:
+    if own is None or flattened != pdfium_c.FLATTEN_SUCCESS:
         return []
-    added = _added(own, after)
+    # PDFium's rule: a flattened page is loaded again, not reused (`chars_after` and `page_chars` load it).
+    added = chars_after(document, page_number - 1, own)
+    if added is None:
+        after = page_chars(document, page_number - 1)
+        if after is None:
+            return []
+        added = _added(own, after)
     lines: list[tuple[set[Char], set[Char], list[str]]] = []  # (line glyphs, stamp glyphs, stamp names)
     for stamp in stamps:
         glyphs = {glyph for glyph in added if _inside(glyph, stamp.rect)}

@@ -11,10 +11,13 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import pypdfium2.raw as pdfium_c
 import pytest
 
 from kiemchung.extractors.models import DocumentFacts, IssueDate, Source
+from kiemchung.extractors.pdfium_text import chars_after, opened, page_chars
 from kiemchung.extractors.reader import read_document
+from kiemchung.extractors.stamps import _added
 from kiemchung.validators.model import Outcome
 from kiemchung.validators.registry import rule_by_key
 from samples.documents import BlankDate, DocSpec
@@ -119,3 +122,28 @@ def test_an_issuance_stamp_that_states_the_number_gives_its_signing_time_as_the_
     assert header.number is not None and header.number.value == "2061"
     assert header.date is not None and header.date.value.as_date() == dt.date(2023, 5, 13)
     assert header.date.where.field_name == fields[-1].field_name
+
+
+def test_the_stamps_read_after_the_pages_own_characters_are_those_a_full_comparison_finds(
+    pki: TestPKI, tmp_path: Path
+) -> None:
+    """Flattening appends the stamps after the page's own text, so only they are read (`chars_after`); a
+    page whose text no longer starts with its own characters is compared character by character instead."""
+    target = tmp_path / "stamped.pdf"
+    issue(_spec("BC-UBND", BlankDate(year=2023)), target, pki, person="cao-an/person",
+          organization="cao-an/organization", stamps=(Stamp("day", "30"), Stamp("month", "01"), Stamp("number", "11")),
+          signing_time=SIGNED, workdir=tmp_path)
+    with opened(target) as document:
+        assert document is not None
+        own = page_chars(document, 0)
+        assert own
+        page = document[0]
+        assert pdfium_c.FPDFPage_Flatten(page, pdfium_c.FLAT_NORMALDISPLAY) == pdfium_c.FLATTEN_SUCCESS
+        page.close()
+        after = chars_after(document, 0, own)
+        everything = page_chars(document, 0)
+        assert everything is not None and after is not None
+        assert after == _added(own, everything)  # the stamps and the person's signature, nothing of the page's own
+        assert 0 < len(after) < len(own)
+        shifted = [own[0]._replace(reading=own[0].reading + 1), *own[1:]]  # not where the page now has it
+        assert chars_after(document, 0, shifted) is None
