@@ -1,5 +1,5 @@
 """`python -m kiemchung` is the same as the `kiemchung` command."""
 
-from kiemchung.pipeline.cli import run
+from kiemchung.pipeline.startup import run
 
 run()

@@ -162,7 +162,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def run() -> NoReturn:
-    """The `kiemchung` command (and `python -m kiemchung`): `main`, then the process ends.
+    """The `kiemchung` command (`pipeline.startup.run` imports this module): `main`, then the process ends.
 
     What is left in memory is handed back to the system as the process ends: taken out of the collector's
     reach first, it is not walked by the interpreter's last collections (0.2-0.3 s after a run over real

@@ -18,6 +18,7 @@ from kiemchung.extractors.errors import reason
 from kiemchung.pipeline.errors import ConfigError, UsageError
 from kiemchung.pipeline.messages import both
 from kiemchung.pipeline.pool import FailureKind, TaskFailure, WorkerPool
+from kiemchung.pipeline.startup import uncollected
 from kiemchung.pipeline.work import Facts, ReadJob, failed, perform
 
 
@@ -43,8 +44,9 @@ class LocalExecutor:
 
     def __init__(self, *, jobs: int, timeout: float, recycle_after: int) -> None:
         # The reading stack, imported once here: forked workers inherit it instead of each importing it.
-        import kiemchung.extractors.reader
-        import kiemchung.extractors.self_assessment  # noqa: F401
+        with uncollected():
+            import kiemchung.extractors.reader
+            import kiemchung.extractors.self_assessment  # noqa: F401
 
         self.pool: WorkerPool[ReadJob, Facts] = WorkerPool(
             perform, jobs=jobs, timeout=timeout, recycle_after=recycle_after
@@ -56,9 +58,10 @@ class LocalExecutor:
             # A worker loads spaCy (1.7 s) with the first self-assessment table it reads. With more
             # tables than workers, workers started later (or replacing recycled ones) would load it
             # again and again: loaded once here instead, before the workers are forked, they inherit it.
-            from kiemchung.extractors.explanations import load_engine
+            with uncollected():
+                from kiemchung.extractors.explanations import load_engine
 
-            load_engine()
+                load_engine()
         for job, result in self.pool.run(jobs):
             yield job, failed(job, result.kind, result.detail) if isinstance(result, TaskFailure) else result
 
